@@ -1,0 +1,265 @@
+//! Reads the content directory and the locales directory: the only code that
+//! touches content files. Parse problems become diagnostics; validation and
+//! building happen in `validate`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_saphyr::Spanned;
+
+use super::model::Content;
+use super::raw::{RawManifest, RawNode};
+use super::validate::{self, Parsed};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, FileId, SourceMap, did_you_mean};
+
+/// The manifest's file name inside the content directory.
+pub const MANIFEST_FILE: &str = "bot.yaml";
+
+/// Where to read from and how to judge.
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    pub content_dir: PathBuf,
+    pub locales_dir: PathBuf,
+    pub validate: validate::Options,
+}
+
+/// The result of one load: content if there were no errors, every diagnostic,
+/// and the sources they point into.
+pub struct Loaded {
+    pub content: Option<Content>,
+    pub diagnostics: Diagnostics,
+    pub sources: SourceMap,
+}
+
+/// Reads, parses and validates everything. Never fails: problems are diagnostics.
+pub fn load(options: &LoadOptions) -> Loaded {
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Diagnostics::default();
+    let mut parsed = Parsed::default();
+
+    let manifest_path = options.content_dir.join(MANIFEST_FILE);
+    if let Some(file) = read(&mut sources, &mut diagnostics, &manifest_path) {
+        match serde_saphyr::from_str::<RawManifest>(sources.text(file)) {
+            Ok(manifest) => parsed.manifest = Some((file, manifest)),
+            Err(error) => diagnostics.push(yaml_error(&sources, file, &error)),
+        }
+    }
+
+    match yaml_files(&options.content_dir) {
+        Ok(paths) => {
+            for path in paths.iter().filter(|p| **p != manifest_path) {
+                if let Some(file) = read(&mut sources, &mut diagnostics, path) {
+                    parse_nodes(&sources, file, &mut parsed, &mut diagnostics);
+                }
+            }
+        }
+        Err(error) => diagnostics.push(io_error(&options.content_dir, &error)),
+    }
+
+    match locale_files(&options.locales_dir) {
+        Ok(locales) => {
+            for (code, paths) in locales {
+                let files = paths
+                    .iter()
+                    .filter_map(|p| read(&mut sources, &mut diagnostics, p))
+                    .collect();
+                parsed.locale_files.insert(code, files);
+            }
+        }
+        Err(error) => diagnostics.push(io_error(&options.locales_dir, &error)),
+    }
+
+    read_media(&options.content_dir, &mut parsed);
+
+    let (content, found) = validate::validate(&sources, &parsed, &options.validate);
+    diagnostics.extend(found);
+    diagnostics.sort(&sources);
+    Loaded {
+        content: content.filter(|_| !diagnostics.has_errors()),
+        diagnostics,
+        sources,
+    }
+}
+
+fn read(sources: &mut SourceMap, diagnostics: &mut Diagnostics, path: &Path) -> Option<FileId> {
+    match fs::read_to_string(path) {
+        Ok(text) => Some(sources.add(path.display().to_string(), text)),
+        Err(error) => {
+            diagnostics.push(io_error(path, &error));
+            None
+        }
+    }
+}
+
+fn io_error(path: &Path, error: &std::io::Error) -> Diagnostic {
+    Diagnostic::new(Code::Io, format!("cannot read `{}`: {error}", path.display()))
+        .help("check the path; `--content` and `--locales` choose the directories")
+}
+
+/// Every `.yaml`/`.yml` file under `dir`, recursively, in a stable order.
+fn yaml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in fs::read_dir(&current)? {
+            let path = entry?.path();
+            let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if hidden {
+                continue;
+            }
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// `.ftl` files per locale directory (`locales/ru/*.ftl`), sorted.
+fn locale_files(dir: &Path) -> std::io::Result<BTreeMap<String, Vec<PathBuf>>> {
+    let mut locales = BTreeMap::new();
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if !path.is_dir() {
+            continue;
+        }
+        let code = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut files: Vec<PathBuf> = fs::read_dir(&path)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
+            .collect();
+        files.sort();
+        locales.insert(code, files);
+    }
+    Ok(locales)
+}
+
+/// Parses one content file. When the file as a whole does not fit the format,
+/// each list item is parsed on its own so that every broken node is reported
+/// and the good ones still take part in the other checks.
+fn parse_nodes(sources: &SourceMap, file: FileId, parsed: &mut Parsed, diagnostics: &mut Diagnostics) {
+    let text = sources.text(file);
+    let error = match serde_saphyr::from_str::<Option<Vec<RawNode>>>(text) {
+        Ok(nodes) => {
+            parsed
+                .nodes
+                .extend(nodes.unwrap_or_default().into_iter().map(|n| (file, n)));
+            return;
+        }
+        Err(error) => error,
+    };
+    let Some(items) = item_ranges(text) else {
+        diagnostics.push(yaml_error(sources, file, &error));
+        parsed.incomplete = true;
+        return;
+    };
+    for range in items {
+        // Blank out everything but this item, keeping every byte offset and
+        // line number, so positions in errors stay true to the file.
+        let isolated = isolate(text, &range);
+        match serde_saphyr::from_str::<Vec<RawNode>>(&isolated) {
+            Ok(nodes) => parsed.nodes.extend(nodes.into_iter().map(|n| (file, n))),
+            Err(error) => {
+                diagnostics.push(yaml_error(sources, file, &error));
+                if let Ok(ids) = serde_saphyr::from_str::<Vec<IdOnly>>(&isolated) {
+                    parsed.broken_ids.extend(ids.into_iter().filter_map(|i| i.id));
+                }
+            }
+        }
+    }
+}
+
+/// Blanks every byte outside `range` (except newlines) with a space, so the
+/// result has exactly the byte offsets of `text`.
+fn isolate(text: &str, range: &std::ops::Range<usize>) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if range.contains(&i) || c == '\n' {
+            out.push(c);
+        } else {
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        }
+    }
+    out
+}
+
+/// Byte ranges of the top-level list items, each from the start of its first
+/// line to the start of the next item's line; `None` if the file is not a
+/// block list with one item per line start (then no recovery is attempted).
+fn item_ranges(text: &str) -> Option<Vec<std::ops::Range<usize>>> {
+    let items = serde_saphyr::from_str::<Vec<Spanned<IgnoredAny>>>(text).ok()?;
+    let mut starts: Vec<usize> = Vec::new();
+    for item in &items {
+        let offset = item.referenced.span().byte_offset()? as usize;
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        if starts.last() == Some(&line_start) {
+            return None;
+        }
+        starts.push(line_start);
+    }
+    let ends = starts.iter().skip(1).copied().chain(std::iter::once(text.len()));
+    Some(starts.iter().copied().zip(ends).map(|(s, e)| s..e).collect())
+}
+
+/// Just enough of a node to know which id failed to parse.
+#[derive(Deserialize)]
+struct IdOnly {
+    #[serde(default)]
+    id: Option<String>,
+}
+
+/// A YAML error as a diagnostic at its position, with the position suffix
+/// removed from the message and a did-you-mean for misspelt field names.
+fn yaml_error(sources: &SourceMap, file: FileId, error: &serde_saphyr::Error) -> Diagnostic {
+    let message = error.without_snippet().to_string();
+    let message = match message.rfind(" at line ") {
+        Some(index) => message[..index].to_owned(),
+        None => message,
+    };
+    let help = unknown_field_hint(&message);
+    let span = error
+        .location()
+        .map(|location| super::spans::span_of(sources, file, &location));
+    Diagnostic::new(Code::YamlSyntax, message)
+        .at_opt(span.or_else(|| Some(sources.span(file, 0, 0))))
+        .help_opt(help)
+}
+
+/// "unknown field `tilte`, expected one of id, title" -> "did you mean `title`?"
+fn unknown_field_hint(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, rest) = rest.split_once('`')?;
+    let expected = rest
+        .split_once("expected one of ")
+        .map(|(_, e)| e)
+        .or_else(|| rest.split_once("expected ").map(|(_, e)| e))?;
+    let candidates: Vec<&str> = expected.split(", ").map(|c| c.trim_matches('`')).collect();
+    Some(match did_you_mean(field, candidates.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("the fields allowed here are: {}", candidates.join(", ")),
+    })
+}
+
+/// Reads every media file the nodes reference that lies inside `content_dir`.
+fn read_media(content_dir: &Path, parsed: &mut Parsed) {
+    let mut media: HashMap<String, Arc<[u8]>> = HashMap::new();
+    for (_, node) in &parsed.nodes {
+        let Some(file) = &node.media else { continue };
+        let relative = Path::new(&file.value.file.value);
+        let inside = relative.components().all(|c| matches!(c, Component::Normal(_)));
+        if inside && let Ok(bytes) = fs::read(content_dir.join(relative)) {
+            media.insert(file.value.file.value.clone(), bytes.into());
+        }
+    }
+    parsed.media = media;
+}

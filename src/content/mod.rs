@@ -1,0 +1,18 @@
+//! Content: the YAML tree and Fluent strings, read, validated and pre-rendered.
+//!
+//! `load` reads files (the only place that does), `validate` turns raw parsed
+//! values into diagnostics and, when there are no errors, an immutable
+//! [`Content`]; `check` and `serve` both go through [`load`].
+
+mod keys;
+mod load;
+mod model;
+pub mod raw;
+mod spans;
+mod validate;
+
+pub use keys::{NodeKey, VersionTag};
+pub use load::{LoadOptions, Loaded, MANIFEST_FILE, load};
+pub use model::{Content, EmergencyNumber, Locale, Media, Node, NodeIdx, Review};
+pub use raw::{MediaKind, NodeKind};
+pub use validate::{DEFAULT_REVIEW_MAX_AGE_DAYS, Options as ValidateOptions};

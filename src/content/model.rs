@@ -1,0 +1,252 @@
+//! The checked, pre-rendered content the bot serves. A `Content` exists only
+//! when validation found no errors; it is immutable and shared through `Arc`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use super::keys::{NodeKey, VersionTag};
+use super::raw::{MediaKind, NodeKind};
+use crate::i18n::{LocaleMessages, UiStrings};
+use crate::markup::Rendered;
+use crate::search::SearchIndex;
+
+/// A locale of the content, as an index into the manifest's `locales`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Locale(pub(crate) usize);
+
+/// A node, as an index into `Content::nodes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeIdx(pub(crate) usize);
+
+/// Everything the engine needs, checked and rendered once.
+pub struct Content {
+    pub(crate) version: String,
+    pub(crate) version_tag: VersionTag,
+    pub(crate) locales: Vec<LocaleData>,
+    pub(crate) default_locale: Locale,
+    pub(crate) root: NodeIdx,
+    pub(crate) emergency: NodeIdx,
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) by_id: HashMap<String, NodeIdx>,
+    pub(crate) by_key: HashMap<NodeKey, NodeIdx>,
+    pub(crate) emergency_numbers: Vec<EmergencyNumber>,
+    pub(crate) last_review: Option<NaiveDate>,
+    pub(crate) search: SearchIndex,
+}
+
+/// Per-locale strings and pre-rendered fixed screens.
+pub struct LocaleData {
+    pub(crate) code: String,
+    /// Telegram language codes also served in this locale.
+    pub(crate) also_for: Vec<String>,
+    pub(crate) messages: LocaleMessages,
+    pub(crate) ui: UiStrings,
+    pub(crate) footer: Rendered,
+    pub(crate) help: Rendered,
+    pub(crate) about: Rendered,
+}
+
+/// One screen of the tree.
+pub struct Node {
+    pub(crate) id: String,
+    pub(crate) kind: NodeKind,
+    pub(crate) key: NodeKey,
+    /// Per locale, indexed by `Locale`.
+    pub(crate) titles: Vec<String>,
+    /// Per locale: title, text and footer, ready to send.
+    pub(crate) screens: Vec<Rendered>,
+    pub(crate) buttons: Vec<NodeIdx>,
+    pub(crate) media: Option<Media>,
+    pub(crate) review: Review,
+    pub(crate) sources: Vec<String>,
+    /// The file the node is defined in, as given to the loader.
+    pub(crate) file: String,
+}
+
+/// A picture or sound sent with a node; its text becomes the caption.
+#[derive(Clone, Debug)]
+pub struct Media {
+    pub kind: MediaKind,
+    /// Path relative to the content directory, as written in the YAML.
+    pub file: String,
+    /// The file's bytes, read at load so adapters never touch content files.
+    pub bytes: Arc<[u8]>,
+}
+
+/// The medical review state of a node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Review {
+    /// Menus hold no medical advice and need no review.
+    NotNeeded,
+    Draft,
+    Reviewed {
+        by: String,
+        on: NaiveDate,
+    },
+}
+
+/// A number shown on every screen.
+#[derive(Clone, Debug)]
+pub struct EmergencyNumber {
+    pub number: String,
+    /// Per locale.
+    pub labels: Vec<String>,
+}
+
+impl Content {
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    pub fn version_tag(&self) -> VersionTag {
+        self.version_tag
+    }
+
+    pub fn root(&self) -> NodeIdx {
+        self.root
+    }
+
+    /// The first-aid page for someone unresponsive or not breathing.
+    pub fn emergency(&self) -> NodeIdx {
+        self.emergency
+    }
+
+    pub fn node(&self, index: NodeIdx) -> &Node {
+        &self.nodes[index.0]
+    }
+
+    pub fn nodes(&self) -> impl ExactSizeIterator<Item = (NodeIdx, &Node)> {
+        self.nodes.iter().enumerate().map(|(i, n)| (NodeIdx(i), n))
+    }
+
+    pub fn node_by_id(&self, id: &str) -> Option<NodeIdx> {
+        self.by_id.get(id).copied()
+    }
+
+    pub fn node_by_key(&self, key: NodeKey) -> Option<NodeIdx> {
+        self.by_key.get(&key).copied()
+    }
+
+    pub fn emergency_numbers(&self) -> &[EmergencyNumber] {
+        &self.emergency_numbers
+    }
+
+    /// Date of the most recent medical review of any page.
+    pub fn last_review(&self) -> Option<NaiveDate> {
+        self.last_review
+    }
+
+    pub fn default_locale(&self) -> Locale {
+        self.default_locale
+    }
+
+    pub fn locales(&self) -> impl ExactSizeIterator<Item = Locale> {
+        (0..self.locales.len()).map(Locale)
+    }
+
+    pub fn locale_code(&self, locale: Locale) -> &str {
+        &self.locale(locale).code
+    }
+
+    /// The locale with exactly this code (`ru`), as carried in callback data.
+    pub fn locale_by_code(&self, code: &str) -> Option<Locale> {
+        self.locales.iter().position(|l| l.code == code).map(Locale)
+    }
+
+    /// The locale for a Telegram `language_code` such as `ru`, `ru-RU`, `uk` or
+    /// `pt-br`: its primary language if served, a locale that is configured to
+    /// serve it (`also_for`), or else the default.
+    pub fn negotiate(&self, language_code: Option<&str>) -> Locale {
+        let Some(code) = language_code else {
+            return self.default_locale;
+        };
+        let primary = code.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+        self.locale_by_code(&primary)
+            .or_else(|| {
+                self.locales
+                    .iter()
+                    .position(|l| l.also_for.contains(&primary))
+                    .map(Locale)
+            })
+            .unwrap_or(self.default_locale)
+    }
+
+    pub fn ui(&self, locale: Locale) -> &UiStrings {
+        &self.locale(locale).ui
+    }
+
+    /// Fluent messages of `locale`, for strings that need run-time arguments.
+    pub fn messages(&self, locale: Locale) -> &LocaleMessages {
+        &self.locale(locale).messages
+    }
+
+    pub fn footer(&self, locale: Locale) -> &Rendered {
+        &self.locale(locale).footer
+    }
+
+    pub fn help(&self, locale: Locale) -> &Rendered {
+        &self.locale(locale).help
+    }
+
+    pub fn about(&self, locale: Locale) -> &Rendered {
+        &self.locale(locale).about
+    }
+
+    /// Nodes matching free text, best first.
+    pub fn search(&self, locale: Locale, query: &str, limit: usize) -> Vec<NodeIdx> {
+        self.search
+            .search(locale.0, query, limit)
+            .into_iter()
+            .map(NodeIdx)
+            .collect()
+    }
+
+    fn locale(&self, locale: Locale) -> &LocaleData {
+        &self.locales[locale.0]
+    }
+}
+
+impl Node {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn kind(&self) -> NodeKind {
+        self.kind
+    }
+
+    pub fn key(&self) -> NodeKey {
+        self.key
+    }
+
+    pub fn title(&self, locale: Locale) -> &str {
+        &self.titles[locale.0]
+    }
+
+    /// The full screen text: title, body and the emergency footer.
+    pub fn screen(&self, locale: Locale) -> &Rendered {
+        &self.screens[locale.0]
+    }
+
+    pub fn buttons(&self) -> &[NodeIdx] {
+        &self.buttons
+    }
+
+    pub fn media(&self) -> Option<&Media> {
+        self.media.as_ref()
+    }
+
+    pub fn review(&self) -> &Review {
+        &self.review
+    }
+
+    pub fn sources(&self) -> &[String] {
+        &self.sources
+    }
+
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+}

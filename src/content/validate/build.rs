@@ -1,0 +1,184 @@
+//! Builds the immutable `Content` from checked parts and pre-renders every
+//! screen in every locale. Runs only when validation found no errors.
+
+use std::collections::HashMap;
+
+use super::Parsed;
+use super::fluent::format_error;
+use super::manifest::Manifest;
+use super::nodes::CheckedNodes;
+use crate::content::keys::{NodeKey, VersionTag};
+use crate::content::model::{Content, EmergencyNumber, Locale, LocaleData, Media, Node, NodeIdx, Review};
+use crate::diagnostics::{Diagnostic, SourceMap};
+use crate::i18n::{LocaleMessages, UiContext, UiStrings};
+use crate::markup::Rendered;
+use crate::search::{Document, SearchIndex};
+
+/// Formats each locale's interface strings; reports messages that fail.
+pub fn strings(
+    manifest: &Manifest<'_>,
+    nodes: &CheckedNodes<'_>,
+    messages: Vec<LocaleMessages>,
+    push: &mut dyn FnMut(Diagnostic),
+) -> Option<Vec<(LocaleMessages, UiStrings)>> {
+    let disclaimer = manifest.disclaimer.as_ref()?;
+    let last_review = last_review(nodes).map(|d| d.to_string());
+    let numbers = numbers_line(manifest);
+    let mut built = Vec::new();
+    for (index, messages) in messages.into_iter().enumerate() {
+        let code = &manifest.locale_codes[index];
+        let context = UiContext {
+            numbers: &numbers,
+            version: &manifest.raw.version.value,
+            last_review: last_review.as_deref(),
+            disclaimer: disclaimer[index].value.trim(),
+        };
+        match UiStrings::build(&messages, &context) {
+            Ok(ui) => built.push((messages, ui)),
+            Err(errors) => {
+                for (id, problem) in errors {
+                    push(format_error(id, code, &problem, &messages));
+                }
+            }
+        }
+    }
+    (built.len() == manifest.locale_codes.len()).then_some(built)
+}
+
+pub fn content(
+    sources: &SourceMap,
+    parsed: &Parsed,
+    manifest: &Manifest<'_>,
+    nodes: CheckedNodes<'_>,
+    strings: Vec<(LocaleMessages, UiStrings)>,
+) -> Option<Content> {
+    let raw = manifest.raw;
+    let locales: Vec<LocaleData> = strings
+        .into_iter()
+        .zip(&raw.locales.value)
+        .map(|((messages, ui), raw_locale)| {
+            let footer = Rendered::from_plain(&ui.footer);
+            let help = Rendered::join([
+                &Rendered::from_plain(&ui.help),
+                &numbers_block(manifest, &raw_locale.code.value),
+                &footer,
+            ]);
+            let about = Rendered::join([&Rendered::from_plain(&ui.about), &footer]);
+            LocaleData {
+                code: raw_locale.code.value.clone(),
+                also_for: raw_locale.also_for.iter().map(|a| a.value.clone()).collect(),
+                messages,
+                ui,
+                footer,
+                help,
+                about,
+            }
+        })
+        .collect();
+
+    let mut built = Vec::with_capacity(nodes.list.len());
+    let mut documents = Vec::new();
+    for (index, node) in nodes.list.iter().enumerate() {
+        let titles = node.titles.as_ref()?;
+        let bodies = node.bodies.as_ref()?;
+        let screens = titles
+            .iter()
+            .zip(bodies)
+            .zip(&locales)
+            .map(|((title, body), locale)| Rendered::join([&Rendered::bold(title), body, &locale.footer]))
+            .collect();
+        for (locale_index, locale) in locales.iter().enumerate() {
+            let mut phrases = vec![titles[locale_index].as_str()];
+            if let Some(keywords) = node.raw.keywords.as_ref().and_then(|k| k.value.get(&locale.code)) {
+                phrases.extend(keywords.value.iter().map(String::as_str));
+            }
+            documents.push(Document {
+                node: index,
+                locale: locale_index,
+                phrases,
+            });
+        }
+        let media = match &node.raw.media {
+            Some(media) => Some(Media {
+                kind: media.value.kind,
+                file: media.value.file.value.clone(),
+                bytes: parsed.media.get(&media.value.file.value)?.clone(),
+            }),
+            None => None,
+        };
+        built.push(Node {
+            id: node.raw.id.value.clone(),
+            kind: node.kind,
+            key: NodeKey::of(&node.raw.id.value),
+            titles: titles.clone(),
+            screens,
+            buttons: node.buttons.iter().map(|&b| NodeIdx(b)).collect(),
+            media,
+            review: node.review.clone(),
+            sources: node.raw.sources.iter().map(|s| s.value.clone()).collect(),
+            file: sources.path(node.file).to_owned(),
+        });
+    }
+    let codes: Vec<&str> = locales.iter().map(|l| l.code.as_str()).collect();
+    let search = SearchIndex::build(&codes, documents);
+    let by_id: HashMap<String, NodeIdx> = built
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.clone(), NodeIdx(i)))
+        .collect();
+    let by_key = built.iter().enumerate().map(|(i, n)| (n.key, NodeIdx(i))).collect();
+    let emergency_numbers = manifest
+        .numbers
+        .iter()
+        .map(|(number, labels)| EmergencyNumber {
+            number: number.clone(),
+            labels: labels.clone(),
+        })
+        .collect();
+    Some(Content {
+        version: raw.version.value.clone(),
+        version_tag: VersionTag::of(&raw.version.value),
+        default_locale: Locale(manifest.default_locale?),
+        root: *by_id.get(&raw.root.value)?,
+        emergency: *by_id.get(&raw.emergency.value)?,
+        last_review: last_review(&nodes),
+        locales,
+        nodes: built,
+        by_id,
+        by_key,
+        emergency_numbers,
+        search,
+    })
+}
+
+fn last_review(nodes: &CheckedNodes<'_>) -> Option<chrono::NaiveDate> {
+    nodes
+        .list
+        .iter()
+        .filter_map(|n| match &n.review {
+            Review::Reviewed { on, .. } => Some(*on),
+            _ => None,
+        })
+        .max()
+}
+
+/// "112, 103": the numbers as the footer shows them.
+fn numbers_line(manifest: &Manifest<'_>) -> String {
+    manifest
+        .numbers
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One line per emergency number with its label, for /help.
+fn numbers_block(manifest: &Manifest<'_>, code: &str) -> Rendered {
+    let index = manifest.locale_codes.iter().position(|c| c == code).unwrap_or(0);
+    let lines: Vec<String> = manifest
+        .numbers
+        .iter()
+        .map(|(number, labels)| format!("☎️ {number} — {}", labels[index].trim()))
+        .collect();
+    Rendered::from_plain(&lines.join("\n"))
+}

@@ -1,0 +1,74 @@
+//! Fluent checks: syntax, messages missing from a locale, messages unused.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::{Code, Diagnostic, FileId, SourceMap};
+use crate::i18n::{LocaleMessages, REQUIRED_MESSAGES, parse_locale};
+
+/// Parses every locale's files; `None` if a locale has no files at all.
+pub fn check(
+    sources: &SourceMap,
+    locales: &[String],
+    files: &BTreeMap<String, Vec<FileId>>,
+    push: &mut dyn FnMut(Diagnostic),
+) -> Option<Vec<LocaleMessages>> {
+    let mut parsed = Vec::new();
+    for code in locales {
+        match files.get(code).filter(|f| !f.is_empty()) {
+            Some(locale_files) => {
+                let (messages, diagnostics) = parse_locale(sources, code, locale_files);
+                diagnostics.into_iter().for_each(&mut *push);
+                parsed.push((code, locale_files[0], messages));
+            }
+            None => push(
+                Diagnostic::new(Code::Io, format!("no Fluent files for locale `{code}`")).help(format!(
+                    "create `{code}/bot.ftl` in the locales directory with the interface strings"
+                )),
+            ),
+        }
+    }
+
+    for (code, first_file, messages) in &parsed {
+        for id in REQUIRED_MESSAGES {
+            if messages.definitions.contains_key(*id) {
+                continue;
+            }
+            let mut diagnostic = Diagnostic::new(
+                Code::FluentMissing,
+                format!("message `{id}` is missing in locale `{code}`"),
+            )
+            .at(sources.span(*first_file, 0, 0))
+            .label(format!("add `{id} = ...` to this locale"));
+            if let Some((other, span)) = parsed
+                .iter()
+                .find_map(|(other, _, m)| m.definitions.get(*id).map(|span| (other, *span)))
+            {
+                diagnostic = diagnostic.related(span, format!("defined in `{other}` here"));
+            }
+            push(diagnostic);
+        }
+        for (id, span) in &messages.definitions {
+            if !REQUIRED_MESSAGES.contains(&id.as_str()) {
+                push(
+                    Diagnostic::new(Code::FluentExtra, format!("message `{id}` is not used by the bot"))
+                        .at(*span)
+                        .help("remove it, or check its spelling against the other locale"),
+                );
+            }
+        }
+    }
+    (parsed.len() == locales.len()).then(|| parsed.into_iter().map(|(_, _, m)| m).collect())
+}
+
+/// Formats a message to check it; used for the strings the builder formats.
+pub fn format_error(id: &str, code: &str, problem: &str, messages: &LocaleMessages) -> Diagnostic {
+    let diagnostic = Diagnostic::new(
+        Code::FluentInvalid,
+        format!("message `{id}` in locale `{code}` cannot be formatted: {problem}"),
+    )
+    .help("check the variables it uses: the bot passes only those documented in locales/README.md");
+    match messages.definitions.get(id) {
+        Some(span) => diagnostic.at(*span),
+        None => diagnostic,
+    }
+}

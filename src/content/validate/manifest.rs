@@ -1,0 +1,160 @@
+//! Checks `bot.yaml`: locales, numbers, disclaimer, version.
+
+use serde_saphyr::Spanned;
+
+use crate::content::raw::RawManifest;
+use crate::content::spans::spanned;
+use crate::diagnostics::{Code, Diagnostic, FileId, SourceMap, Span, did_you_mean};
+
+use super::localized;
+
+/// How many taps from /start the emergency page may be, unless the manifest says.
+pub const DEFAULT_MAX_EMERGENCY_TAPS: u32 = 1;
+
+/// The manifest's facts the other checks and the builder need.
+pub struct Manifest<'a> {
+    pub file: FileId,
+    pub raw: &'a RawManifest,
+    /// Valid, distinct locale codes in manifest order.
+    pub locale_codes: Vec<String>,
+    pub default_locale: Option<usize>,
+    pub review_max_age_days: Option<u32>,
+    pub max_emergency_taps: u32,
+    pub disclaimer: Option<Vec<&'a Spanned<String>>>,
+    /// Each number with its label per locale (when complete).
+    pub numbers: Vec<(String, Vec<String>)>,
+}
+
+impl Manifest<'_> {
+    pub fn span<T>(&self, sources: &SourceMap, value: &Spanned<T>) -> Span {
+        spanned(sources, self.file, value)
+    }
+}
+
+pub fn check<'a>(
+    sources: &SourceMap,
+    file: FileId,
+    raw: &'a RawManifest,
+    push: &mut dyn FnMut(Diagnostic),
+) -> Manifest<'a> {
+    let span = |location: &serde_saphyr::Location| crate::content::spans::span_of(sources, file, location);
+
+    let version = &raw.version.value;
+    if !is_version(version) {
+        push(
+            Diagnostic::new(
+                Code::InvalidManifest,
+                format!("content version `{version}` is not a plain version string"),
+            )
+            .at(span(&raw.version.referenced))
+            .help("use letters, digits, `.`, `-` and `_`, e.g. `2026.11.24-1`"),
+        );
+    }
+
+    let mut locale_codes: Vec<String> = Vec::new();
+    if raw.locales.value.is_empty() {
+        push(
+            Diagnostic::new(Code::InvalidManifest, "the manifest lists no locales")
+                .at(span(&raw.locales.referenced))
+                .help("list at least one, e.g. `- code: ru`"),
+        );
+    }
+    for locale in &raw.locales.value {
+        let code = &locale.code.value;
+        if !(code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase())) {
+            push(
+                Diagnostic::new(
+                    Code::InvalidManifest,
+                    format!("locale code `{code}` is not two lowercase letters"),
+                )
+                .at(span(&locale.code.referenced))
+                .help("use ISO 639-1 codes such as `ru` or `en`: the code travels inside every button"),
+            );
+        } else if locale_codes.contains(code) {
+            push(
+                Diagnostic::new(Code::InvalidManifest, format!("locale `{code}` is listed twice"))
+                    .at(span(&locale.code.referenced)),
+            );
+        } else {
+            locale_codes.push(code.clone());
+        }
+        for alias in &locale.also_for {
+            let valid = (2..=3).contains(&alias.value.len()) && alias.value.bytes().all(|b| b.is_ascii_lowercase());
+            if !valid {
+                push(
+                    Diagnostic::new(
+                        Code::InvalidManifest,
+                        format!("`{}` is not a Telegram language code", alias.value),
+                    )
+                    .at(span(&alias.referenced))
+                    .help("use lowercase ISO 639 codes such as `uk` or `kk`"),
+                );
+            }
+        }
+    }
+
+    let default = &raw.default_locale.value;
+    let default_locale = locale_codes.iter().position(|c| c == default);
+    if default_locale.is_none() && !locale_codes.is_empty() {
+        let hint = did_you_mean(default, locale_codes.iter().map(String::as_str)).map_or_else(
+            || format!("use one of: {}", locale_codes.join(", ")),
+            |s| format!("did you mean `{s}`?"),
+        );
+        push(
+            Diagnostic::new(
+                Code::InvalidManifest,
+                format!("default locale `{default}` is not in `locales`"),
+            )
+            .at(span(&raw.default_locale.referenced))
+            .help(hint),
+        );
+    }
+
+    if raw.emergency_numbers.value.is_empty() {
+        push(
+            Diagnostic::new(Code::NoEmergencyNumbers, "the manifest lists no emergency numbers")
+                .at(span(&raw.emergency_numbers.referenced))
+                .label("every screen shows these numbers")
+                .help("add at least `- number: \"112\"` with a label per locale"),
+        );
+    }
+    let mut numbers = Vec::new();
+    for entry in &raw.emergency_numbers.value {
+        let number = &entry.number.value;
+        let valid = !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit() || b == b'+' || b == b' ');
+        if !valid {
+            push(
+                Diagnostic::new(Code::InvalidManifest, format!("`{number}` is not a phone number"))
+                    .at(span(&entry.number.referenced))
+                    .help("write digits only, e.g. \"112\", so Telegram can make it tappable"),
+            );
+        }
+        let what = format!("label of emergency number {number}");
+        if let Some(labels) = localized::check(sources, file, &entry.label, &what, &locale_codes, push) {
+            numbers.push((number.clone(), labels.iter().map(|l| l.value.clone()).collect()));
+        }
+    }
+
+    let disclaimer = localized::check(sources, file, &raw.disclaimer, "the disclaimer", &locale_codes, push);
+
+    Manifest {
+        file,
+        raw,
+        locale_codes,
+        default_locale,
+        review_max_age_days: raw.review_max_age_days.as_ref().map(|d| d.value),
+        max_emergency_taps: raw
+            .max_emergency_taps
+            .as_ref()
+            .map_or(DEFAULT_MAX_EMERGENCY_TAPS, |t| t.value),
+        disclaimer,
+        numbers,
+    }
+}
+
+fn is_version(version: &str) -> bool {
+    (1..=40).contains(&version.len())
+        && version
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+}

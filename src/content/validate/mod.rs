@@ -1,0 +1,92 @@
+//! Validation: raw, position-carrying content in; a `Content` (only if there
+//! are no errors) and every diagnostic out. Pure: the loader has already read
+//! every file this needs, including media bytes.
+
+mod build;
+mod fluent;
+mod graph;
+mod localized;
+mod manifest;
+mod nodes;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use super::model::Content;
+use super::raw::{RawManifest, RawNode};
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
+
+/// Default for `review_max_age_days`: medical guidance changes; a page nobody
+/// has looked at for a year deserves a second look.
+pub const DEFAULT_REVIEW_MAX_AGE_DAYS: u32 = 365;
+
+/// What the loader read and parsed.
+#[derive(Default)]
+pub struct Parsed {
+    pub manifest: Option<(FileId, RawManifest)>,
+    /// Nodes in file order, each with the file it came from.
+    pub nodes: Vec<(FileId, RawNode)>,
+    /// Ids of nodes whose YAML did not parse: references to them are not errors.
+    pub broken_ids: HashSet<String>,
+    /// True if a whole file could not be parsed, so ids may be missing.
+    pub incomplete: bool,
+    /// `.ftl` files per locale code found in the locales directory.
+    pub locale_files: BTreeMap<String, Vec<FileId>>,
+    /// Media files that exist, by path relative to the content directory.
+    pub media: HashMap<String, Arc<[u8]>>,
+}
+
+/// Settings of a validation run that do not live in the content.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// "Today" for review-age checks (a flag, so golden tests are stable).
+    pub today: NaiveDate,
+    /// Overrides the manifest's `review_max_age_days`.
+    pub review_max_age_days: Option<u32>,
+}
+
+/// Checks everything and builds `Content` when there are no errors.
+pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Option<Content>, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let push = &mut |d: Diagnostic| diagnostics.push(d);
+
+    let manifest = parsed
+        .manifest
+        .as_ref()
+        .map(|(file, raw)| manifest::check(sources, *file, raw, push));
+    let locales: Vec<String> = manifest.as_ref().map(|m| m.locale_codes.clone()).unwrap_or_default();
+    let review_max_age_days = options
+        .review_max_age_days
+        .or(manifest.as_ref().and_then(|m| m.review_max_age_days))
+        .unwrap_or(DEFAULT_REVIEW_MAX_AGE_DAYS);
+    let context = nodes::Context {
+        sources,
+        locales: &locales,
+        parsed,
+        today: options.today,
+        review_max_age_days,
+    };
+    let nodes = nodes::check(&context, push);
+    let messages = fluent::check(sources, &locales, &parsed.locale_files, push);
+    let Some(manifest) = manifest else {
+        diagnostics.sort(sources);
+        return (None, diagnostics);
+    };
+    graph::check(sources, parsed, &manifest, &nodes, push);
+    let strings = messages.and_then(|messages| build::strings(&manifest, &nodes, messages, push));
+    if let Some(strings) = &strings {
+        let footer_lens: Vec<usize> = strings
+            .iter()
+            .map(|(_, ui)| crate::markup::utf16_len(&ui.footer))
+            .collect();
+        nodes::check_lengths(sources, &nodes, &locales, &footer_lens, push);
+    }
+    let content = match strings {
+        Some(strings) if !diagnostics.has_errors() => build::content(sources, parsed, &manifest, nodes, strings),
+        _ => None,
+    };
+    diagnostics.sort(sources);
+    (content, diagnostics)
+}

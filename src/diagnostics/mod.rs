@@ -1,0 +1,258 @@
+//! Diagnostics: what `check` (and `serve` at start-up) says about content.
+//!
+//! A [`Diagnostic`] is data, not an error: broken content produces a list of them,
+//! sorted by file and line, each with a stable [`Code`], a message and an optional
+//! hint. This module only describes and renders them; it never reads files.
+
+mod render;
+mod source;
+
+pub use render::{Format, render};
+pub use source::{FileId, SourceMap, Span};
+
+use std::fmt;
+
+/// How bad a finding is. Errors stop the bot from starting; warnings do not
+/// (unless `--deny-warnings`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+macro_rules! codes {
+    ($($variant:ident = $code:literal, $severity:ident, $summary:literal;)*) => {
+        /// Stable diagnostic codes. Editors and CI bots match on these strings,
+        /// so a code is never renumbered or reused; `content/README.md` lists them.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $($variant,)* }
+
+        impl Code {
+            /// Every code, in numeric order (for the editor documentation).
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The stable identifier, e.g. `E0003`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+
+            /// The severity every diagnostic with this code has.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)* }
+            }
+
+            /// One line on what the code means.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => $summary,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    Io = "E0001", Error, "a content file or directory cannot be read";
+    YamlSyntax = "E0002", Error, "YAML syntax error or a value of the wrong shape (including unknown fields)";
+    DuplicateId = "E0003", Error, "two nodes share one id";
+    UnknownNode = "E0004", Error, "a reference to a node id that does not exist";
+    Unreachable = "E0005", Error, "a node cannot be reached from the root";
+    MissingLocale = "E0006", Error, "a text lacks one of the manifest's locales";
+    UnknownLocale = "E0007", Error, "a text is given for a locale the manifest does not list";
+    FluentSyntax = "E0008", Error, "Fluent (.ftl) syntax error";
+    FluentMissing = "E0009", Error, "a Fluent message is missing in one locale";
+    InvalidId = "E0010", Error, "a node id is not a valid deep-link payload";
+    CallbackTooLong = "E0011", Error, "callback data would exceed Telegram's 64 bytes";
+    TextTooLong = "E0012", Error, "rendered text exceeds Telegram's limit";
+    UnsupportedMarkup = "E0013", Error, "markup that Telegram messages cannot show";
+    NoEmergencyNumbers = "E0014", Error, "the manifest lists no emergency numbers";
+    EmptyNode = "E0015", Error, "a node without the text or buttons its kind needs";
+    NodeKeyCollision = "E0016", Error, "two node ids hash to the same callback key";
+    MediaMissing = "E0017", Error, "a media file referenced by a node does not exist";
+    InvalidManifest = "E0018", Error, "the manifest is inconsistent";
+    EmergencyTooDeep = "E0019", Error, "the emergency page is more taps from /start than allowed";
+    InvalidReview = "E0020", Error, "a review record is incomplete or dated in the future";
+    FluentInvalid = "E0021", Error, "a Fluent message cannot be formatted";
+    NeverReviewed = "W0001", Warning, "a page has not been reviewed by a medical professional";
+    StaleReview = "W0002", Warning, "a page's last review is older than the allowed age";
+    FluentExtra = "W0003", Warning, "a Fluent message exists in one locale only, or is never used";
+    DeepNode = "W0004", Warning, "a node is deeper than the Back breadcrumb can remember";
+    NoSources = "W0005", Warning, "a page names no sources";
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One finding, pointing at the place in a source file where it can be fixed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub message: String,
+    /// Where to look; `None` for findings about a missing file or directory.
+    pub span: Option<Span>,
+    /// Text under the primary caret, e.g. "unknown node".
+    pub label: Option<String>,
+    /// Other places that matter, e.g. the first definition of a duplicate id.
+    pub related: Vec<(Span, String)>,
+    /// How to fix it: "did you mean `cpr-steps`?".
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with `code` and `message` and nothing else yet.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            message: message.into(),
+            span: None,
+            label: None,
+            related: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn at(mut self, span: Span) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    pub fn at_opt(mut self, span: Option<Span>) -> Self {
+        self.span = span;
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn related(mut self, span: Span, note: impl Into<String>) -> Self {
+        self.related.push((span, note.into()));
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn help_opt(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+}
+
+/// Every diagnostic of one run, kept sorted by file, line and column.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.error_count() > 0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+
+    /// Sorts into reading order: by file, then position, then code. Findings
+    /// without a place come first, because they are usually the cause of the rest.
+    pub fn sort(&mut self, sources: &SourceMap) {
+        self.0.sort_by(|a, b| {
+            let key = |d: &Diagnostic| {
+                d.span
+                    .map(|s| (Some(sources.path(s.file).to_owned()), s.start))
+                    .unwrap_or((None, 0))
+            };
+            key(a)
+                .cmp(&key(b))
+                .then(a.code.cmp(&b.code))
+                .then(a.message.cmp(&b.message))
+        });
+        self.0.dedup();
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.0.iter().filter(|d| d.severity() == severity).count()
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+/// The closest candidate to `wrong` among `candidates`, for "did you mean" hints.
+/// Returns `None` when nothing is similar enough to be a plausible typo.
+pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::normalized_damerau_levenshtein(wrong, c), c))
+        .filter(|(score, _)| *score >= 0.6)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_well_formed() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            let s = code.as_str();
+            assert!(seen.insert(s), "duplicate code {s}");
+            let prefix = match code.severity() {
+                Severity::Error => 'E',
+                Severity::Warning => 'W',
+            };
+            assert!(s.starts_with(prefix) && s.len() == 5, "{s}");
+        }
+    }
+
+    #[test]
+    fn did_you_mean_finds_typos_only() {
+        let ids = ["cpr-steps", "naloxone", "not-breathing"];
+        assert_eq!(did_you_mean("cpr-step", ids), Some("cpr-steps"));
+        assert_eq!(did_you_mean("nalokson", ids), Some("naloxone"));
+        assert_eq!(did_you_mean("wounds", ids), None);
+    }
+}

@@ -1,0 +1,224 @@
+//! Screens: what the engine answers with, as data that adapters render.
+
+use std::borrow::Cow;
+
+use super::callback::{CallbackData, MAX_CRUMBS};
+use crate::content::{Content, Locale, Media, NodeIdx};
+use crate::i18n::MessageKind;
+use crate::markup::{Rendered, escape_html};
+
+/// What a screen shows, for adapters' logs and metrics (never user data).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shows {
+    Node(NodeIdx),
+    SearchResults,
+    Help,
+    About,
+    LanguageChoice,
+}
+
+/// Why a screen starts with an explanation instead of what was asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// A button from an older content version whose node is gone.
+    MenuUpdated,
+    /// Callback data that is malformed or names no node of this version.
+    InvalidButton,
+    /// A /start payload that names no node.
+    UnknownLink,
+    /// Free text that matched nothing.
+    NothingFound,
+    /// A voice message, photo, sticker, ...
+    Unsupported(MessageKind),
+}
+
+/// An inline button; `data` is callback data of at most 64 bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Button<'c> {
+    pub label: Cow<'c, str>,
+    pub data: String,
+}
+
+/// One answer: text in both formats, button rows, an optional attachment.
+#[derive(Clone, Debug)]
+pub struct Screen<'c> {
+    pub shows: Shows,
+    pub locale: Locale,
+    pub notice: Option<Notice>,
+    /// Telegram HTML.
+    pub html: Cow<'c, str>,
+    /// Plain text for terminals.
+    pub plain: Cow<'c, str>,
+    pub buttons: Vec<Vec<Button<'c>>>,
+    /// Sent with the text as its caption.
+    pub media: Option<&'c Media>,
+}
+
+/// Where a person is: the node, how they got there, their language.
+pub(super) struct Position {
+    pub node: NodeIdx,
+    /// Nodes before `node`, oldest first, root excluded.
+    pub crumbs: Vec<NodeIdx>,
+    pub locale: Locale,
+}
+
+impl Position {
+    /// A node opened directly (deep link, search result): Back leads to the root.
+    pub fn top(node: NodeIdx, locale: Locale) -> Self {
+        Position {
+            node,
+            crumbs: Vec::new(),
+            locale,
+        }
+    }
+}
+
+impl<'c> Screen<'c> {
+    /// A node with its buttons, then Back and Home unless it is the root.
+    pub(super) fn node(content: &'c Content, position: &Position) -> Self {
+        let node = content.node(position.node);
+        let locale = position.locale;
+        let screen = node.screen(locale);
+        let mut buttons: Vec<Vec<Button<'c>>> = node
+            .buttons()
+            .iter()
+            .map(|&target| vec![link(content, locale, target, next_crumbs(content, position, target))])
+            .collect();
+        if position.node != content.root() {
+            let back = position.crumbs.last().copied().unwrap_or(content.root());
+            let back_crumbs = position.crumbs[..position.crumbs.len().saturating_sub(1)].to_vec();
+            let ui = content.ui(locale);
+            buttons.push(vec![
+                Button {
+                    label: Cow::Borrowed(&ui.back),
+                    data: encode(content, locale, back, &back_crumbs),
+                },
+                Button {
+                    label: Cow::Borrowed(&ui.home),
+                    data: encode(content, locale, content.root(), &[]),
+                },
+            ]);
+        }
+        Screen {
+            shows: Shows::Node(position.node),
+            locale,
+            notice: None,
+            html: Cow::Borrowed(&screen.html),
+            plain: Cow::Borrowed(&screen.plain),
+            buttons,
+            media: node.media(),
+        }
+    }
+
+    /// A fixed text (help, about) with a Home button.
+    pub(super) fn fixed(content: &'c Content, locale: Locale, shows: Shows, text: &'c Rendered) -> Self {
+        Screen {
+            shows,
+            locale,
+            notice: None,
+            html: Cow::Borrowed(&text.html),
+            plain: Cow::Borrowed(&text.plain),
+            buttons: vec![vec![home(content, locale)]],
+            media: None,
+        }
+    }
+
+    /// The language prompt in every locale, one button per locale.
+    pub(super) fn language_choice(content: &'c Content, locale: Locale) -> Self {
+        let prompt: Vec<&str> = content
+            .locales()
+            .map(|l| content.ui(l).language_prompt.as_str())
+            .collect();
+        let prompt = Rendered::join(&[Rendered::from_plain(&prompt.join("\n")), content.footer(locale).clone()]);
+        let buttons = content
+            .locales()
+            .map(|l| {
+                vec![Button {
+                    label: Cow::Borrowed(content.ui(l).language_name.as_str()),
+                    data: encode(content, l, content.root(), &[]),
+                }]
+            })
+            .collect();
+        Screen {
+            shows: Shows::LanguageChoice,
+            locale,
+            notice: None,
+            html: Cow::Owned(prompt.html),
+            plain: Cow::Owned(prompt.plain),
+            buttons,
+            media: None,
+        }
+    }
+
+    /// Search matches as buttons, then Home.
+    pub(super) fn search_results(content: &'c Content, locale: Locale, found: &[NodeIdx]) -> Self {
+        let intro = Rendered::from_plain(content.ui(locale).search_found(found.len()));
+        let text = Rendered::join([&intro, content.footer(locale)]);
+        let mut buttons: Vec<Vec<Button<'c>>> = found
+            .iter()
+            .map(|&node| vec![link(content, locale, node, Vec::new())])
+            .collect();
+        buttons.push(vec![home(content, locale)]);
+        Screen {
+            shows: Shows::SearchResults,
+            locale,
+            notice: None,
+            html: Cow::Owned(text.html),
+            plain: Cow::Owned(text.plain),
+            buttons,
+            media: None,
+        }
+    }
+
+    /// Puts an explanation above the screen's text.
+    pub(super) fn with_notice(mut self, notice: Notice, text: &str) -> Self {
+        self.html = Cow::Owned(format!("{}\n\n{}", escape_html(text), self.html));
+        self.plain = Cow::Owned(format!("{text}\n\n{}", self.plain));
+        self.notice = Some(notice);
+        self
+    }
+}
+
+fn link<'c>(content: &'c Content, locale: Locale, target: NodeIdx, crumbs: Vec<NodeIdx>) -> Button<'c> {
+    Button {
+        label: Cow::Borrowed(content.node(target).title(locale)),
+        data: encode(content, locale, target, &crumbs),
+    }
+}
+
+fn home<'c>(content: &'c Content, locale: Locale) -> Button<'c> {
+    Button {
+        label: Cow::Borrowed(content.ui(locale).home.as_str()),
+        data: encode(content, locale, content.root(), &[]),
+    }
+}
+
+/// The breadcrumb for a tap from `from` to `target`: the path so far plus the
+/// current node, cut back if the target is already on it (cycles never grow
+/// it) and trimmed to the most recent [`MAX_CRUMBS`] steps.
+fn next_crumbs(content: &Content, from: &Position, target: NodeIdx) -> Vec<NodeIdx> {
+    if target == content.root() {
+        return Vec::new();
+    }
+    let mut crumbs = from.crumbs.clone();
+    if from.node != content.root() {
+        crumbs.push(from.node);
+    }
+    if let Some(index) = crumbs.iter().position(|&c| c == target) {
+        crumbs.truncate(index);
+    }
+    let excess = crumbs.len().saturating_sub(MAX_CRUMBS);
+    crumbs.drain(..excess);
+    crumbs
+}
+
+fn encode(content: &Content, locale: Locale, target: NodeIdx, crumbs: &[NodeIdx]) -> String {
+    let code = content.locale_code(locale).as_bytes();
+    CallbackData {
+        version: content.version_tag(),
+        locale: [code[0], code[1]],
+        target: content.node(target).key(),
+        crumbs: crumbs.iter().map(|&c| content.node(c).key()).collect(),
+    }
+    .encode()
+}

@@ -1,0 +1,103 @@
+//! Parses one locale's `.ftl` files into a thread-safe Fluent bundle, reporting
+//! syntax errors and duplicate ids with their positions.
+
+use std::collections::BTreeMap;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentError, FluentResource};
+use unic_langid::LanguageIdentifier;
+
+use crate::diagnostics::{Code, Diagnostic, FileId, SourceMap, Span};
+
+/// A locale's messages; the concurrent flavour so `Content` can be shared
+/// between tokio worker threads.
+pub type Bundle = FluentBundle<FluentResource>;
+
+/// One locale's parsed messages and where each id is defined.
+pub struct LocaleMessages {
+    pub bundle: Bundle,
+    /// Message id -> span of its definition, for cross-locale diagnostics.
+    pub definitions: BTreeMap<String, Span>,
+}
+
+impl LocaleMessages {
+    /// Formats message `id`; `Err` lists Fluent's complaints (unknown variable, ...).
+    pub fn format(&self, id: &str, args: Option<&FluentArgs<'_>>) -> Result<String, String> {
+        let message = self
+            .bundle
+            .get_message(id)
+            .ok_or_else(|| format!("message `{id}` is missing"))?;
+        let pattern = message.value().ok_or_else(|| format!("message `{id}` has no value"))?;
+        let mut errors = Vec::new();
+        let text = self.bundle.format_pattern(pattern, args, &mut errors);
+        if errors.is_empty() {
+            Ok(text.into_owned())
+        } else {
+            Err(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+        }
+    }
+}
+
+/// Parses the `.ftl` files of locale `code` (already in `sources`).
+pub fn parse_locale(sources: &SourceMap, code: &str, files: &[FileId]) -> (LocaleMessages, Vec<Diagnostic>) {
+    let langid: LanguageIdentifier = code.parse().unwrap_or_default();
+    let mut bundle = Bundle::new_concurrent(vec![langid]);
+    // Unicode isolation marks around variables would show up as stray
+    // characters in Telegram and break copy-pasting phone numbers.
+    bundle.set_use_isolating(false);
+    let mut diagnostics = Vec::new();
+    let mut definitions = BTreeMap::new();
+    for &file in files {
+        let text = sources.text(file);
+        let resource = match FluentResource::try_new(text.to_owned()) {
+            Ok(resource) => resource,
+            Err((resource, errors)) => {
+                for error in errors {
+                    let span = sources.span(file, error.pos.start, error.pos.len().max(1));
+                    diagnostics.push(
+                        Diagnostic::new(Code::FluentSyntax, format!("Fluent syntax error: {}", error.kind))
+                            .at(span)
+                            .label("cannot parse this")
+                            .help("see https://projectfluent.org/fluent/guide/ for the syntax"),
+                    );
+                }
+                resource
+            }
+        };
+        for (id, span) in message_definitions(sources, file) {
+            if let Some(first) = definitions.get(&id) {
+                diagnostics.push(
+                    Diagnostic::new(Code::FluentSyntax, format!("message `{id}` is defined twice"))
+                        .at(span)
+                        .label("second definition")
+                        .related(*first, "first defined here"),
+                );
+            } else {
+                definitions.insert(id, span);
+            }
+        }
+        if let Err(errors) = bundle.add_resource(resource) {
+            // Overriding is reported above with both places; nothing else is returned here.
+            debug_assert!(errors.iter().all(|e| matches!(e, FluentError::Overriding { .. })));
+        }
+    }
+    (LocaleMessages { bundle, definitions }, diagnostics)
+}
+
+/// Finds `id = ...` lines: message definitions start at column 1.
+fn message_definitions(sources: &SourceMap, file: FileId) -> Vec<(String, Span)> {
+    let text = sources.text(file);
+    let mut offset = 0;
+    let mut found = Vec::new();
+    for line in text.split_inclusive('\n') {
+        let id_len = line
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(line.len());
+        let starts_with_letter = line.starts_with(|c: char| c.is_ascii_alphabetic());
+        if starts_with_letter && line[id_len..].trim_start().starts_with('=') {
+            found.push((line[..id_len].to_owned(), sources.span(file, offset, id_len)));
+        }
+        offset += line.len();
+    }
+    found
+}

@@ -1,0 +1,9 @@
+//! Interface strings (Back, Home, hints, errors) from Fluent files, one bundle
+//! per locale, checked and pre-formatted at load time so that serving a screen
+//! never formats Fluent. Parsing only: the loader hands in file texts.
+
+mod bundle;
+mod strings;
+
+pub use bundle::{Bundle, LocaleMessages, parse_locale};
+pub use strings::{MAX_SEARCH_RESULTS, MessageKind, REQUIRED_MESSAGES, UiContext, UiStrings};

@@ -1,0 +1,139 @@
+//! The interface strings the engine and adapters use, formatted once per locale.
+
+use fluent_bundle::{FluentArgs, FluentValue};
+
+use super::LocaleMessages;
+
+/// Every message id the code formats. `check` reports any of them missing in
+/// any locale; ids in the files but not here are reported as unused.
+pub const REQUIRED_MESSAGES: &[&str] = &[
+    "button-back",
+    "button-home",
+    "footer",
+    "notice-menu-updated",
+    "notice-invalid-button",
+    "notice-unknown-link",
+    "notice-unsupported",
+    "search-found",
+    "search-nothing",
+    "help",
+    "about",
+    "about-never-reviewed",
+    "language-prompt",
+    "language-name",
+    "console-no-button",
+];
+
+/// The most search results a screen lists.
+pub const MAX_SEARCH_RESULTS: usize = 5;
+
+/// Kinds of messages the bot cannot read, grouped by what it tells the person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MessageKind {
+    /// Voice, audio, video notes: the person may think the bot listens.
+    Voice,
+    /// Photos and videos.
+    Photo,
+    /// Stickers, documents, locations, anything else.
+    Other,
+}
+
+impl MessageKind {
+    pub const ALL: [MessageKind; 3] = [MessageKind::Voice, MessageKind::Photo, MessageKind::Other];
+
+    fn fluent_key(self) -> &'static str {
+        match self {
+            MessageKind::Voice => "voice",
+            MessageKind::Photo => "photo",
+            MessageKind::Other => "other",
+        }
+    }
+}
+
+/// Values the pre-formatted strings depend on.
+pub struct UiContext<'a> {
+    /// Emergency numbers joined for display, e.g. "112, 103".
+    pub numbers: &'a str,
+    pub version: &'a str,
+    /// Date of the newest medical review, if any page has been reviewed.
+    pub last_review: Option<&'a str>,
+    pub disclaimer: &'a str,
+}
+
+/// One locale's interface strings, ready to use.
+#[derive(Debug, Clone)]
+pub struct UiStrings {
+    pub back: String,
+    pub home: String,
+    pub footer: String,
+    pub menu_updated: String,
+    pub invalid_button: String,
+    pub unknown_link: String,
+    unsupported: [String; 3],
+    /// `search_found[n - 1]` introduces `n` results.
+    search_found: Vec<String>,
+    pub search_nothing: String,
+    pub help: String,
+    pub about: String,
+    pub language_prompt: String,
+    pub language_name: String,
+}
+
+impl UiStrings {
+    /// Formats every string; `Err` holds `(message id, problem)` pairs.
+    pub fn build(messages: &LocaleMessages, context: &UiContext<'_>) -> Result<Self, Vec<(&'static str, String)>> {
+        let mut errors = Vec::new();
+        let mut format = |id: &'static str, args: &[(&'static str, FluentValue<'_>)]| {
+            let args: FluentArgs<'_> = args.iter().cloned().collect();
+            messages.format(id, Some(&args)).unwrap_or_else(|error| {
+                errors.push((id, error));
+                String::new()
+            })
+        };
+        let numbers = || FluentValue::from(context.numbers.to_owned());
+        let never = format("about-never-reviewed", &[]);
+        let reviewed = context.last_review.map_or(never, str::to_owned);
+        let strings = UiStrings {
+            back: format("button-back", &[]),
+            home: format("button-home", &[]),
+            footer: format("footer", &[("numbers", numbers())]),
+            menu_updated: format("notice-menu-updated", &[]),
+            invalid_button: format("notice-invalid-button", &[]),
+            unknown_link: format("notice-unknown-link", &[]),
+            unsupported: MessageKind::ALL.map(|kind| {
+                format(
+                    "notice-unsupported",
+                    &[("kind", kind.fluent_key().into()), ("numbers", numbers())],
+                )
+            }),
+            search_found: (1..=MAX_SEARCH_RESULTS)
+                .map(|count| format("search-found", &[("count", count.into())]))
+                .collect(),
+            search_nothing: format("search-nothing", &[]),
+            help: format("help", &[("numbers", numbers())]),
+            about: format(
+                "about",
+                &[
+                    ("version", context.version.to_owned().into()),
+                    ("reviewed", reviewed.into()),
+                    ("disclaimer", context.disclaimer.to_owned().into()),
+                ],
+            ),
+            language_prompt: format("language-prompt", &[]),
+            language_name: format("language-name", &[]),
+        };
+        if errors.is_empty() { Ok(strings) } else { Err(errors) }
+    }
+
+    /// What to say about a message the bot cannot read.
+    pub fn unsupported(&self, kind: MessageKind) -> &str {
+        let index = MessageKind::ALL.iter().position(|k| *k == kind).unwrap_or(2);
+        &self.unsupported[index]
+    }
+
+    /// The line introducing `count` search results (`count` >= 1).
+    pub fn search_found(&self, count: usize) -> &str {
+        let index = count.clamp(1, self.search_found.len()) - 1;
+        &self.search_found[index]
+    }
+}

@@ -1,0 +1,22 @@
+//! overdose-bot: an emergency-information Telegram bot for people who use drugs.
+//!
+//! Layout (see ARCHITECTURE.md for the invariants):
+//!
+//! - [`content`]: reads and validates the YAML tree and Fluent strings into an
+//!   immutable, pre-rendered [`content::Content`]. The only module that reads
+//!   content files.
+//! - [`engine`]: the pure menu engine, `(Content, Locale, Input) -> Screen`,
+//!   with the stateless callback codec.
+//! - [`markup`], [`search`], [`i18n`]: rendering, free-text search and
+//!   interface strings used by the two above.
+//! - [`diagnostics`], [`check`]: compiler-style reports for editors and CI.
+//! - [`console`]: the terminal adapter.
+
+pub mod check;
+pub mod console;
+pub mod content;
+pub mod diagnostics;
+pub mod engine;
+pub mod i18n;
+pub mod markup;
+pub mod search;

@@ -1,0 +1,120 @@
+//! The `overdose-bot` command: parses arguments, calls the library, maps
+//! outcomes to exit codes (0 ok, 1 invalid content, 2 usage or I/O error).
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+use overdose_bot::check::{Verdict, report};
+use overdose_bot::content::{LoadOptions, Loaded, ValidateOptions, load};
+use overdose_bot::diagnostics::Format;
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "Emergency-information Telegram bot: overdose, CPR, naloxone, wound care"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate content and locales; print compiler-style diagnostics.
+    Check {
+        #[command(flatten)]
+        sources: SourceArgs,
+        #[arg(long, value_enum, default_value = "human", env = "OVERDOSE_BOT_FORMAT")]
+        format: Format,
+        /// Treat warnings (drafts, stale reviews, ...) as errors.
+        #[arg(long, env = "OVERDOSE_BOT_DENY_WARNINGS")]
+        deny_warnings: bool,
+    },
+    /// Walk the bot in a terminal: numbers press buttons, other text is searched.
+    Console {
+        #[command(flatten)]
+        sources: SourceArgs,
+        /// Interface language, as a Telegram language code (ru, en, uk, ...).
+        #[arg(long, env = "OVERDOSE_BOT_LANG")]
+        lang: Option<String>,
+    },
+}
+
+#[derive(Args)]
+struct SourceArgs {
+    /// Directory with bot.yaml and the content tree.
+    #[arg(long, default_value = "content", env = "OVERDOSE_BOT_CONTENT")]
+    content: PathBuf,
+    /// Directory with one folder of .ftl files per locale.
+    #[arg(long, default_value = "locales", env = "OVERDOSE_BOT_LOCALES")]
+    locales: PathBuf,
+    /// The date review ages are computed from (default: today).
+    #[arg(long, env = "OVERDOSE_BOT_TODAY")]
+    today: Option<NaiveDate>,
+    /// Warn about pages reviewed longer ago than this (default: the manifest's, else 365).
+    #[arg(long, env = "OVERDOSE_BOT_REVIEW_MAX_AGE_DAYS")]
+    review_max_age_days: Option<u32>,
+}
+
+impl SourceArgs {
+    fn load(&self) -> Loaded {
+        load(&LoadOptions {
+            content_dir: self.content.clone(),
+            locales_dir: self.locales.clone(),
+            validate: ValidateOptions {
+                today: self.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+                review_max_age_days: self.review_max_age_days,
+            },
+        })
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Check {
+            sources,
+            format,
+            deny_warnings,
+        } => {
+            let loaded = sources.load();
+            let (text, verdict) = report(&loaded, format, deny_warnings);
+            io::stdout()
+                .write_all(text.as_bytes())
+                .context("cannot write the report")?;
+            Ok(ExitCode::from(verdict.exit_code()))
+        }
+        Command::Console { sources, lang } => {
+            let loaded = sources.load();
+            let Some(content) = loaded.content.as_ref() else {
+                let (text, verdict) = report(&loaded, Format::Human, false);
+                eprint!("{text}");
+                return Ok(ExitCode::from(verdict.exit_code().max(Verdict::Invalid.exit_code())));
+            };
+            let locale = match &lang {
+                Some(code) => content.negotiate(Some(code)),
+                None => content.default_locale(),
+            };
+            let stdin = io::stdin();
+            let interactive = stdin.is_terminal();
+            overdose_bot::console::run(content, locale, stdin.lock(), io::stdout().lock(), interactive)
+                .context("console input/output failed")?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
