@@ -23,6 +23,9 @@ pub struct Document<'a> {
     pub locale: usize,
     /// The title and every keyword phrase.
     pub phrases: Vec<&'a str>,
+    /// Added to the node's score when it matches at all: lets pages, which
+    /// hold the answers, rank above menus that merely mention the same word.
+    pub boost: f32,
 }
 
 /// Per-locale inverted indexes of stemmed words.
@@ -31,6 +34,8 @@ pub struct SearchIndex {
 }
 
 struct LocaleIndex {
+    /// Per node, the largest boost of its documents in this locale.
+    boosts: HashMap<usize, f32>,
     stemmer: Option<Stemmer>,
     /// Stemmed word -> nodes whose title or keywords contain it.
     postings: HashMap<String, Vec<usize>>,
@@ -43,6 +48,7 @@ impl SearchIndex {
             .iter()
             .map(|code| LocaleIndex {
                 stemmer: stemmer_for(code),
+                boosts: HashMap::new(),
                 postings: HashMap::new(),
             })
             .collect();
@@ -80,7 +86,8 @@ impl SearchIndex {
                     }
                 }
                 for (node, score) in variant_scores {
-                    let weighted = score * locale_weight * variant_weight;
+                    let boost = index.boosts.get(&node).copied().unwrap_or_default();
+                    let weighted = (score + boost) * locale_weight * variant_weight;
                     let best = scores.entry(node).or_default();
                     *best = best.max(weighted);
                 }
@@ -167,37 +174,28 @@ fn from_latin_layout(word: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    fn document(node: usize, locale: usize, phrases: &[&'static str]) -> Document<'static> {
+        Document {
+            node,
+            locale,
+            phrases: phrases.to_vec(),
+            boost: 0.05,
+        }
+    }
+
     fn index() -> SearchIndex {
         let documents = vec![
+            document(0, 0, &["Не дышит", "передозировка", "посинел"]),
+            document(0, 1, &["Not breathing", "overdose", "blue lips"]),
+            document(1, 0, &["Налоксон", "антидот"]),
+            document(1, 1, &["Naloxone", "antidote"]),
+            document(2, 0, &["Абсцесс", "нарыв", "гнойник"]),
+            document(2, 1, &["Abscess", "pus"]),
             Document {
-                node: 0,
+                node: 3,
                 locale: 0,
-                phrases: vec!["Не дышит", "передозировка", "посинел"],
-            },
-            Document {
-                node: 0,
-                locale: 1,
-                phrases: vec!["Not breathing", "overdose", "blue lips"],
-            },
-            Document {
-                node: 1,
-                locale: 0,
-                phrases: vec!["Налоксон", "антидот"],
-            },
-            Document {
-                node: 1,
-                locale: 1,
-                phrases: vec!["Naloxone", "antidote"],
-            },
-            Document {
-                node: 2,
-                locale: 0,
-                phrases: vec!["Абсцесс", "нарыв", "гнойник"],
-            },
-            Document {
-                node: 2,
-                locale: 1,
-                phrases: vec!["Abscess", "pus"],
+                phrases: vec!["Раны и абсцессы"],
+                boost: 0.0,
             },
         ];
         SearchIndex::build(&["ru", "en"], documents)
@@ -213,8 +211,8 @@ mod tests {
     fn typos_and_case_are_tolerated() {
         assert_eq!(index().search(1, "NALOXONE", 5), [1]);
         assert_eq!(index().search(1, "naloxon", 5), [1]);
-        assert_eq!(index().search(0, "абсцес", 5), [2]);
-        assert_eq!(index().search(0, "асбцесс", 5), [2]);
+        assert_eq!(index().search(0, "абсцес", 5), [2, 3]);
+        assert_eq!(index().search(0, "асбцесс", 5), [2, 3]);
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub enum Format {
     Json,
 }
 
-/// Renders every diagnostic plus a summary line.
+/// Renders every diagnostic (the caller adds a summary to human output).
 pub fn render(diagnostics: &Diagnostics, sources: &SourceMap, format: Format) -> String {
     match format {
         Format::Human => render_human(diagnostics, sources),
@@ -45,20 +45,7 @@ fn render_human(diagnostics: &Diagnostics, sources: &SourceMap) -> String {
             ));
         }
     }
-    out.push_str(&summary(diagnostics));
-    out.push('\n');
     out
-}
-
-fn summary(diagnostics: &Diagnostics) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let errors = diagnostics.error_count();
-    let warnings = diagnostics.warning_count();
-    match (errors, warnings) {
-        (0, 0) => "ok: no problems found".to_owned(),
-        (0, w) => format!("ok: {}", plural(w, "warning")),
-        (e, w) => format!("error: content has {}, {}", plural(e, "error"), plural(w, "warning")),
-    }
 }
 
 fn to_report(diagnostic: &Diagnostic) -> Report<FileId> {

@@ -115,3 +115,6 @@ fn root_with(content: &Content, locale: Locale, notice: Notice) -> Screen<'_> {
     };
     Screen::node(content, &Position::top(content.root(), locale)).with_notice(notice, text)
 }
+
+#[cfg(test)]
+mod tests;

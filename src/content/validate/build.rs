@@ -9,10 +9,14 @@ use super::manifest::Manifest;
 use super::nodes::CheckedNodes;
 use crate::content::keys::{NodeKey, VersionTag};
 use crate::content::model::{Content, EmergencyNumber, Locale, LocaleData, Media, Node, NodeIdx, Review};
+use crate::content::raw::NodeKind;
 use crate::diagnostics::{Diagnostic, SourceMap};
 use crate::i18n::{LocaleMessages, UiContext, UiStrings};
 use crate::markup::Rendered;
 use crate::search::{Document, SearchIndex};
+
+/// Search ranks a page slightly above a menu matching the same words.
+const PAGE_SEARCH_BOOST: f32 = 0.05;
 
 /// Formats each locale's interface strings; reports messages that fail.
 pub fn strings(
@@ -36,7 +40,10 @@ pub fn strings(
         match UiStrings::build(&messages, &context) {
             Ok(ui) => built.push((messages, ui)),
             Err(errors) => {
-                for (id, problem) in errors {
+                // A message absent from the bundle is already reported as
+                // missing (E0009) or as a syntax error (E0008).
+                let present = errors.into_iter().filter(|(id, _)| messages.bundle.has_message(id));
+                for (id, problem) in present {
                     push(format_error(id, code, &problem, &messages));
                 }
             }
@@ -92,10 +99,16 @@ pub fn content(
             if let Some(keywords) = node.raw.keywords.as_ref().and_then(|k| k.value.get(&locale.code)) {
                 phrases.extend(keywords.value.iter().map(String::as_str));
             }
+            let boost = if node.kind == NodeKind::Page {
+                PAGE_SEARCH_BOOST
+            } else {
+                0.0
+            };
             documents.push(Document {
                 node: index,
                 locale: locale_index,
                 phrases,
+                boost,
             });
         }
         let media = match &node.raw.media {
