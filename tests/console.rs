@@ -1,0 +1,157 @@
+//! End-to-end tests of `overdose-bot console`: a script is piped into the real
+//! binary, which runs on the fixture tree (or the shipped content), and the
+//! transcript is checked screen by screen.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// Runs the console with `args`, feeds it `script`, returns (stdout, exit code).
+fn console(args: &[&str], script: &str) -> (String, i32) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_overdose-bot"))
+        .arg("console")
+        .args(args)
+        .current_dir(root)
+        .env_remove("OVERDOSE_BOT_LANG")
+        .env_remove("OVERDOSE_BOT_CONTENT")
+        .env_remove("OVERDOSE_BOT_LOCALES")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start overdose-bot console");
+    child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    (String::from_utf8(output.stdout).unwrap(), output.status.code().unwrap())
+}
+
+/// The screens of a transcript, split on the separator line.
+fn screens(transcript: &str) -> Vec<&str> {
+    transcript
+        .split("─".repeat(40).as_str())
+        .skip(1)
+        .map(str::trim)
+        .collect()
+}
+
+const TREE: [&str; 4] = ["--content", "tests/fixtures/tree/content", "--locales", "locales"];
+
+#[test]
+fn walks_the_emergency_path_back_and_home() {
+    // start -> Urgent -> Step 1 -> Back -> Home, then EOF
+    let (out, code) = console(&TREE, "1\n1\n2\n3\n");
+    assert_eq!(code, 0);
+    let screens = screens(&out);
+    assert_eq!(screens.len(), 5, "{out}");
+    assert!(screens[0].starts_with("Start\n"), "{}", screens[0]);
+    assert!(
+        screens[0].contains("[1] Urgent\n[2] Step 1\n[3] Loop 1\n[4] Photo"),
+        "{}",
+        screens[0]
+    );
+    assert!(screens[1].starts_with("Urgent\n\nText of Urgent"), "{}", screens[1]);
+    assert!(
+        screens[1].contains("[1] Step 1\n[2] ⬅️ Back   [3] 🏠 Main menu"),
+        "{}",
+        screens[1]
+    );
+    assert!(screens[2].starts_with("Step 1\n"), "{}", screens[2]);
+    assert!(
+        screens[3].starts_with("Urgent\n"),
+        "Back returns to Urgent: {}",
+        screens[3]
+    );
+    assert!(
+        screens[4].starts_with("Start\n"),
+        "Home returns to Start: {}",
+        screens[4]
+    );
+    for screen in &screens {
+        assert!(
+            screen.contains("🆘 Emergency: 112, 103."),
+            "numbers on every screen: {screen}"
+        );
+    }
+}
+
+#[test]
+fn deep_links_commands_search_and_unknown_numbers() {
+    let script = "/start chain-3\n/start nope\n/voice\nне дышит\n42\n/about\n";
+    let (out, code) = console(&["--lang", "ru-RU", TREE[0], TREE[1], TREE[2], TREE[3]], script);
+    assert_eq!(code, 0);
+    let screens = screens(&out);
+    assert!(screens[1].starts_with("Шаг 3\n"), "{}", screens[1]);
+    assert!(
+        screens[2].starts_with("Ссылка устарела или неверна. Вот главное меню.\n\nНачало"),
+        "{}",
+        screens[2]
+    );
+    assert!(
+        screens[3].starts_with("Я не могу прослушать голосовое"),
+        "{}",
+        screens[3]
+    );
+    assert!(
+        screens[3].contains("\nСрочно\n"),
+        "voice leads to the emergency page: {}",
+        screens[3]
+    );
+    assert!(
+        screens[4].starts_with("По вашим словам нашлась 1 страница:"),
+        "{}",
+        screens[4]
+    );
+    assert!(screens[4].contains("Кнопки 42 нет."), "{}", screens[4]);
+    assert!(screens[5].contains("версия материалов test-1"), "{}", screens[5]);
+}
+
+#[test]
+fn language_switch_carries_into_the_next_taps() {
+    let (out, _) = console(&TREE, "/language\n1\n1\n");
+    let screens = screens(&out);
+    assert!(
+        screens[1].starts_with("Выберите язык:\nChoose your language:"),
+        "{}",
+        screens[1]
+    );
+    assert!(screens[2].starts_with("Начало\n"), "{}", screens[2]);
+    assert!(screens[3].starts_with("Срочно\n\nТекст Срочно"), "{}", screens[3]);
+}
+
+#[test]
+fn media_pages_name_their_attachment() {
+    let (out, _) = console(&TREE, "/start photo-page\n");
+    assert!(screens(&out)[1].starts_with("[Photo: media/dot.png]\nPhoto\n"), "{out}");
+}
+
+#[test]
+fn shipped_content_puts_the_emergency_page_one_tap_from_start() {
+    let (out, code) = console(&["--lang", "en"], "1\n");
+    assert_eq!(code, 0);
+    let screens = screens(&out);
+    assert!(
+        screens[0].contains("[1] 🆘 Unresponsive / not breathing"),
+        "{}",
+        screens[0]
+    );
+    assert!(screens[1].contains("Call 112"), "{}", screens[1]);
+}
+
+#[test]
+fn invalid_content_is_refused_with_diagnostics() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = Command::new(env!("CARGO_BIN_EXE_overdose-bot"))
+        .args(["console", "--content", "content", "--locales", "../../../../locales"])
+        .current_dir(root.join("tests/fixtures/check/unknown-button"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("error[E0004]: button to unknown node `cpr-step`"),
+        "{stderr}"
+    );
+}
