@@ -35,4 +35,14 @@ about-never-reviewed = not yet reviewed by a medical professional
 language-prompt = Choose your language:
 language-name = English
 
+toast-menu-updated = This menu has changed
+toast-invalid-button = This button no longer works
+
+command-start = Main menu: what to do in an overdose
+command-help = How this bot works
+command-language = Change the language
+command-about = Content version, review, disclaimer
+
+inline-open-bot = Open in the bot
+
 console-no-button = There is no button { $number }. Type a button number, /start, or a few words.

@@ -36,4 +36,14 @@ about-never-reviewed = пока не проверено медицинским �
 language-prompt = Выберите язык:
 language-name = Русский
 
+toast-menu-updated = Меню изменилось
+toast-invalid-button = Эта кнопка больше не работает
+
+command-start = Главное меню: что делать при передозировке
+command-help = Как пользоваться ботом
+command-language = Сменить язык
+command-about = Версия материалов, проверка, оговорка
+
+inline-open-bot = Открыть в боте
+
 console-no-button = Кнопки { $number } нет. Введите номер кнопки, /start или несколько слов.

@@ -113,7 +113,12 @@ fn root_with(content: &Content, locale: Locale, notice: Notice) -> Screen<'_> {
         Notice::NothingFound => &ui.search_nothing,
         Notice::Unsupported(kind) => ui.unsupported(kind),
     };
-    Screen::node(content, &Position::top(content.root(), locale)).with_notice(notice, text)
+    let toast = match notice {
+        Notice::MenuUpdated => Some(ui.toast_menu_updated.as_str()),
+        Notice::InvalidButton => Some(ui.toast_invalid_button.as_str()),
+        _ => None,
+    };
+    Screen { toast, ..Screen::node(content, &Position::top(content.root(), locale)).with_notice(notice, text) }
 }
 
 #[cfg(test)]

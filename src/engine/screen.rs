@@ -52,6 +52,8 @@ pub struct Screen<'c> {
     pub buttons: Vec<Vec<Button<'c>>>,
     /// Sent with the text as its caption.
     pub media: Option<&'c Media>,
+    /// A short pop-up for the tap that led here, when something needs saying.
+    pub toast: Option<&'c str>,
 }
 
 /// Where a person is: the node, how they got there, their language.
@@ -107,6 +109,7 @@ impl<'c> Screen<'c> {
             plain: Cow::Borrowed(&screen.plain),
             buttons,
             media: node.media(),
+            toast: None,
         }
     }
 
@@ -120,6 +123,7 @@ impl<'c> Screen<'c> {
             plain: Cow::Borrowed(&text.plain),
             buttons: vec![vec![home(content, locale)]],
             media: None,
+            toast: None,
         }
     }
 
@@ -147,6 +151,7 @@ impl<'c> Screen<'c> {
             plain: Cow::Owned(prompt.plain),
             buttons,
             media: None,
+            toast: None,
         }
     }
 
@@ -167,6 +172,7 @@ impl<'c> Screen<'c> {
             plain: Cow::Owned(text.plain),
             buttons,
             media: None,
+            toast: None,
         }
     }
 

@@ -221,6 +221,7 @@ fn buttons_from_an_older_content_version_still_work_when_their_node_exists() {
     assert_eq!(shown(&screen), "start");
     assert_eq!(screen.notice, Some(Notice::MenuUpdated));
     assert!(screen.plain.starts_with("Это меню изменилось"), "{}", screen.plain);
+    assert_eq!(screen.toast, Some("Меню изменилось"));
 }
 
 fn tree_back(screen: &Screen<'_>) -> String {

@@ -22,6 +22,13 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "language-prompt",
     "language-name",
     "console-no-button",
+    "toast-menu-updated",
+    "toast-invalid-button",
+    "command-start",
+    "command-help",
+    "command-language",
+    "command-about",
+    "inline-open-bot",
 ];
 
 /// The most search results a screen lists.
@@ -77,6 +84,16 @@ pub struct UiStrings {
     pub about: String,
     pub language_prompt: String,
     pub language_name: String,
+    /// Short pop-ups (at most 200 characters) answering a button tap.
+    pub toast_menu_updated: String,
+    pub toast_invalid_button: String,
+    /// Descriptions of the bot's commands in Telegram's command menu.
+    pub command_start: String,
+    pub command_help: String,
+    pub command_language: String,
+    pub command_about: String,
+    /// The button under a page shared through inline mode.
+    pub inline_open_bot: String,
 }
 
 impl UiStrings {
@@ -121,6 +138,13 @@ impl UiStrings {
             ),
             language_prompt: format("language-prompt", &[]),
             language_name: format("language-name", &[]),
+            toast_menu_updated: format("toast-menu-updated", &[]),
+            toast_invalid_button: format("toast-invalid-button", &[]),
+            command_start: format("command-start", &[]),
+            command_help: format("command-help", &[]),
+            command_language: format("command-language", &[]),
+            command_about: format("command-about", &[]),
+            inline_open_bot: format("inline-open-bot", &[]),
         };
         if errors.is_empty() { Ok(strings) } else { Err(errors) }
     }
