@@ -10,7 +10,8 @@
 //! - [`markup`], [`search`], [`i18n`]: rendering, free-text search and
 //!   interface strings used by the two above.
 //! - [`diagnostics`], [`check`]: compiler-style reports for editors and CI.
-//! - [`console`]: the terminal adapter.
+//! - [`console`]: the terminal adapter; [`telegram`]: the Telegram adapter
+//!   (the only module that imports teloxide).
 
 pub mod check;
 pub mod console;
@@ -20,3 +21,4 @@ pub mod engine;
 pub mod i18n;
 pub mod markup;
 pub mod search;
+pub mod telegram;

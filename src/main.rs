@@ -4,6 +4,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use chrono::NaiveDate;
@@ -12,6 +13,7 @@ use clap::{Args, Parser, Subcommand};
 use overdose_bot::check::{Verdict, report};
 use overdose_bot::content::{LoadOptions, Loaded, ValidateOptions, load};
 use overdose_bot::diagnostics::Format;
+use overdose_bot::telegram::{Mode, ServeOptions, serve};
 
 #[derive(Parser)]
 #[command(
@@ -35,6 +37,25 @@ enum Command {
         #[arg(long, env = "OVERDOSE_BOT_DENY_WARNINGS")]
         deny_warnings: bool,
     },
+    /// Serve the bot on Telegram (token in TELOXIDE_TOKEN): long polling, or a
+    /// webhook with --webhook-url and --listen.
+    Serve {
+        #[command(flatten)]
+        sources: SourceArgs,
+        /// Public HTTPS URL Telegram posts updates to (webhook mode).
+        #[arg(long, env = "OVERDOSE_BOT_WEBHOOK_URL", requires = "listen")]
+        webhook_url: Option<url::Url>,
+        /// Local address the webhook server listens on, e.g. 127.0.0.1:8443.
+        #[arg(long, env = "OVERDOSE_BOT_LISTEN", requires = "webhook_url")]
+        listen: Option<std::net::SocketAddr>,
+        /// Secret Telegram sends with every webhook request; replicas must share it
+        /// (default: generated at start).
+        #[arg(long, env = "OVERDOSE_BOT_WEBHOOK_SECRET", hide_env_values = true)]
+        webhook_secret: Option<String>,
+        /// Log format.
+        #[arg(long, value_enum, default_value = "human", env = "OVERDOSE_BOT_LOG_FORMAT")]
+        log_format: LogFormat,
+    },
     /// Walk the bot in a terminal: numbers press buttons, other text is searched.
     Console {
         #[command(flatten)]
@@ -43,6 +64,12 @@ enum Command {
         #[arg(long, env = "OVERDOSE_BOT_LANG")]
         lang: Option<String>,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Human,
+    Json,
 }
 
 #[derive(Args)]
@@ -99,6 +126,40 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 .context("cannot write the report")?;
             Ok(ExitCode::from(verdict.exit_code()))
         }
+        Command::Serve {
+            sources,
+            webhook_url,
+            listen,
+            webhook_secret,
+            log_format,
+        } => {
+            init_logging(log_format);
+            let loaded = sources.load();
+            let Some(content) = loaded.content else {
+                let (text, verdict) = report(&loaded, Format::Human, false);
+                eprint!("{text}");
+                eprintln!("error: refusing to serve content with errors");
+                return Ok(ExitCode::from(verdict.exit_code().max(Verdict::Invalid.exit_code())));
+            };
+            let warnings = loaded.diagnostics.warning_count();
+            if warnings > 0 {
+                tracing::warn!(
+                    warnings,
+                    "content has warnings (drafts, stale reviews...): run `overdose-bot check`"
+                );
+            }
+            let mode = match (webhook_url, listen) {
+                (Some(url), Some(listen)) => Mode::Webhook {
+                    url,
+                    listen,
+                    secret: webhook_secret,
+                },
+                _ => Mode::Polling,
+            };
+            let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+            runtime.block_on(serve(Arc::new(content), ServeOptions { mode }, shutdown_signal()))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Console { sources, lang } => {
             let loaded = sources.load();
             let Some(content) = loaded.content.as_ref() else {
@@ -116,5 +177,35 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 .context("console input/output failed")?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Logs go to stderr, human-readable or JSON; the level comes from RUST_LOG
+/// (default: info for the bot, warnings for its libraries).
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,overdose_bot=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr);
+    match format {
+        LogFormat::Human => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM (systemd, docker stop).
+async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
     }
 }

@@ -73,6 +73,9 @@ pub struct Media {
     pub file: String,
     /// The file's bytes, read at load so adapters never touch content files.
     pub bytes: Arc<[u8]>,
+    /// FNV-1a hash of `bytes`: lets an adapter cache what it uploaded
+    /// (Telegram's file_id) and notice when a reload changed the file.
+    pub digest: u64,
 }
 
 /// The medical review state of a node.
@@ -171,6 +174,12 @@ impl Content {
                     .map(Locale)
             })
             .unwrap_or(self.default_locale)
+    }
+
+    /// Telegram language codes served in `locale`: its own and its `also_for`.
+    pub fn language_codes(&self, locale: Locale) -> impl Iterator<Item = &str> {
+        let data = self.locale(locale);
+        std::iter::once(data.code.as_str()).chain(data.also_for.iter().map(String::as_str))
     }
 
     pub fn ui(&self, locale: Locale) -> &UiStrings {

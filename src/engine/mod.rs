@@ -118,7 +118,10 @@ fn root_with(content: &Content, locale: Locale, notice: Notice) -> Screen<'_> {
         Notice::InvalidButton => Some(ui.toast_invalid_button.as_str()),
         _ => None,
     };
-    Screen { toast, ..Screen::node(content, &Position::top(content.root(), locale)).with_notice(notice, text) }
+    Screen {
+        toast,
+        ..Screen::node(content, &Position::top(content.root(), locale)).with_notice(notice, text)
+    }
 }
 
 #[cfg(test)]

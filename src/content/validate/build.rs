@@ -112,11 +112,15 @@ pub fn content(
             });
         }
         let media = match &node.raw.media {
-            Some(media) => Some(Media {
-                kind: media.value.kind,
-                file: media.value.file.value.clone(),
-                bytes: parsed.media.get(&media.value.file.value)?.clone(),
-            }),
+            Some(media) => {
+                let bytes = parsed.media.get(&media.value.file.value)?.clone();
+                Some(Media {
+                    kind: media.value.kind,
+                    file: media.value.file.value.clone(),
+                    digest: digest(&bytes),
+                    bytes,
+                })
+            }
             None => None,
         };
         built.push(Node {
@@ -194,4 +198,11 @@ fn numbers_block(manifest: &Manifest<'_>, code: &str) -> Rendered {
         .map(|(number, labels)| format!("☎️ {number} — {}", labels[index].trim()))
         .collect();
     Rendered::from_plain(&lines.join("\n"))
+}
+
+fn digest(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = fnv::FnvHasher::default();
+    hasher.write(bytes);
+    hasher.finish()
 }

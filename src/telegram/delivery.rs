@@ -1,0 +1,242 @@
+//! Sending and editing screens under Telegram's rules: honour RetryAfter on
+//! every call, retry network errors with a bounded backoff, treat "message is
+//! not modified" as success, send anew when a message cannot be edited, and
+//! drop (counting) when the person blocked the bot or the chat is gone.
+//! Each call runs inside one chat's worker, so waiting here never stalls
+//! another person's chat.
+
+use std::future::{Future, IntoFuture};
+use std::time::Duration;
+
+use teloxide::adaptors::Throttle;
+use teloxide::prelude::*;
+use teloxide::types::{CallbackQueryId, ChatId, InputFile, MessageId, ParseMode};
+use teloxide::{ApiError, RequestError};
+
+use super::keyboard::markup;
+use super::media::FileIdCache;
+use super::stats::Stats;
+use crate::content::MediaKind;
+use crate::engine::Screen;
+
+/// The bot as the handlers use it: every send goes through Throttle, which
+/// keeps within Telegram's per-chat and global rates.
+pub type Tg = Throttle<Bot>;
+
+/// A send of one of the media kinds, boxed so the kinds share a type.
+type SendFuture<'a> = std::pin::Pin<Box<dyn Future<Output = Result<Message, RequestError>> + Send + 'a>>;
+
+/// How many times a call is repeated after RetryAfter or a network error.
+const MAX_RETRIES: u32 = 3;
+/// Longer waits than this are not worth it: the person has moved on.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// First network backoff; doubles each time.
+const NETWORK_BACKOFF: Duration = Duration::from_millis(300);
+/// A callback answer later than this is useless: the spinner is gone.
+const MAX_CALLBACK_ANSWER_WAIT: Duration = Duration::from_secs(5);
+
+/// Why a screen did not reach the person.
+#[derive(Debug)]
+pub enum Failure {
+    /// Blocked the bot, deleted the account, chat gone: normal life.
+    RecipientGone,
+    /// Anything else, after the retries.
+    Failed(RequestError),
+}
+
+/// Shared by every handler: caches and counters.
+pub struct Delivery {
+    pub files: FileIdCache,
+    pub stats: Stats,
+}
+
+impl Delivery {
+    /// Sends `screen` as a new message (with its media, if any).
+    pub async fn send(&self, bot: &Tg, chat: ChatId, screen: &Screen<'_>) -> Result<(), Failure> {
+        let result = match screen.media {
+            Some(media) => self.send_media(bot, chat, screen, media).await,
+            None => {
+                let html = screen.html.as_ref();
+                retrying(&self.stats, MAX_RETRY_AFTER, || {
+                    bot.send_message(chat, html)
+                        .parse_mode(ParseMode::Html)
+                        .reply_markup(markup(screen))
+                        .into_future()
+                })
+                .await
+                .map(drop)
+            }
+        };
+        self.settle(result, &self.stats.screens_sent)
+    }
+
+    /// Replaces the text message `message` with `screen`; sends anew when
+    /// Telegram cannot edit it (too old, deleted, not text).
+    pub async fn edit(&self, bot: &Tg, chat: ChatId, message: MessageId, screen: &Screen<'_>) -> Result<(), Failure> {
+        let html = screen.html.as_ref();
+        let result = retrying(&self.stats, MAX_RETRY_AFTER, || {
+            bot.edit_message_text(chat, message, html)
+                .parse_mode(ParseMode::Html)
+                .reply_markup(markup(screen))
+                .into_future()
+        })
+        .await;
+        match result {
+            Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => {
+                self.settle(Ok(()), &self.stats.screens_edited)
+            }
+            Err(RequestError::Api(
+                ApiError::MessageToEditNotFound
+                | ApiError::MessageCantBeEdited
+                | ApiError::MessageIdInvalid
+                | ApiError::MessageTextIsEmpty,
+            )) => self.send(bot, chat, screen).await,
+            Err(error) => self.settle(Err(error), &self.stats.screens_edited),
+        }
+    }
+
+    /// Stops the button's spinner, with a short pop-up if there is one.
+    /// Failures are logged and otherwise ignored: the screen matters more.
+    pub async fn answer_callback(&self, bot: &Tg, id: CallbackQueryId, toast: Option<&str>) {
+        let result = retrying(&self.stats, MAX_CALLBACK_ANSWER_WAIT, || {
+            let answer = bot.answer_callback_query(id.clone());
+            match toast {
+                Some(text) => answer.text(text).into_future(),
+                None => answer.into_future(),
+            }
+        })
+        .await;
+        if let Err(error) = result {
+            tracing::debug!(error = %error_kind(&error), "callback answer failed");
+        }
+    }
+
+    async fn send_media(
+        &self,
+        bot: &Tg,
+        chat: ChatId,
+        screen: &Screen<'_>,
+        media: &crate::content::Media,
+    ) -> Result<(), RequestError> {
+        let cached = self.files.get(media.digest);
+        let upload = || match &cached {
+            Some(id) => InputFile::file_id(id.clone()),
+            None => InputFile::memory(media.bytes.to_vec()).file_name(file_name(&media.file)),
+        };
+        let html = screen.html.as_ref();
+        let sent = retrying(&self.stats, MAX_RETRY_AFTER, || {
+            let keyboard = markup(screen);
+            let caption = html.to_owned();
+            let request: SendFuture<'_> = match media.kind {
+                MediaKind::Photo => Box::pin(
+                    bot.send_photo(chat, upload())
+                        .caption(caption)
+                        .parse_mode(ParseMode::Html)
+                        .reply_markup(keyboard)
+                        .into_future(),
+                ),
+                MediaKind::Audio => Box::pin(
+                    bot.send_audio(chat, upload())
+                        .caption(caption)
+                        .parse_mode(ParseMode::Html)
+                        .reply_markup(keyboard)
+                        .into_future(),
+                ),
+                MediaKind::Voice => Box::pin(
+                    bot.send_voice(chat, upload())
+                        .caption(caption)
+                        .parse_mode(ParseMode::Html)
+                        .reply_markup(keyboard)
+                        .into_future(),
+                ),
+            };
+            request
+        })
+        .await;
+        match sent {
+            Ok(message) => {
+                let id = message
+                    .photo()
+                    .and_then(|sizes| sizes.last().map(|p| p.file.id.clone()))
+                    .or_else(|| message.audio().map(|a| a.file.id.clone()))
+                    .or_else(|| message.voice().map(|v| v.file.id.clone()));
+                if let Some(id) = id {
+                    self.files.insert(media.digest, id);
+                }
+                Ok(())
+            }
+            Err(RequestError::Api(ApiError::Unknown(_) | ApiError::WrongFileIdOrUrl | ApiError::WrongFileId))
+                if cached.is_some() =>
+            {
+                // Telegram forgot the file (or it belongs to another bot): upload again.
+                self.files.forget(media.digest);
+                Box::pin(self.send_media(bot, chat, screen, media)).await
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    fn settle(&self, result: Result<(), RequestError>, success: &std::sync::atomic::AtomicU64) -> Result<(), Failure> {
+        match result {
+            Ok(()) => {
+                Stats::bump(success);
+                Ok(())
+            }
+            Err(RequestError::Api(
+                ApiError::BotBlocked
+                | ApiError::ChatNotFound
+                | ApiError::UserDeactivated
+                | ApiError::BotKicked
+                | ApiError::BotKickedFromSupergroup
+                | ApiError::CantInitiateConversation
+                | ApiError::CantTalkWithBots,
+            )) => {
+                Stats::bump(&self.stats.recipients_gone);
+                Err(Failure::RecipientGone)
+            }
+            Err(error) => {
+                Stats::bump(&self.stats.deliveries_failed);
+                Err(Failure::Failed(error))
+            }
+        }
+    }
+}
+
+/// Runs `call` until it succeeds, waiting as Telegram says after RetryAfter
+/// (if no longer than `max_wait`) and backing off after network errors, at
+/// most [`MAX_RETRIES`] times.
+async fn retrying<T, F, Fut>(stats: &Stats, max_wait: Duration, mut call: F) -> Result<T, RequestError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, RequestError>>,
+{
+    let mut attempt = 0;
+    loop {
+        let wait = match call().await {
+            Err(RequestError::RetryAfter(after)) if attempt < MAX_RETRIES && after.duration() <= max_wait => {
+                after.duration()
+            }
+            Err(RequestError::Network(_)) if attempt < MAX_RETRIES => NETWORK_BACKOFF * 2u32.pow(attempt),
+            other => return other,
+        };
+        Stats::bump(&stats.retries);
+        tokio::time::sleep(wait).await;
+        attempt += 1;
+    }
+}
+
+/// A log-safe name for an error: its kind, never the request's content.
+pub fn error_kind(error: &RequestError) -> String {
+    match error {
+        RequestError::Api(api) => format!("api: {api}"),
+        RequestError::RetryAfter(after) => format!("retry after {}s", after.duration().as_secs()),
+        RequestError::Network(_) => "network".to_owned(),
+        RequestError::MigrateToChatId(_) => "chat migrated".to_owned(),
+        RequestError::InvalidJson { .. } => "invalid json from the Bot API".to_owned(),
+        RequestError::Io(_) => "i/o".to_owned(),
+    }
+}
+
+fn file_name(path: &str) -> String {
+    path.rsplit('/').next().unwrap_or(path).to_owned()
+}

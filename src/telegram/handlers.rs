@@ -1,0 +1,128 @@
+//! The dispatcher schema and one small handler per update kind: decode the
+//! update, ask the engine, deliver the screen, log what was shown (node ids
+//! and notices only: never who asked or what they wrote).
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Instant;
+
+use teloxide::dispatching::UpdateHandler;
+use teloxide::prelude::*;
+use teloxide::types::{InlineQuery, Me};
+
+use super::delivery::{Delivery, Failure, Tg, error_kind};
+use super::stats::Stats;
+use super::{inline, input};
+use crate::content::Content;
+use crate::engine::{self, Input, Screen, Shows};
+
+/// What every handler shares.
+pub struct BotState {
+    pub content: Arc<Content>,
+    pub delivery: Delivery,
+}
+
+type HandlerResult = Result<(), Infallible>;
+
+/// Routes each update kind to its handler.
+pub fn schema() -> UpdateHandler<Infallible> {
+    dptree::entry()
+        .branch(Update::filter_message().endpoint(on_message))
+        .branch(Update::filter_edited_message().endpoint(on_message))
+        .branch(Update::filter_callback_query().endpoint(on_callback))
+        .branch(Update::filter_inline_query().endpoint(on_inline_query))
+}
+
+async fn on_message(bot: Tg, state: Arc<BotState>, me: Me, message: Message) -> HandlerResult {
+    let started = Instant::now();
+    Stats::bump(&state.delivery.stats.updates);
+    let Some(input) = input::from_message(&message, me.username()) else {
+        return Ok(());
+    };
+    let content = &state.content;
+    let locale = content.negotiate(message.from.as_ref().and_then(|u| u.language_code.as_deref()));
+    let screen = engine::handle(content, locale, input);
+    let outcome = state.delivery.send(&bot, message.chat.id, &screen).await;
+    log_update(kind_of(&input), content, &screen, &outcome, started);
+    Ok(())
+}
+
+async fn on_callback(bot: Tg, state: Arc<BotState>, query: CallbackQuery) -> HandlerResult {
+    let started = Instant::now();
+    Stats::bump(&state.delivery.stats.updates);
+    let content = &state.content;
+    let locale = content.negotiate(query.from.language_code.as_deref());
+    let screen = engine::handle(
+        content,
+        locale,
+        Input::Callback {
+            data: query.data.as_deref().unwrap_or_default(),
+        },
+    );
+    state
+        .delivery
+        .answer_callback(&bot, query.id.clone(), screen.toast)
+        .await;
+    let Some(message) = &query.message else {
+        // A button under a message sent through inline mode: nothing to edit here.
+        return Ok(());
+    };
+    let chat = message.chat().id;
+    let editable = screen.media.is_none() && message.regular_message().is_some_and(|m| m.text().is_some());
+    let outcome = if editable {
+        state.delivery.edit(&bot, chat, message.id(), &screen).await
+    } else {
+        state.delivery.send(&bot, chat, &screen).await
+    };
+    log_update("callback", content, &screen, &outcome, started);
+    Ok(())
+}
+
+async fn on_inline_query(bot: Tg, state: Arc<BotState>, me: Me, query: InlineQuery) -> HandlerResult {
+    Stats::bump(&state.delivery.stats.updates);
+    if let Err(error) = inline::answer(&bot, &state.content, &me, &query).await {
+        tracing::warn!(update = "inline", error = %error_kind(&error), "inline answer failed");
+    }
+    Ok(())
+}
+
+fn kind_of(input: &Input<'_>) -> &'static str {
+    match input {
+        Input::Start { .. } => "start",
+        Input::Callback { .. } => "callback",
+        Input::Text { .. } => "text",
+        Input::Unsupported { .. } => "unsupported",
+        Input::Help => "help",
+        Input::About => "about",
+        Input::Language => "language",
+    }
+}
+
+/// One line per update: what kind, what was shown, how it went, how long.
+fn log_update(kind: &str, content: &Content, screen: &Screen<'_>, outcome: &Result<(), Failure>, started: Instant) {
+    let shown = match screen.shows {
+        Shows::Node(node) => content.node(node).id(),
+        Shows::SearchResults => "(search results)",
+        Shows::Help => "(help)",
+        Shows::About => "(about)",
+        Shows::LanguageChoice => "(language choice)",
+    };
+    let micros = started.elapsed().as_micros() as u64;
+    match outcome {
+        Ok(()) => tracing::info!(update = kind, shown, notice = ?screen.notice, micros, "answered"),
+        Err(Failure::RecipientGone) => {
+            tracing::info!(update = kind, shown, micros, "recipient gone (blocked or deleted)")
+        }
+        Err(Failure::Failed(error)) => {
+            tracing::warn!(update = kind, shown, error = %error_kind(error), micros, "delivery failed")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn schema_builds() {
+        let _ = super::schema();
+    }
+}

@@ -1,0 +1,18 @@
+//! The Telegram adapter: turns updates into engine inputs and screens into
+//! Bot API calls, with teloxide. The only module that imports teloxide.
+//!
+//! It decides nothing about menus: every answer comes from `engine::handle`.
+//! What it does decide is Telegram mechanics: edit or send anew, retry or
+//! drop, cache uploaded files, keep the person's identity out of the logs.
+
+mod commands;
+mod delivery;
+mod handlers;
+mod inline;
+mod input;
+mod keyboard;
+mod media;
+mod run;
+mod stats;
+
+pub use run::{Mode, ServeError, ServeOptions, serve};

@@ -1,0 +1,186 @@
+//! `serve`: connects to the Bot API, registers commands, and dispatches
+//! updates from long polling or a webhook until the shutdown future resolves.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use teloxide::adaptors::throttle::Limits;
+use teloxide::dispatching::Dispatcher;
+use teloxide::error_handlers::LoggingErrorHandler;
+use teloxide::prelude::*;
+use teloxide::types::Me;
+use teloxide::update_listeners::{self, webhooks};
+use teloxide::{ApiError, RequestError};
+use url::Url;
+
+use super::commands;
+use super::delivery::{Delivery, Tg, error_kind};
+use super::handlers::{BotState, schema};
+use super::media::FileIdCache;
+use super::stats::Stats;
+use crate::content::Content;
+
+/// Where updates come from.
+#[derive(Clone, Debug)]
+pub enum Mode {
+    /// getUpdates long polling: works anywhere, one replica only.
+    Polling,
+    /// Telegram POSTs updates to `url`, which a reverse proxy forwards to `listen`.
+    Webhook {
+        url: Url,
+        listen: SocketAddr,
+        /// Sent by Telegram in `X-Telegram-Bot-Api-Secret-Token`; requests
+        /// without it are refused. Replicas must share it.
+        secret: Option<String>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    pub mode: Mode,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("TELOXIDE_TOKEN is not set: create a bot with @BotFather and export its token")]
+    MissingToken,
+    #[error("TELOXIDE_API_URL `{0}` is not a valid URL")]
+    InvalidApiUrl(String),
+    #[error("Telegram rejected the bot token (check TELOXIDE_TOKEN)")]
+    TokenRejected,
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        address: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot register the webhook with Telegram: {0}")]
+    Webhook(String),
+    #[error("cannot start dispatching: {0}")]
+    Dispatch(String),
+}
+
+/// Backoff while Telegram cannot be reached at start-up.
+const STARTUP_BACKOFF: Duration = Duration::from_secs(1);
+const MAX_STARTUP_BACKOFF: Duration = Duration::from_secs(30);
+
+/// Serves `content` until `shutdown` resolves; then finishes the updates in
+/// flight and returns.
+pub async fn serve(
+    content: Arc<Content>,
+    options: ServeOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let bot = bot_from_env()?.throttle(Limits::default());
+    let mut shutdown = Box::pin(shutdown);
+    let me = tokio::select! {
+        me = connect(&bot) => me?,
+        () = &mut shutdown => return Ok(()),
+    };
+    if let Err(error) = commands::register(&bot, &content).await {
+        tracing::warn!(error = %error_kind(&error), "cannot register the command menu; continuing");
+    }
+    let mode_name = match &options.mode {
+        Mode::Polling => "polling",
+        Mode::Webhook { .. } => "webhook",
+    };
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        content_version = content.version(),
+        nodes = content.nodes().len(),
+        mode = mode_name,
+        bot = me.username(),
+        "overdose-bot serving"
+    );
+
+    let state = Arc::new(BotState {
+        content,
+        delivery: Delivery {
+            files: FileIdCache::default(),
+            stats: Stats::default(),
+        },
+    });
+    let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
+        .dependencies(dptree::deps![state.clone()])
+        // Updates no branch handles (chat member changes, polls, ...) are
+        // dropped silently: teloxide's default would log their content.
+        .default_handler(|_| async {})
+        .build();
+    let token = dispatcher.shutdown_token();
+    tokio::spawn(async move {
+        shutdown.await;
+        tracing::info!("shutting down: finishing updates in flight");
+        // The dispatcher may still be starting; it accepts the request once running.
+        loop {
+            match token.shutdown() {
+                Ok(done) => break done.await,
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+    });
+
+    let listener_errors = LoggingErrorHandler::with_custom_text("update listener error");
+    let result = match options.mode {
+        Mode::Polling => {
+            let listener = update_listeners::polling_default(bot).await;
+            dispatcher.try_dispatch_with_listener(listener, listener_errors).await
+        }
+        Mode::Webhook { url, listen, secret } => {
+            let tcp = tokio::net::TcpListener::bind(listen)
+                .await
+                .map_err(|source| ServeError::Listen {
+                    address: listen,
+                    source,
+                })?;
+            let mut webhook = webhooks::Options::new(listen, url);
+            if let Some(secret) = secret {
+                webhook = webhook.secret_token(secret);
+            }
+            let (listener, stop, router) = webhooks::axum_to_router(bot, webhook)
+                .await
+                .map_err(|e| ServeError::Webhook(error_kind(&e)))?;
+            tokio::spawn(async move {
+                if let Err(error) = axum::serve(tcp, router).with_graceful_shutdown(stop).await {
+                    tracing::error!(%error, "webhook server failed");
+                }
+            });
+            dispatcher.try_dispatch_with_listener(listener, listener_errors).await
+        }
+    };
+    result.map_err(|e| ServeError::Dispatch(error_kind(&e)))?;
+    tracing::info!(stats = %state.delivery.stats.summary(), "stopped");
+    Ok(())
+}
+
+/// The bot from `TELOXIDE_TOKEN` and `TELOXIDE_API_URL`, as teloxide's own
+/// `Bot::from_env` reads them, but checked first: `from_env` panics.
+fn bot_from_env() -> Result<Bot, ServeError> {
+    let token = std::env::var("TELOXIDE_TOKEN").unwrap_or_default();
+    if token.trim().is_empty() {
+        return Err(ServeError::MissingToken);
+    }
+    if let Ok(api_url) = std::env::var("TELOXIDE_API_URL")
+        && Url::parse(api_url.trim_end_matches('/')).is_err()
+    {
+        return Err(ServeError::InvalidApiUrl(api_url));
+    }
+    Ok(Bot::from_env())
+}
+
+/// getMe, retried with backoff while Telegram is unreachable; a rejected
+/// token is final.
+async fn connect(bot: &Tg) -> Result<Me, ServeError> {
+    let mut backoff = STARTUP_BACKOFF;
+    loop {
+        match bot.get_me().await {
+            Ok(me) => return Ok(me),
+            Err(RequestError::Api(ApiError::InvalidToken)) => return Err(ServeError::TokenRejected),
+            Err(error) => {
+                tracing::warn!(error = %error_kind(&error), retry_in_ms = backoff.as_millis() as u64, "cannot reach Telegram");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(MAX_STARTUP_BACKOFF);
+            }
+        }
+    }
+}
