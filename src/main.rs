@@ -182,9 +182,19 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
 
 /// Logs go to stderr, human-readable or JSON; the level comes from RUST_LOG
 /// (default: info for the bot, warnings for its libraries).
+///
+/// Two teloxide log sites print a whole update when it cannot be parsed,
+/// which would put people's messages in the log; they are silenced whatever
+/// RUST_LOG says.
 fn init_logging(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+    let mut filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,overdose_bot=info"));
+    for private in [
+        "teloxide::dispatching::dispatcher=off",
+        "teloxide::update_listeners::webhooks=off",
+    ] {
+        filter = filter.add_directive(private.parse().expect("a valid directive"));
+    }
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(io::stderr);

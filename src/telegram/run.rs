@@ -120,10 +120,14 @@ pub async fn serve(
         }
     });
 
-    let listener_errors = LoggingErrorHandler::with_custom_text("update listener error");
     let result = match options.mode {
         Mode::Polling => {
             let listener = update_listeners::polling_default(bot).await;
+            // Not teloxide's LoggingErrorHandler: its Debug output of an
+            // unparsable getUpdates response would carry people's messages.
+            let listener_errors = Arc::new(|error: RequestError| async move {
+                tracing::warn!(error = %error_kind(&error), "polling failed; retrying");
+            });
             dispatcher.try_dispatch_with_listener(listener, listener_errors).await
         }
         Mode::Webhook { url, listen, secret } => {
@@ -145,7 +149,9 @@ pub async fn serve(
                     tracing::error!(%error, "webhook server failed");
                 }
             });
-            dispatcher.try_dispatch_with_listener(listener, listener_errors).await
+            dispatcher
+                .try_dispatch_with_listener(listener, LoggingErrorHandler::new())
+                .await
         }
     };
     result.map_err(|e| ServeError::Dispatch(error_kind(&e)))?;
