@@ -9,7 +9,8 @@
 //!   with the stateless callback codec.
 //! - [`markup`], [`search`], [`i18n`]: rendering, free-text search and
 //!   interface strings used by the two above.
-//! - [`diagnostics`], [`check`]: compiler-style reports for editors and CI.
+//! - [`diagnostics`], [`check`], [`graph`]: compiler-style reports and a
+//!   diagram of the tree, for editors and CI.
 //! - [`console`]: the terminal adapter; [`telegram`]: the Telegram adapter
 //!   (the only module that imports teloxide).
 
@@ -18,6 +19,7 @@ pub mod console;
 pub mod content;
 pub mod diagnostics;
 pub mod engine;
+pub mod graph;
 pub mod i18n;
 pub mod markup;
 pub mod search;

@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand};
 use overdose_bot::check::{Verdict, report};
 use overdose_bot::content::{LoadOptions, Loaded, ValidateOptions, load};
 use overdose_bot::diagnostics::Format;
+use overdose_bot::graph::{GraphFormat, render as render_graph};
 use overdose_bot::telegram::{Mode, ServeOptions, serve};
 
 #[derive(Parser)]
@@ -55,6 +56,16 @@ enum Command {
         /// Log format.
         #[arg(long, value_enum, default_value = "human", env = "OVERDOSE_BOT_LOG_FORMAT")]
         log_format: LogFormat,
+    },
+    /// Print the content tree as a diagram, the emergency path in red.
+    Graph {
+        #[command(flatten)]
+        sources: SourceArgs,
+        #[arg(long, value_enum, default_value = "mermaid", env = "OVERDOSE_BOT_GRAPH_FORMAT")]
+        format: GraphFormat,
+        /// Language of the node titles (default: the content's default locale).
+        #[arg(long, env = "OVERDOSE_BOT_LANG")]
+        lang: Option<String>,
     },
     /// Walk the bot in a terminal: numbers press buttons, other text is searched.
     Console {
@@ -136,10 +147,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             init_logging(log_format);
             let loaded = sources.load();
             let Some(content) = loaded.content else {
-                let (text, verdict) = report(&loaded, Format::Human, false);
-                eprint!("{text}");
-                eprintln!("error: refusing to serve content with errors");
-                return Ok(ExitCode::from(verdict.exit_code().max(Verdict::Invalid.exit_code())));
+                return Ok(refuse(&loaded));
             };
             let warnings = loaded.diagnostics.warning_count();
             if warnings > 0 {
@@ -160,12 +168,23 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             runtime.block_on(serve(Arc::new(content), ServeOptions { mode }, shutdown_signal()))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Graph { sources, format, lang } => {
+            let loaded = sources.load();
+            let Some(content) = loaded.content.as_ref() else {
+                return Ok(refuse(&loaded));
+            };
+            let locale = lang
+                .as_deref()
+                .map_or(content.default_locale(), |l| content.negotiate(Some(l)));
+            io::stdout()
+                .write_all(render_graph(content, locale, format).as_bytes())
+                .context("cannot write the graph")?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Console { sources, lang } => {
             let loaded = sources.load();
             let Some(content) = loaded.content.as_ref() else {
-                let (text, verdict) = report(&loaded, Format::Human, false);
-                eprint!("{text}");
-                return Ok(ExitCode::from(verdict.exit_code().max(Verdict::Invalid.exit_code())));
+                return Ok(refuse(&loaded));
             };
             let locale = match &lang {
                 Some(code) => content.negotiate(Some(code)),
@@ -178,6 +197,14 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Prints why content cannot be used; exit 1 (or 2 if unreadable).
+fn refuse(loaded: &Loaded) -> ExitCode {
+    let (text, verdict) = report(loaded, Format::Human, false);
+    eprint!("{text}");
+    eprintln!("error: the content has errors; fix them first (see above)");
+    ExitCode::from(verdict.exit_code().max(Verdict::Invalid.exit_code()))
 }
 
 /// Logs go to stderr, human-readable or JSON; the level comes from RUST_LOG
