@@ -11,6 +11,7 @@
 //!   interface strings used by the two above.
 //! - [`diagnostics`], [`check`], [`graph`]: compiler-style reports and a
 //!   diagram of the tree, for editors and CI.
+//! - [`schema`]: JSON Schemas of the content format for editors.
 //! - [`console`]: the terminal adapter; [`telegram`]: the Telegram adapter
 //!   (the only module that imports teloxide).
 
@@ -22,5 +23,6 @@ pub mod engine;
 pub mod graph;
 pub mod i18n;
 pub mod markup;
+pub mod schema;
 pub mod search;
 pub mod telegram;

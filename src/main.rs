@@ -14,6 +14,7 @@ use overdose_bot::check::{Verdict, report};
 use overdose_bot::content::{LoadOptions, Loaded, ValidateOptions, load};
 use overdose_bot::diagnostics::Format;
 use overdose_bot::graph::{GraphFormat, render as render_graph};
+use overdose_bot::schema::{MANIFEST_SCHEMA_FILE, NODES_SCHEMA_FILE, manifest_schema, nodes_schema};
 use overdose_bot::telegram::{Mode, ServeOptions, serve};
 
 #[derive(Parser)]
@@ -66,6 +67,13 @@ enum Command {
         /// Language of the node titles (default: the content's default locale).
         #[arg(long, env = "OVERDOSE_BOT_LANG")]
         lang: Option<String>,
+    },
+    /// Write the JSON Schemas of content files and the manifest, for editor
+    /// autocompletion (yaml-language-server).
+    Schema {
+        /// Directory to write nodes.schema.json and manifest.schema.json into.
+        #[arg(long, default_value = "content/schema", env = "OVERDOSE_BOT_SCHEMA_DIR")]
+        out: PathBuf,
     },
     /// Walk the bot in a terminal: numbers press buttons, other text is searched.
     Console {
@@ -179,6 +187,18 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             io::stdout()
                 .write_all(render_graph(content, locale, format).as_bytes())
                 .context("cannot write the graph")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema { out } => {
+            std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+            for (name, schema) in [
+                (NODES_SCHEMA_FILE, nodes_schema()),
+                (MANIFEST_SCHEMA_FILE, manifest_schema()),
+            ] {
+                let path = out.join(name);
+                std::fs::write(&path, schema).with_context(|| format!("cannot write {}", path.display()))?;
+                println!("wrote {}", path.display());
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Console { sources, lang } => {

@@ -22,3 +22,41 @@ fn locales_readme_lists_every_message() {
         );
     }
 }
+
+#[test]
+fn committed_schemas_match_the_rust_types() {
+    use overdose_bot::schema::{manifest_schema, nodes_schema};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/schema");
+    let read = |name: &str| std::fs::read_to_string(root.join(name)).unwrap_or_default();
+    assert!(
+        read("nodes.schema.json") == nodes_schema() && read("manifest.schema.json") == manifest_schema(),
+        "content/schema is stale: run `cargo run -- schema` and commit the result"
+    );
+}
+
+#[test]
+fn every_content_file_points_editors_at_its_schema() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let expected = if path.ends_with("bot.yaml") {
+                "manifest"
+            } else {
+                "nodes"
+            };
+            let first = std::fs::read_to_string(&path)
+                .unwrap()
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            assert_eq!(
+                first,
+                format!("# yaml-language-server: $schema=schema/{expected}.schema.json"),
+                "{}",
+                path.display()
+            );
+        }
+    }
+}

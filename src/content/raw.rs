@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
@@ -11,67 +12,109 @@ use serde_saphyr::Spanned;
 pub type Localized = BTreeMap<String, Spanned<String>>;
 
 /// `content/bot.yaml`: what holds the tree together.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Manifest")]
 pub struct RawManifest {
     /// Content version, e.g. `2026.11.24-1`; shown in /about, tagged into buttons.
+    #[schemars(with = "String")]
     pub version: Spanned<String>,
+    #[schemars(with = "Vec<RawLocale>")]
     pub locales: Spanned<Vec<RawLocale>>,
+    #[schemars(with = "String")]
     pub default_locale: Spanned<String>,
     /// The node /start opens.
+    #[schemars(with = "String")]
     pub root: Spanned<String>,
     /// The "someone is not breathing" page: shown after voice messages and
     /// stickers, and checked to be within `max_emergency_taps` of the root.
+    #[schemars(with = "String")]
     pub emergency: Spanned<String>,
     #[serde(default)]
+    #[schemars(with = "Option<u32>")]
     pub max_emergency_taps: Option<Spanned<u32>>,
+    #[schemars(with = "Vec<RawEmergencyNumber>")]
     pub emergency_numbers: Spanned<Vec<RawEmergencyNumber>>,
+    #[schemars(with = "BTreeMap<String, String>")]
     pub disclaimer: Spanned<Localized>,
     /// Pages reviewed longer ago than this many days get a warning.
     #[serde(default)]
+    #[schemars(with = "Option<u32>")]
     pub review_max_age_days: Option<Spanned<u32>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Locale")]
 pub struct RawLocale {
+    #[schemars(with = "String")]
     pub code: Spanned<String>,
     /// Telegram language codes also served in this locale (e.g. `uk` for `ru`).
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub also_for: Vec<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "EmergencyNumber")]
 pub struct RawEmergencyNumber {
+    /// Digits only, e.g. "112": shown at the bottom of every screen.
+    #[schemars(with = "String")]
     pub number: Spanned<String>,
+    /// What the number is for, per locale; shown in /help.
+    #[schemars(with = "BTreeMap<String, String>")]
     pub label: Spanned<Localized>,
 }
 
 /// One node of the tree, as one item of the list in a content file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Node")]
 pub struct RawNode {
+    /// Unique id: lowercase letters, digits and `-`, at most 64. Also the
+    /// deep link `t.me/<bot>?start=<id>`; do not rename published ids.
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
+    /// `page` (default) or `menu`.
     #[serde(default)]
+    #[schemars(with = "Option<NodeKind>")]
     pub kind: Option<Spanned<NodeKind>>,
+    /// Per locale: the screen's heading and the label of buttons leading here.
+    #[schemars(with = "BTreeMap<String, String>")]
     pub title: Spanned<Localized>,
+    /// Per locale, Markdown subset: paragraphs, lists, **bold**, *italic*,
+    /// links. Required for pages.
     #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, String>>")]
     pub text: Option<Spanned<Localized>>,
+    /// Ids of the nodes this screen links to, in order. Back, Main menu
+    /// and the emergency numbers are added by the bot.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub buttons: Vec<Spanned<String>>,
+    /// Per locale: words people type when they need this page.
     #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, Vec<String>>>")]
     pub keywords: Option<Spanned<BTreeMap<String, Spanned<Vec<String>>>>>,
+    /// A picture or sound sent with the page; the text becomes its caption
+    /// (at most 1024 characters).
     #[serde(default)]
+    #[schemars(with = "Option<RawMedia>")]
     pub media: Option<Spanned<RawMedia>>,
+    /// Medical review record; `{ status: draft }` until a medical
+    /// professional has checked the page.
     #[serde(default)]
+    #[schemars(with = "Option<RawReview>")]
     pub review: Option<Spanned<RawReview>>,
+    /// Guidelines and documents the text follows.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub sources: Vec<Spanned<String>>,
 }
 
 /// What a node is for; decides which fields it needs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum NodeKind {
     /// Instructions: needs text, a review record and sources.
@@ -81,17 +124,19 @@ pub enum NodeKind {
     Menu,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Media")]
 pub struct RawMedia {
     #[serde(rename = "type")]
     pub kind: MediaKind,
     /// Path relative to the content directory.
+    #[schemars(with = "String")]
     pub file: Spanned<String>,
 }
 
 /// How Telegram should send a media attachment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum MediaKind {
     Photo,
@@ -99,18 +144,24 @@ pub enum MediaKind {
     Voice,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Review")]
 pub struct RawReview {
+    /// `draft` or `reviewed`.
+    #[schemars(with = "ReviewStatus")]
     pub status: Spanned<ReviewStatus>,
+    /// Name or role of the reviewer (required when reviewed).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub by: Option<Spanned<String>>,
     /// An ISO date, `2026-11-20`; parsed by the validator for a clear message.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub on: Option<Spanned<String>>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ReviewStatus {
     Draft,

@@ -1,0 +1,31 @@
+//! JSON Schemas of the content format, generated from the same Rust types the
+//! loader parses, so editors' autocompletion (yaml-language-server) can never
+//! drift from what `check` accepts.
+
+use schemars::schema_for;
+
+use crate::content::raw::{RawManifest, RawNode};
+
+/// File names of the schemas inside the schema directory.
+pub const NODES_SCHEMA_FILE: &str = "nodes.schema.json";
+pub const MANIFEST_SCHEMA_FILE: &str = "manifest.schema.json";
+
+/// The schema of a content file: a list of nodes.
+pub fn nodes_schema() -> String {
+    let mut schema = schema_for!(Vec<RawNode>);
+    schema.insert("title".into(), "overdose-bot content file: a list of nodes".into());
+    pretty(&schema)
+}
+
+/// The schema of `bot.yaml`.
+pub fn manifest_schema() -> String {
+    let mut schema = schema_for!(RawManifest);
+    schema.insert("title".into(), "overdose-bot manifest (bot.yaml)".into());
+    pretty(&schema)
+}
+
+fn pretty(schema: &schemars::Schema) -> String {
+    let mut text = serde_json::to_string_pretty(schema).expect("schemas always serialize");
+    text.push('\n');
+    text
+}
