@@ -1,0 +1,296 @@
+//! A fake Telegram Bot API server for overdose-bot's end-to-end tests and
+//! load driver. It listens on 127.0.0.1 only, answers like Telegram, checks
+//! every request against the Bot API spec and Telegram's limits (recording
+//! violations instead of failing, so a test sees all of them), keeps each
+//! chat as the person would see it, and injects faults on request. It never
+//! answers 5xx unless told to: teloxide backs off for seconds on 5xx.
+//!
+//! ```no_run
+//! # async fn example() {
+//! use telegram_fake::{FakeTelegram, TestChat, TestUser};
+//! let telegram = FakeTelegram::start().await;
+//! // point the bot at telegram.url() with TELOXIDE_API_URL, token telegram.token()
+//! let user = TestUser::new(1001, "Alice", Some("alice"), Some("en"));
+//! telegram.send_text(&TestChat::private(&user), &user, "/start");
+//! # }
+//! ```
+
+mod html;
+mod limits;
+mod server;
+mod spec;
+mod state;
+mod updates;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::sync::{Notify, oneshot};
+
+pub use html::{parse as parse_telegram_html, utf16_len};
+pub use state::{Fault, Recorded, ViewButton, ViewMessage};
+pub use updates::{TestChat, TestUser};
+
+use server::Inner;
+use state::State;
+
+/// The token tests give the bot; any other token is "Unauthorized".
+pub const TEST_TOKEN: &str = "123456:TEST-token_for-the-fake";
+
+/// A running fake; stops when dropped.
+pub struct FakeTelegram {
+    inner: Arc<Inner>,
+    address: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl FakeTelegram {
+    /// Starts a fake accepting [`TEST_TOKEN`] on 127.0.0.1 and a free port.
+    pub async fn start() -> Self {
+        Self::start_with_token(TEST_TOKEN).await
+    }
+
+    pub async fn start_with_token(token: &str) -> Self {
+        let inner = Arc::new(Inner {
+            token: token.to_owned(),
+            state: Mutex::new(State::default()),
+            changed: Notify::new(),
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
+        let address = listener.local_addr().expect("local address");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let app = server::router(inner.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        FakeTelegram {
+            inner,
+            address,
+            stop: Some(stop),
+        }
+    }
+
+    /// The value for `TELOXIDE_API_URL`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    pub fn token(&self) -> &str {
+        &self.inner.token
+    }
+
+    /// The next request of `method` (`"*"`: of any method) gets `fault`.
+    pub fn fail_next(&self, method: &str, fault: Fault) {
+        self.inner
+            .lock()
+            .faults
+            .entry(method.to_owned())
+            .or_default()
+            .push_back(fault);
+    }
+
+    /// Every request so far, in order.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.inner.lock().requests.clone()
+    }
+
+    pub fn requests_of(&self, method: &str) -> Vec<Recorded> {
+        self.inner
+            .lock()
+            .requests
+            .iter()
+            .filter(|r| r.method == method)
+            .cloned()
+            .collect()
+    }
+
+    /// Every spec or limit violation, prefixed with its method.
+    pub fn violations(&self) -> Vec<String> {
+        self.inner
+            .lock()
+            .requests
+            .iter()
+            .flat_map(|r| r.violations.iter().map(move |v| format!("{}: {v}", r.method)))
+            .collect()
+    }
+
+    /// The chat as the person sees it.
+    pub fn chat(&self, chat: &TestChat) -> Vec<ViewMessage> {
+        self.inner.lock().chats.get(&chat.id).cloned().unwrap_or_default()
+    }
+
+    /// The bot's latest message in `chat`.
+    pub fn last_bot_message(&self, chat: &TestChat) -> Option<ViewMessage> {
+        self.chat(chat).into_iter().rev().find(|m| m.from_bot)
+    }
+
+    /// The person writes `text` (a `/command` gets its bot_command entity).
+    pub fn send_text(&self, chat: &TestChat, user: &TestUser, text: &str) -> i64 {
+        let mut state = self.inner.lock();
+        let message_id = state.user_message(chat.id, text);
+        let mut content = json!({ "text": text });
+        if text.starts_with('/') {
+            content["entities"] = updates::command_entities(text);
+        }
+        let update = json!({ "message": updates::message(chat, user, message_id, content) });
+        self.push(state, update)
+    }
+
+    /// The person edits an earlier message to `text`.
+    pub fn edit_text(&self, chat: &TestChat, user: &TestUser, message_id: i64, text: &str) -> i64 {
+        let mut message = updates::message(chat, user, message_id, json!({ "text": text }));
+        message["edit_date"] = json!(updates::now());
+        let state = self.inner.lock();
+        self.push(state, json!({ "edited_message": message }))
+    }
+
+    pub fn send_voice(&self, chat: &TestChat, user: &TestUser) -> i64 {
+        self.send_content(chat, user, "(voice)", updates::voice())
+    }
+
+    pub fn send_photo(&self, chat: &TestChat, user: &TestUser) -> i64 {
+        self.send_content(chat, user, "(photo)", updates::photo())
+    }
+
+    pub fn send_sticker(&self, chat: &TestChat, user: &TestUser) -> i64 {
+        self.send_content(chat, user, "(sticker)", updates::sticker())
+    }
+
+    /// The person taps the button labelled `label` on the bot's latest
+    /// message that has it. Errors if no message has such a button.
+    pub fn press(&self, chat: &TestChat, user: &TestUser, label: &str) -> Result<i64, String> {
+        let state = self.inner.lock();
+        let messages = state.chats.get(&chat.id).cloned().unwrap_or_default();
+        let (message_id, data) = messages
+            .iter()
+            .rev()
+            .filter(|m| m.from_bot)
+            .find_map(|m| {
+                m.button(label)
+                    .and_then(|b| b.callback_data.clone())
+                    .map(|d| (m.message_id, d))
+            })
+            .ok_or_else(|| format!("no button {label:?} in the chat"))?;
+        drop(state);
+        Ok(self.press_data(chat, user, message_id, &data))
+    }
+
+    /// The person taps a button with `data` under message `message_id`
+    /// (any data: tests forge and replay old buttons with this).
+    pub fn press_data(&self, chat: &TestChat, user: &TestUser, message_id: i64, data: &str) -> i64 {
+        let state = self.inner.lock();
+        let message = server::current_message_json(&state, chat.id, message_id).unwrap_or_else(
+            || json!({ "message_id": message_id, "date": updates::now(), "chat": chat.json(), "text": "(gone)" }),
+        );
+        let id = format!("cb-{}", state.next_update_id + 1);
+        let update = json!({ "callback_query": {
+            "id": id, "from": user.json(), "message": message, "chat_instance": "ci-1", "data": data } });
+        self.push(state, update)
+    }
+
+    /// The person types `@bot query` in any chat.
+    pub fn inline_query(&self, user: &TestUser, query: &str) -> i64 {
+        let state = self.inner.lock();
+        let id = format!("iq-{}", state.next_update_id + 1);
+        self.push(
+            state,
+            json!({ "inline_query": { "id": id, "from": user.json(), "query": query, "offset": "" } }),
+        )
+    }
+
+    /// Injects a raw update; returns its update_id.
+    pub fn push_update(&self, update: Value) -> i64 {
+        let state = self.inner.lock();
+        self.push(state, update)
+    }
+
+    /// Waits until `condition` holds for the recorded requests, or fails
+    /// after `timeout` saying `what` did not happen.
+    pub async fn wait_for(
+        &self,
+        what: &str,
+        timeout: Duration,
+        condition: impl Fn(&[Recorded]) -> bool,
+    ) -> Result<(), String> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.inner.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            // A snapshot, so the condition may call back into the fake.
+            let requests = self.inner.lock().requests.clone();
+            if condition(&requests) {
+                return Ok(());
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return Err(format!("timed out after {timeout:?} waiting for {what}"));
+            }
+        }
+    }
+
+    /// Waits until `count` requests of `method` were made in total.
+    pub async fn wait_for_calls(&self, method: &str, count: usize, timeout: Duration) -> Result<(), String> {
+        self.wait_for(&format!("{count} × {method}"), timeout, |requests| {
+            requests.iter().filter(|r| r.method == method).count() >= count
+        })
+        .await
+    }
+
+    /// Waits until no request other than getUpdates came for `quiet`.
+    pub async fn settle(&self, quiet: Duration, timeout: Duration) -> Result<(), String> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        let count = || {
+            self.inner
+                .lock()
+                .requests
+                .iter()
+                .filter(|r| r.method != "getUpdates")
+                .count()
+        };
+        let mut seen = count();
+        loop {
+            tokio::time::sleep(quiet).await;
+            let now = count();
+            if now == seen {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(format!("still busy after {timeout:?}"));
+            }
+            seen = now;
+        }
+    }
+
+    fn send_content(&self, chat: &TestChat, user: &TestUser, shown: &str, content: Value) -> i64 {
+        let mut state = self.inner.lock();
+        let message_id = state.user_message(chat.id, shown);
+        let update = json!({ "message": updates::message(chat, user, message_id, content) });
+        self.push(state, update)
+    }
+
+    fn push(&self, mut state: std::sync::MutexGuard<'_, State>, update: Value) -> i64 {
+        let id = state.push_update(update);
+        drop(state);
+        self.inner.changed.notify_waiters();
+        id
+    }
+}
+
+impl Drop for FakeTelegram {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Waits this long at most for the bot in most test steps.
+pub const STEP_TIMEOUT: Duration = Duration::from_secs(10);

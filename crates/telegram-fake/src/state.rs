@@ -1,0 +1,174 @@
+//! What the fake remembers: every request, the updates waiting to be
+//! fetched, injected faults, and each chat as the person would see it.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// A request the bot made, with what the fake found wrong with it.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    /// Canonical method name, or the name as requested when unknown.
+    pub method: String,
+    pub params: Value,
+    /// Names of uploaded files (multipart), e.g. `photo`.
+    pub uploads: Vec<String>,
+    pub violations: Vec<String>,
+    /// The fault injected into this request's answer, if any.
+    pub fault: Option<Fault>,
+    pub at: Instant,
+}
+
+/// A failure the next matching request gets instead of success.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// 429 with `parameters.retry_after`.
+    RetryAfter(u32),
+    NotModified,
+    MessageToEditNotFound,
+    MessageCantBeEdited,
+    BotBlocked,
+    ChatNotFound,
+    /// 500; only when a test asks (teloxide backs off for seconds on 5xx).
+    ServerError,
+    /// Answers normally, after this long. Recorded without a fault: the
+    /// request itself succeeds.
+    Delay(Duration),
+    /// Never answers: the connection is closed after the delay, as a dead
+    /// network would (the client sees an error, not a response).
+    DropConnection(Duration),
+}
+
+impl Fault {
+    /// HTTP status and description Telegram gives for this fault.
+    pub fn error(&self) -> Option<(u16, String)> {
+        Some(match self {
+            Fault::RetryAfter(seconds) => (429, format!("Too Many Requests: retry after {seconds}")),
+            Fault::NotModified => (400, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message".to_owned()),
+            Fault::MessageToEditNotFound => (400, "Bad Request: message to edit not found".to_owned()),
+            Fault::MessageCantBeEdited => (400, "Bad Request: message can't be edited".to_owned()),
+            Fault::BotBlocked => (403, "Forbidden: bot was blocked by the user".to_owned()),
+            Fault::ChatNotFound => (400, "Bad Request: chat not found".to_owned()),
+            Fault::ServerError => (500, "Internal Server Error".to_owned()),
+            Fault::Delay(_) | Fault::DropConnection(_) => return None,
+        })
+    }
+}
+
+/// One inline button as the person sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewButton {
+    pub label: String,
+    pub callback_data: Option<String>,
+    pub url: Option<String>,
+}
+
+/// One message in a chat, with edits applied.
+#[derive(Clone, Debug)]
+pub struct ViewMessage {
+    pub message_id: i64,
+    pub from_bot: bool,
+    /// Text or caption, as sent (HTML when the bot used parse_mode HTML).
+    pub text: String,
+    pub buttons: Vec<Vec<ViewButton>>,
+    /// `photo`, `audio` or `voice` with its file_id.
+    pub media: Option<(String, String)>,
+    /// How many times the bot edited it.
+    pub edits: u32,
+}
+
+impl ViewMessage {
+    pub fn labels(&self) -> Vec<String> {
+        self.buttons.iter().flatten().map(|b| b.label.clone()).collect()
+    }
+
+    pub fn button(&self, label: &str) -> Option<&ViewButton> {
+        self.buttons.iter().flatten().find(|b| b.label == label)
+    }
+}
+
+#[derive(Default)]
+pub struct State {
+    pub requests: Vec<Recorded>,
+    pub updates: Vec<Value>,
+    pub next_update_id: i64,
+    pub faults: HashMap<String, VecDeque<Fault>>,
+    pub chats: HashMap<i64, Vec<ViewMessage>>,
+    pub next_message_id: i64,
+    pub next_file: u64,
+}
+
+impl State {
+    /// The fault for the next request of `method`, if one is queued.
+    pub fn take_fault(&mut self, method: &str) -> Option<Fault> {
+        for key in [method, "*"] {
+            if let Some(fault) = self.faults.get_mut(key).and_then(VecDeque::pop_front) {
+                return Some(fault);
+            }
+        }
+        None
+    }
+
+    pub fn push_update(&mut self, mut update: Value) -> i64 {
+        self.next_update_id += 1;
+        update["update_id"] = json!(self.next_update_id);
+        self.updates.push(update);
+        self.next_update_id
+    }
+
+    /// A message the person sends; returns its message_id.
+    pub fn user_message(&mut self, chat: i64, text: &str) -> i64 {
+        let id = self.new_message_id();
+        self.chats.entry(chat).or_default().push(ViewMessage {
+            message_id: id,
+            from_bot: false,
+            text: text.to_owned(),
+            buttons: Vec::new(),
+            media: None,
+            edits: 0,
+        });
+        id
+    }
+
+    pub fn new_message_id(&mut self) -> i64 {
+        self.next_message_id += 1;
+        self.next_message_id
+    }
+
+    pub fn new_file_id(&mut self, kind: &str) -> String {
+        self.next_file += 1;
+        format!("fake-{kind}-{}", self.next_file)
+    }
+
+    pub fn message(&self, chat: i64, message_id: i64) -> Option<&ViewMessage> {
+        self.chats.get(&chat)?.iter().find(|m| m.message_id == message_id)
+    }
+
+    pub fn message_mut(&mut self, chat: i64, message_id: i64) -> Option<&mut ViewMessage> {
+        self.chats
+            .get_mut(&chat)?
+            .iter_mut()
+            .find(|m| m.message_id == message_id)
+    }
+}
+
+/// Buttons of a `reply_markup` parameter.
+pub fn buttons_of(markup: &Value) -> Vec<Vec<ViewButton>> {
+    markup["inline_keyboard"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|row| {
+            row.as_array()
+                .into_iter()
+                .flatten()
+                .map(|b| ViewButton {
+                    label: b["text"].as_str().unwrap_or_default().to_owned(),
+                    callback_data: b["callback_data"].as_str().map(String::from),
+                    url: b["url"].as_str().map(String::from),
+                })
+                .collect()
+        })
+        .collect()
+}

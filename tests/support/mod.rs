@@ -1,0 +1,150 @@
+//! Shared by the end-to-end tests: runs the real `overdose-bot serve` binary
+//! against a fake Bot API on 127.0.0.1, captures its logs, stops it with
+//! SIGTERM, and computes what each screen should look like with the library.
+
+#![allow(dead_code)] // each test file uses a different part
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use overdose_bot::content::{Content, LoadOptions, ValidateOptions, load};
+use overdose_bot::engine::{self, Input};
+use telegram_fake::{FakeTelegram, STEP_TIMEOUT};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+/// The shipped content, or the engine's fixture tree.
+#[derive(Clone, Copy)]
+pub enum Tree {
+    Shipped,
+    Fixture,
+}
+
+impl Tree {
+    pub fn dir(self) -> PathBuf {
+        match self {
+            Tree::Shipped => root().join("content"),
+            Tree::Fixture => root().join("tests/fixtures/tree/content"),
+        }
+    }
+
+    /// The content as the bot loads it, to compute expected screens.
+    pub fn content(self) -> Content {
+        load(&LoadOptions {
+            content_dir: self.dir(),
+            locales_dir: root().join("locales"),
+            validate: ValidateOptions {
+                today: chrono::Local::now().date_naive(),
+                review_max_age_days: None,
+            },
+        })
+        .content
+        .expect("content loads")
+    }
+}
+
+/// What the engine answers `input` with, in locale `code`: (HTML, labels).
+pub fn expected(content: &Content, code: &str, input: Input<'_>) -> (String, Vec<String>) {
+    let locale = content.locale_by_code(code).expect("locale exists");
+    let screen = engine::handle(content, locale, input);
+    (
+        screen.html.into_owned(),
+        screen.buttons.iter().flatten().map(|b| b.label.to_string()).collect(),
+    )
+}
+
+pub struct RunningBot {
+    child: Child,
+    logs: Arc<Mutex<String>>,
+    reader: tokio::task::JoinHandle<()>,
+}
+
+/// Starts `overdose-bot serve` on `tree` against `telegram`, with `args`
+/// and `env` added, and in polling mode waits until it polls.
+pub async fn start_bot(telegram: &FakeTelegram, tree: Tree, args: &[&str], env: &[(&str, &str)]) -> RunningBot {
+    let bot = spawn(telegram.url(), telegram.token().to_owned(), tree, args, env);
+    let polling = args.iter().all(|a| *a != "--webhook-url");
+    if polling && let Err(error) = telegram.wait_for_calls("getUpdates", 1, STEP_TIMEOUT).await {
+        let requests: Vec<_> = telegram
+            .requests()
+            .iter()
+            .map(|r| (r.method.clone(), r.violations.clone()))
+            .collect();
+        panic!(
+            "the bot did not start polling: {error}\nrequests: {requests:?}\nlogs:\n{}",
+            bot.logs()
+        );
+    }
+    bot
+}
+
+pub fn spawn(url: String, token: String, tree: Tree, args: &[&str], env: &[(&str, &str)]) -> RunningBot {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_overdose-bot"));
+    command
+        .arg("serve")
+        .arg("--content")
+        .arg(tree.dir())
+        .arg("--locales")
+        .arg(root().join("locales"))
+        .args(args)
+        .env("TELOXIDE_TOKEN", token)
+        .env("TELOXIDE_API_URL", url)
+        .env("RUST_LOG", "debug")
+        .env_remove("OVERDOSE_BOT_WEBHOOK_URL")
+        .env_remove("OVERDOSE_BOT_LISTEN")
+        .env_remove("OVERDOSE_BOT_WEBHOOK_SECRET")
+        .env_remove("OVERDOSE_BOT_LOG_FORMAT")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().expect("start overdose-bot serve");
+    let logs = Arc::new(Mutex::new(String::new()));
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let sink = logs.clone();
+    let reader = tokio::spawn(async move {
+        let mut lines = BufReader::new(stderr).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            let mut logs = sink.lock().unwrap();
+            logs.push_str(&line);
+            logs.push('\n');
+        }
+    });
+    RunningBot { child, logs, reader }
+}
+
+impl RunningBot {
+    pub fn logs(&self) -> String {
+        self.logs.lock().unwrap().clone()
+    }
+
+    /// Sends SIGTERM and waits for the exit; returns (exit code, all logs).
+    pub async fn stop(self) -> (i32, String) {
+        let pid = self.child.id().expect("the bot is running");
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .expect("kill -TERM");
+        self.finish().await
+    }
+
+    /// Waits for the bot to exit by itself; returns (exit code, all logs).
+    pub async fn finish(mut self) -> (i32, String) {
+        let status = tokio::time::timeout(Duration::from_secs(20), self.child.wait())
+            .await
+            .expect("the bot exits within 20 s")
+            .expect("wait for the bot");
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.reader).await;
+        let logs = self.logs.lock().unwrap().clone();
+        (status.code().unwrap_or(-1), logs)
+    }
+}

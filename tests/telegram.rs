@@ -1,0 +1,595 @@
+//! End-to-end: the real `overdose-bot serve` binary against the fake Bot API
+//! (`crates/telegram-fake`) on 127.0.0.1. Every request the bot makes is
+//! checked against the Bot API spec and Telegram's limits; every test asserts
+//! what the person finally sees, and that the bot exits 0 on SIGTERM.
+
+mod support;
+
+use std::time::Duration;
+
+use overdose_bot::content::{NodeKey, VersionTag};
+use overdose_bot::engine::{CallbackData, Input, MessageKind};
+use support::{RunningBot, Tree, expected, start_bot};
+use telegram_fake::{FakeTelegram, Fault, STEP_TIMEOUT, TestChat, TestUser};
+
+fn alice() -> TestUser {
+    TestUser::new(5550001, "Alice", Some("alice_private"), Some("en"))
+}
+
+/// Stops the bot, checks it exited cleanly and that no request broke the spec.
+async fn finish(telegram: &FakeTelegram, bot: RunningBot) -> String {
+    let (code, logs) = bot.stop().await;
+    assert_eq!(code, 0, "exit code after SIGTERM; logs:\n{logs}");
+    assert_eq!(
+        telegram.violations(),
+        Vec::<String>::new(),
+        "requests that break the Bot API spec"
+    );
+    // Summed for the closing notes: `cargo test --test telegram -- --nocapture`.
+    println!(
+        "validated {} Bot API requests against the spec",
+        telegram.requests().len()
+    );
+    logs
+}
+
+/// Waits until `condition` holds for the recorded requests (what the bot has done).
+async fn answered(telegram: &FakeTelegram, what: &str, condition: impl Fn(&[telegram_fake::Recorded]) -> bool) {
+    telegram.wait_for(what, STEP_TIMEOUT, condition).await.unwrap();
+}
+
+fn count(requests: &[telegram_fake::Recorded], method: &str) -> usize {
+    requests
+        .iter()
+        .filter(|r| r.method == method && r.fault.is_none())
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn emergency_path_cpr_back_and_home_edit_one_message() {
+    let telegram = FakeTelegram::start().await;
+    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let content = Tree::Shipped.content();
+    let (user, chat) = (alice(), TestChat::private(&alice()));
+
+    telegram.send_text(&chat, &user, "/start");
+    answered(&telegram, "the main menu", |r| count(r, "sendMessage") == 1).await;
+    let menu = telegram.last_bot_message(&chat).unwrap();
+    assert_eq!(
+        (menu.text.clone(), menu.labels()),
+        expected(&content, "en", Input::Start { payload: None })
+    );
+    assert_eq!(
+        menu.labels()[0],
+        "🆘 Unresponsive / not breathing",
+        "the emergency page is one tap away"
+    );
+
+    let steps = [
+        ("🆘 Unresponsive / not breathing", "not-breathing"),
+        ("CPR step by step", "cpr-steps"),
+        ("⬅️ Back", "not-breathing"),
+        ("🏠 Main menu", "start"),
+    ];
+    for (edits, (label, node)) in steps.iter().enumerate() {
+        telegram.press(&chat, &user, label).unwrap();
+        answered(&telegram, label, |r| {
+            count(r, "editMessageText") == edits + 1 && count(r, "answerCallbackQuery") == edits + 1
+        })
+        .await;
+        let shown = telegram.last_bot_message(&chat).unwrap();
+        let (html, labels) = expected(&content, "en", Input::Start { payload: Some(node) });
+        if *node == "start" {
+            assert_eq!(
+                (shown.text.clone(), shown.labels()),
+                expected(&content, "en", Input::Start { payload: None })
+            );
+        } else {
+            assert_eq!(shown.text, html, "after pressing {label}");
+            assert_eq!(
+                shown.labels()[..labels.len() - 2],
+                labels[..labels.len() - 2],
+                "after pressing {label}"
+            );
+        }
+        assert!(shown.text.contains("112, 103"), "emergency numbers on every screen");
+    }
+    let bot_messages = telegram.chat(&chat).into_iter().filter(|m| m.from_bot).count();
+    assert_eq!(bot_messages, 1, "taps edit the menu in place");
+
+    let commands = telegram.requests_of("setMyCommands");
+    let languages: Vec<_> = commands
+        .iter()
+        .map(|r| r.params["language_code"].as_str().unwrap_or("(default)").to_owned())
+        .collect();
+    assert_eq!(languages, ["ru", "uk", "be", "kk", "en", "(default)"]);
+    let logs = finish(&telegram, bot).await;
+    assert!(logs.contains("overdose-bot serving"), "{logs}");
+    assert!(
+        logs.contains(content.version()),
+        "start-up line names the content version: {logs}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deep_links_commands_and_free_text() {
+    let telegram = FakeTelegram::start().await;
+    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let content = Tree::Shipped.content();
+    let user = TestUser::new(5550002, "Boris", None, Some("ru-RU"));
+    let chat = TestChat::private(&user);
+
+    for (sent, (text, input)) in [
+        (
+            "/start naloxone",
+            Input::Start {
+                payload: Some("naloxone"),
+            },
+        ),
+        (
+            "/start no-such-page",
+            Input::Start {
+                payload: Some("no-such-page"),
+            },
+        ),
+        ("/about", Input::About),
+        ("/help", Input::Help),
+        (
+            "он не дышит, губы синие",
+            Input::Text {
+                text: "он не дышит, губы синие",
+            },
+        ),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (t, input))| (i + 1, (*t, *input)))
+    {
+        telegram.send_text(&chat, &user, text);
+        answered(&telegram, text, |r| count(r, "sendMessage") == sent).await;
+        let shown = telegram.last_bot_message(&chat).unwrap();
+        assert_eq!(
+            (shown.text.clone(), shown.labels()),
+            expected(&content, "ru", input),
+            "for {text}"
+        );
+    }
+    finish(&telegram, bot).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn old_version_and_forged_buttons() {
+    let telegram = FakeTelegram::start().await;
+    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let content = Tree::Shipped.content();
+    let (user, chat) = (alice(), TestChat::private(&alice()));
+    telegram.send_text(&chat, &user, "/start");
+    answered(&telegram, "the main menu", |r| count(r, "sendMessage") == 1).await;
+    let menu = telegram.last_bot_message(&chat).unwrap().message_id;
+
+    let old = |target: &str| {
+        CallbackData {
+            version: VersionTag::of("2020.01.01-1"),
+            locale: *b"en",
+            target: NodeKey::of(target),
+            crumbs: vec![],
+        }
+        .encode()
+    };
+    // A button from an older release whose page still exists works.
+    telegram.press_data(&chat, &user, menu, &old("cpr-steps"));
+    answered(&telegram, "the CPR page", |r| count(r, "editMessageText") == 1).await;
+    let shown = telegram.last_bot_message(&chat).unwrap();
+    assert_eq!(
+        shown.text,
+        expected(
+            &content,
+            "en",
+            Input::Start {
+                payload: Some("cpr-steps")
+            }
+        )
+        .0
+    );
+
+    // One whose page was removed explains and shows the main menu.
+    telegram.press_data(&chat, &user, menu, &old("removed-page"));
+    answered(&telegram, "the updated menu", |r| count(r, "editMessageText") == 2).await;
+    let shown = telegram.last_bot_message(&chat).unwrap();
+    assert!(
+        shown
+            .text
+            .starts_with("This menu has changed since that message was sent."),
+        "{}",
+        shown.text
+    );
+    let toasts: Vec<_> = telegram
+        .requests_of("answerCallbackQuery")
+        .iter()
+        .map(|r| r.params["text"].clone())
+        .collect();
+    assert_eq!(toasts[1], "This menu has changed");
+
+    // Forged data: a key no node of this version has, and plain garbage.
+    let forged = CallbackData {
+        version: content.version_tag(),
+        locale: *b"en",
+        target: NodeKey::of("forged"),
+        crumbs: vec![],
+    };
+    telegram.press_data(&chat, &user, menu, &forged.encode());
+    telegram.press_data(&chat, &user, menu, "garbage");
+    answered(&telegram, "the invalid-button answers", |r| {
+        count(r, "answerCallbackQuery") == 4
+    })
+    .await;
+    let toasts: Vec<_> = telegram
+        .requests_of("answerCallbackQuery")
+        .iter()
+        .map(|r| r.params["text"].clone())
+        .collect();
+    assert_eq!(
+        toasts[2..],
+        ["This button no longer works", "This button no longer works"]
+    );
+    telegram.settle(Duration::from_millis(200), STEP_TIMEOUT).await.unwrap();
+    assert!(
+        telegram
+            .last_bot_message(&chat)
+            .unwrap()
+            .text
+            .starts_with("That button does not work.")
+    );
+    finish(&telegram, bot).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn voice_photo_and_stickers_get_the_emergency_page() {
+    let telegram = FakeTelegram::start().await;
+    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let content = Tree::Shipped.content();
+    let (user, chat) = (alice(), TestChat::private(&alice()));
+    telegram.send_voice(&chat, &user);
+    telegram.send_photo(&chat, &user);
+    telegram.send_sticker(&chat, &user);
+    answered(&telegram, "three answers", |r| count(r, "sendMessage") == 3).await;
+    let answers: Vec<String> = telegram
+        .chat(&chat)
+        .into_iter()
+        .filter(|m| m.from_bot)
+        .map(|m| m.text)
+        .collect();
+    let kinds = [MessageKind::Voice, MessageKind::Photo, MessageKind::Other];
+    let wanted: Vec<String> = kinds
+        .iter()
+        .map(|k| expected(&content, "en", Input::Unsupported { kind: *k }).0)
+        .collect();
+    assert_eq!(answers, wanted);
+    assert!(answers[0].starts_with("I can't listen to voice"));
+    finish(&telegram, bot).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn language_switch_travels_in_the_buttons() {
+    let telegram = FakeTelegram::start().await;
+    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let (user, chat) = (alice(), TestChat::private(&alice()));
+    telegram.send_text(&chat, &user, "/language");
+    answered(&telegram, "the language choice", |r| count(r, "sendMessage") == 1).await;
+    assert_eq!(
+        telegram.last_bot_message(&chat).unwrap().labels(),
+        ["Русский", "English"]
+    );
+    telegram.press(&chat, &user, "Русский").unwrap();
+    answered(&telegram, "the Russian menu", |r| count(r, "editMessageText") == 1).await;
+    telegram.press(&chat, &user, "🆘 Не отвечает / не дышит").unwrap();
+    answered(&telegram, "the Russian emergency page", |r| {
+        count(r, "editMessageText") == 2
+    })
+    .await;
+    let shown = telegram.last_bot_message(&chat).unwrap();
+    assert!(shown.text.contains("<b>Звоните 112</b>"), "{}", shown.text);
+    assert!(shown.labels().contains(&"⬅️ Назад".to_owned()));
+    finish(&telegram, bot).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inline_mode_offers_pages_to_share() {
+    let telegram = FakeTelegram::start().await;
+    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    telegram.inline_query(&alice(), "naloxone");
+    telegram.inline_query(&alice(), "");
+    telegram
+        .wait_for_calls("answerInlineQuery", 2, STEP_TIMEOUT)
+        .await
+        .unwrap();
+    let answers = telegram.requests_of("answerInlineQuery");
+    let results = answers[0].params["results"].as_array().unwrap().clone();
+    assert_eq!(results[0]["id"], "naloxone");
+    assert_eq!(results[0]["title"], "Naloxone");
+    assert_eq!(
+        results[0]["reply_markup"]["inline_keyboard"][0][0]["url"],
+        "https://t.me/overdose_test_bot?start=naloxone"
+    );
+    let first_without_query = &answers[1].params["results"][0];
+    assert_eq!(
+        first_without_query["id"], "not-breathing",
+        "an empty query offers the emergency page first"
+    );
+    finish(&telegram, bot).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn groups_hear_only_commands_and_mentions() {
+    let telegram = FakeTelegram::start().await;
+    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let user = alice();
+    let group = TestChat::group(-100777, "Friends");
+    telegram.send_text(&group, &user, "hi everyone");
+    telegram.send_voice(&group, &user);
+    telegram.send_text(&group, &user, "/start@other_bot");
+    telegram.send_text(&group, &user, "/help@overdose_test_bot");
+    telegram.send_text(&group, &user, "@overdose_test_bot naloxone");
+    answered(&telegram, "two answers in the group", |r| count(r, "sendMessage") == 2).await;
+    telegram.settle(Duration::from_millis(300), STEP_TIMEOUT).await.unwrap();
+    assert_eq!(
+        count(&telegram.requests(), "sendMessage"),
+        2,
+        "only the command and the mention are answered"
+    );
+    finish(&telegram, bot).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn media_is_uploaded_once_then_sent_by_file_id() {
+    let telegram = FakeTelegram::start().await;
+    let bot = start_bot(&telegram, Tree::Fixture, &[], &[]).await;
+    let (user, chat) = (alice(), TestChat::private(&alice()));
+    telegram.send_text(&chat, &user, "/start photo-page");
+    answered(&telegram, "the first photo", |r| count(r, "sendPhoto") == 1).await;
+    telegram.send_text(&chat, &user, "/start photo-page");
+    answered(&telegram, "the second photo", |r| count(r, "sendPhoto") == 2).await;
+    let sends = telegram.requests_of("sendPhoto");
+    assert_eq!(sends[0].uploads.len(), 1, "the first send uploads the file");
+    assert!(sends[0].params["photo"].as_str().unwrap().starts_with("attach://"));
+    assert!(sends[1].uploads.is_empty(), "the second reuses Telegram's file_id");
+    assert_eq!(sends[1].params["photo"], "fake-photo-1");
+    let shown = telegram.last_bot_message(&chat).unwrap();
+    assert_eq!(shown.media, Some(("photo".to_owned(), "fake-photo-1".to_owned())));
+    assert!(
+        shown.text.starts_with("<b>Photo</b>"),
+        "the page text is the caption: {}",
+        shown.text
+    );
+    finish(&telegram, bot).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_and_edit_failures_are_handled() {
+    let telegram = FakeTelegram::start().await;
+    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let (user, chat) = (alice(), TestChat::private(&alice()));
+    telegram.send_text(&chat, &user, "/start");
+    answered(&telegram, "the main menu", |r| count(r, "sendMessage") == 1).await;
+
+    // 429 on the edit and on the callback answer: both retried after the wait.
+    telegram.fail_next("editMessageText", Fault::RetryAfter(1));
+    telegram.fail_next("answerCallbackQuery", Fault::RetryAfter(1));
+    telegram.press(&chat, &user, "Naloxone").unwrap();
+    answered(&telegram, "the edit after 429", |r| count(r, "editMessageText") == 1).await;
+    let edits = telegram.requests_of("editMessageText");
+    assert_eq!(edits.len(), 2);
+    assert!(
+        edits[1].at.duration_since(edits[0].at) >= Duration::from_millis(950),
+        "waited retry_after"
+    );
+    assert_eq!(count(&telegram.requests(), "answerCallbackQuery"), 1);
+    assert!(
+        telegram
+            .last_bot_message(&chat)
+            .unwrap()
+            .text
+            .starts_with("<b>Naloxone</b>")
+    );
+
+    // "message is not modified" is success: nothing else is sent.
+    telegram.fail_next("editMessageText", Fault::NotModified);
+    telegram.press(&chat, &user, "CPR step by step").unwrap();
+    answered(&telegram, "the not-modified edit", |r| {
+        r.iter().filter(|x| x.method == "editMessageText").count() == 3
+    })
+    .await;
+    telegram.settle(Duration::from_millis(300), STEP_TIMEOUT).await.unwrap();
+    assert_eq!(count(&telegram.requests(), "sendMessage"), 1);
+
+    // A message that cannot be edited any more: the screen is sent anew.
+    telegram.fail_next("editMessageText", Fault::MessageToEditNotFound);
+    telegram.press(&chat, &user, "CPR step by step").unwrap();
+    answered(&telegram, "a new message", |r| count(r, "sendMessage") == 2).await;
+    assert!(
+        telegram
+            .last_bot_message(&chat)
+            .unwrap()
+            .text
+            .starts_with("<b>CPR step by step</b>")
+    );
+    finish(&telegram, bot).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_blocked_or_slow_chat_never_stalls_another() {
+    let telegram = FakeTelegram::start().await;
+    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let blocked = TestUser::new(5550010, "Blocked", None, Some("en"));
+    let slow = TestUser::new(5550011, "Slow", None, Some("en"));
+    let other = TestUser::new(5550012, "Other", None, Some("en"));
+
+    telegram.fail_next("sendMessage", Fault::BotBlocked);
+    telegram.send_text(&TestChat::private(&blocked), &blocked, "/start");
+    telegram.wait_for_calls("sendMessage", 1, STEP_TIMEOUT).await.unwrap();
+
+    telegram.fail_next("sendMessage", Fault::Delay(Duration::from_secs(3)));
+    telegram.send_text(&TestChat::private(&slow), &slow, "/start");
+    telegram.wait_for_calls("sendMessage", 2, STEP_TIMEOUT).await.unwrap();
+    telegram.send_text(&TestChat::private(&other), &other, "/start");
+    answered(&telegram, "the other person's answer", |r| {
+        r.iter()
+            .any(|x| x.method == "sendMessage" && x.params["chat_id"] == other.id)
+    })
+    .await;
+    assert!(
+        telegram.last_bot_message(&TestChat::private(&slow)).is_none(),
+        "the other chat was answered first"
+    );
+    answered(&telegram, "the slow answer", |_| {
+        telegram.last_bot_message(&TestChat::private(&slow)).is_some()
+    })
+    .await;
+
+    let to_blocked = telegram
+        .requests_of("sendMessage")
+        .iter()
+        .filter(|r| r.params["chat_id"] == blocked.id)
+        .count();
+    assert_eq!(to_blocked, 1, "a blocked chat is not retried");
+    let logs = finish(&telegram, bot).await;
+    assert!(logs.contains("recipient gone"), "{logs}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropped_connections_are_retried() {
+    let telegram = FakeTelegram::start().await;
+    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let (user, chat) = (alice(), TestChat::private(&alice()));
+    telegram.fail_next("sendMessage", Fault::DropConnection(Duration::from_millis(10)));
+    telegram.send_text(&chat, &user, "/start");
+    answered(&telegram, "the answer after a dropped connection", |r| {
+        count(r, "sendMessage") == 1
+    })
+    .await;
+    assert_eq!(telegram.requests_of("sendMessage").len(), 2, "one dropped, one retried");
+    assert!(telegram.last_bot_message(&chat).is_some());
+    finish(&telegram, bot).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_never_name_the_person_or_what_they_wrote() {
+    let telegram = FakeTelegram::start().await;
+    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let user = TestUser::new(9081726354, "Zinaida", Some("zina_secret_handle"), Some("ru"));
+    let chat = TestChat::private(&user);
+    let secret = "мой друг Пётр посинел";
+    telegram.send_text(&chat, &user, "/start");
+    telegram.send_text(&chat, &user, secret);
+    telegram.send_voice(&chat, &user);
+    telegram.inline_query(&user, "налоксон срочно");
+    answered(&telegram, "three answers", |r| count(r, "sendMessage") == 3).await;
+    telegram.press(&chat, &user, "Налоксон").unwrap();
+    answered(&telegram, "the edit", |r| {
+        count(r, "editMessageText") >= 1 && count(r, "answerInlineQuery") == 1
+    })
+    .await;
+    let logs = finish(&telegram, bot).await;
+    assert!(logs.contains("answered"), "the session was logged at all: {logs}");
+    for private in [
+        "9081726354",
+        "Zinaida",
+        "zina_secret_handle",
+        "Пётр",
+        "посинел",
+        "налоксон срочно",
+    ] {
+        assert!(!logs.contains(private), "the logs contain {private:?}:\n{logs}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_or_rejected_tokens_are_one_line_errors() {
+    let telegram = FakeTelegram::start().await;
+    let bot = support::spawn(telegram.url(), String::new(), Tree::Shipped, &[], &[]);
+    let (code, logs) = bot.finish().await;
+    assert_eq!(code, 2);
+    assert!(
+        logs.ends_with("error: TELOXIDE_TOKEN is not set: create a bot with @BotFather and export its token\n"),
+        "{logs}"
+    );
+
+    let bot = support::spawn(telegram.url(), "999:WRONG".to_owned(), Tree::Shipped, &[], &[]);
+    let (code, logs) = bot.finish().await;
+    assert_eq!(code, 2);
+    assert!(
+        logs.ends_with("error: Telegram rejected the bot token (check TELOXIDE_TOKEN)\n"),
+        "{logs}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_mode_refuses_requests_without_the_secret() {
+    let telegram = FakeTelegram::start().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let url = format!("http://{listen}/telegram");
+    let secret = "s3cret-token_value";
+    let bot = start_bot(
+        &telegram,
+        Tree::Shipped,
+        &["--webhook-url", &url, "--listen", &listen],
+        &[("OVERDOSE_BOT_WEBHOOK_SECRET", secret)],
+    )
+    .await;
+    telegram.wait_for_calls("setWebhook", 1, STEP_TIMEOUT).await.unwrap();
+    let registered = &telegram.requests_of("setWebhook")[0].params;
+    assert_eq!(registered["url"], url);
+    assert_eq!(registered["secret_token"], secret);
+
+    let user = alice();
+    let update = serde_json::json!({ "update_id": 1, "message": {
+        "message_id": 1, "date": 1_700_000_000, "chat": { "id": user.id, "type": "private", "first_name": "Alice" },
+        "from": user.json(), "text": "/start", "entities": [{ "type": "bot_command", "offset": 0, "length": 6 }] } });
+    let without = post(&listen, "/telegram", None, &update.to_string()).await;
+    assert!(without.starts_with("HTTP/1.1 401"), "{without}");
+    let wrong = post(&listen, "/telegram", Some("guess"), &update.to_string()).await;
+    assert!(wrong.starts_with("HTTP/1.1 401"), "{wrong}");
+    telegram.settle(Duration::from_millis(300), STEP_TIMEOUT).await.unwrap();
+    assert_eq!(
+        count(&telegram.requests(), "sendMessage"),
+        0,
+        "refused updates are not handled"
+    );
+
+    let with = post(&listen, "/telegram", Some(secret), &update.to_string()).await;
+    assert!(with.starts_with("HTTP/1.1 200"), "{with}");
+    telegram.wait_for_calls("sendMessage", 1, STEP_TIMEOUT).await.unwrap();
+    assert!(
+        telegram
+            .last_bot_message(&TestChat::private(&user))
+            .unwrap()
+            .text
+            .starts_with("<b>Overdose help</b>")
+    );
+    finish(&telegram, bot).await;
+}
+
+/// A bare HTTP/1.1 POST, to play Telegram delivering a webhook.
+async fn post(address: &str, path: &str, secret: Option<&str>, body: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let secret = secret
+        .map(|s| format!("X-Telegram-Bot-Api-Secret-Token: {s}\r\n"))
+        .unwrap_or_default();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n{secret}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    tokio::time::timeout(STEP_TIMEOUT, stream.read_to_string(&mut response))
+        .await
+        .unwrap()
+        .unwrap();
+    response
+}
