@@ -20,7 +20,10 @@ fn options(content_dir: PathBuf) -> LoadOptions {
     LoadOptions {
         content_dir,
         locales_dir: root.join("locales"),
-        validate: ValidateOptions { today: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(), review_max_age_days: None },
+        validate: ValidateOptions {
+            today: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+            review_max_age_days: None,
+        },
     }
 }
 
@@ -44,7 +47,13 @@ fn engine_benches(c: &mut Criterion) {
     let locale = content.default_locale();
     // A real button two taps deep, so its data carries a breadcrumb.
     let start = engine::handle(content, locale, Input::Start { payload: None });
-    let first = engine::handle(content, locale, Input::Callback { data: &start.buttons[0][0].data });
+    let first = engine::handle(
+        content,
+        locale,
+        Input::Callback {
+            data: &start.buttons[0][0].data,
+        },
+    );
     let data = first.buttons[0][0].data.clone();
 
     let mut group = c.benchmark_group("engine");
@@ -52,10 +61,26 @@ fn engine_benches(c: &mut Criterion) {
         b.iter(|| engine::handle(black_box(content), locale, Input::Callback { data: black_box(&data) }))
     });
     group.bench_function("deep_link", |b| {
-        b.iter(|| engine::handle(black_box(content), locale, Input::Start { payload: Some(black_box("naloxone")) }))
+        b.iter(|| {
+            engine::handle(
+                black_box(content),
+                locale,
+                Input::Start {
+                    payload: Some(black_box("naloxone")),
+                },
+            )
+        })
     });
     group.bench_function("free_text_search", |b| {
-        b.iter(|| engine::handle(black_box(content), locale, Input::Text { text: black_box("он не дышит посинел") }))
+        b.iter(|| {
+            engine::handle(
+                black_box(content),
+                locale,
+                Input::Text {
+                    text: black_box("он не дышит посинел"),
+                },
+            )
+        })
     });
     group.finish();
 }
@@ -90,7 +115,13 @@ impl GeneratedTree {
             .replace("emergency: not-breathing", "emergency: node-1");
         std::fs::write(dir.join("bot.yaml"), manifest).unwrap();
         // Node 0 is `start`; node i's children are 10i+1 ..= 10i+10.
-        let id = |i: usize| if i == 0 { "start".to_owned() } else { format!("node-{i}") };
+        let id = |i: usize| {
+            if i == 0 {
+                "start".to_owned()
+            } else {
+                format!("node-{i}")
+            }
+        };
         let per_file = 100;
         for file in 0..nodes.div_ceil(per_file) {
             let mut yaml = String::new();
@@ -103,8 +134,14 @@ impl GeneratedTree {
                         yaml,
                         "  text:\n    ru: |\n      1. **Позвоните 112** и проверьте дыхание, шаг {i}.\n      2. Оставайтесь рядом.\n    en: |\n      1. **Call 112** and check breathing, step {i}.\n      2. Stay with them."
                     );
-                    let _ = writeln!(yaml, "  keywords: {{ ru: [шаг {i}, дыхание], en: [step {i}, breathing] }}");
-                    let _ = writeln!(yaml, "  review: {{ status: reviewed, by: Bench reviewer, on: 2026-11-01 }}");
+                    let _ = writeln!(
+                        yaml,
+                        "  keywords: {{ ru: [шаг {i}, дыхание], en: [step {i}, breathing] }}"
+                    );
+                    let _ = writeln!(
+                        yaml,
+                        "  review: {{ status: reviewed, by: Bench reviewer, on: 2026-11-01 }}"
+                    );
                     let _ = writeln!(yaml, "  sources: [bench]");
                 } else {
                     let _ = writeln!(yaml, "  kind: menu");

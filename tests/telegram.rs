@@ -593,3 +593,51 @@ async fn post(address: &str, path: &str, secret: Option<&str>, body: &str) -> St
         .unwrap();
     response
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refuses_to_serve_content_with_errors() {
+    let telegram = FakeTelegram::start().await;
+    let bot = support::spawn(telegram.url(), telegram.token().to_owned(), Tree::Broken, &[], &[]);
+    let (code, logs) = bot.finish().await;
+    assert_eq!(code, 1);
+    assert!(
+        logs.contains("error[E0004]: button to unknown node `cpr-step`"),
+        "{logs}"
+    );
+    assert!(telegram.requests().is_empty(), "nothing reaches Telegram");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_finishes_the_updates_in_flight() {
+    let telegram = FakeTelegram::start().await;
+    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let (user, chat) = (alice(), TestChat::private(&alice()));
+    telegram.fail_next("sendMessage", Fault::Delay(Duration::from_secs(2)));
+    telegram.send_text(&chat, &user, "/start");
+    telegram.wait_for_calls("sendMessage", 1, STEP_TIMEOUT).await.unwrap();
+    // SIGTERM while the answer is still on its way: it must arrive, then the bot exits 0.
+    finish(&telegram, bot).await;
+    assert!(
+        telegram.last_bot_message(&chat).is_some(),
+        "the answer in flight was delivered"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edited_messages_are_answered_like_new_ones() {
+    let telegram = FakeTelegram::start().await;
+    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let content = Tree::Shipped.content();
+    let (user, chat) = (alice(), TestChat::private(&alice()));
+    telegram.send_text(&chat, &user, "weather");
+    answered(&telegram, "the first answer", |r| count(r, "sendMessage") == 1).await;
+    let written = telegram.chat(&chat)[0].message_id;
+    telegram.edit_text(&chat, &user, written, "naloxone");
+    answered(&telegram, "the answer to the edit", |r| count(r, "sendMessage") == 2).await;
+    let shown = telegram.last_bot_message(&chat).unwrap();
+    assert_eq!(
+        (shown.text.clone(), shown.labels()),
+        expected(&content, "en", Input::Text { text: "naloxone" })
+    );
+    finish(&telegram, bot).await;
+}

@@ -29,6 +29,7 @@ help =
 about =
     overdose-bot, content version { $version }.
     Last medical review: { $reviewed }.
+    { $organisation }: { $contact }
     { $disclaimer }
 about-never-reviewed = not yet reviewed by a medical professional
 

@@ -30,6 +30,7 @@ help =
 about =
     overdose-bot, версия материалов { $version }.
     Последняя медицинская проверка: { $reviewed }.
+    { $organisation }: { $contact }
     { $disclaimer }
 about-never-reviewed = пока не проверено медицинским специалистом
 

@@ -37,10 +37,30 @@ pub struct RawManifest {
     pub emergency_numbers: Spanned<Vec<RawEmergencyNumber>>,
     #[schemars(with = "BTreeMap<String, String>")]
     pub disclaimer: Spanned<Localized>,
+    /// Who runs the bot and how to reach them: shown in /about.
+    #[schemars(with = "RawOrganisation")]
+    pub organisation: Spanned<RawOrganisation>,
     /// Pages reviewed longer ago than this many days get a warning.
     #[serde(default)]
     #[schemars(with = "Option<u32>")]
     pub review_max_age_days: Option<Spanned<u32>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Organisation")]
+pub struct RawOrganisation {
+    /// The organisation's name, per locale.
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub name: Spanned<Localized>,
+    /// How people reach it (address, hours, phone, channel), per locale.
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub contact: Spanned<Localized>,
+    /// `true` while the texts are the shipped stand-ins: `check` warns
+    /// (W0006) until the organisation writes its own and removes this.
+    #[serde(default)]
+    #[schemars(with = "Option<bool>")]
+    pub fill_in: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

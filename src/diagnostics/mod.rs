@@ -84,6 +84,7 @@ codes! {
     FluentExtra = "W0003", Warning, "a Fluent message is never used by the bot";
     DeepNode = "W0004", Warning, "a node is deeper than the Back breadcrumb can remember";
     NoSources = "W0005", Warning, "a page names no sources";
+    OrganisationUnfilled = "W0006", Warning, "the organisation's details are still the shipped stand-ins";
 }
 
 impl fmt::Display for Code {

@@ -336,6 +336,11 @@ fn help_and_about_say_what_the_bot_is() {
     assert!(about.plain.contains("версия материалов test-1"), "{}", about.plain);
     assert!(about.plain.contains("2026-11-01"), "{}", about.plain);
     assert!(about.plain.contains("Бот не заменяет врача."), "{}", about.plain);
+    assert!(
+        about.plain.contains("Организация: Лиговский пр., 1"),
+        "where to reach the organisation: {}",
+        about.plain
+    );
     assert_eq!(labels(&about), ["🏠 Главное меню"]);
 }
 

@@ -65,6 +65,9 @@ pub struct UiContext<'a> {
     /// Date of the newest medical review, if any page has been reviewed.
     pub last_review: Option<&'a str>,
     pub disclaimer: &'a str,
+    /// Who runs the bot and how to reach them.
+    pub organisation: &'a str,
+    pub contact: &'a str,
 }
 
 /// One locale's interface strings, ready to use.
@@ -134,6 +137,8 @@ impl UiStrings {
                     ("version", context.version.to_owned().into()),
                     ("reviewed", reviewed.into()),
                     ("disclaimer", context.disclaimer.to_owned().into()),
+                    ("organisation", context.organisation.to_owned().into()),
+                    ("contact", context.contact.to_owned().into()),
                 ],
             ),
             language_prompt: format("language-prompt", &[]),

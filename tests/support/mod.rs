@@ -24,6 +24,8 @@ pub fn root() -> PathBuf {
 pub enum Tree {
     Shipped,
     Fixture,
+    /// Content with errors (a button to a missing node).
+    Broken,
 }
 
 impl Tree {
@@ -31,6 +33,7 @@ impl Tree {
         match self {
             Tree::Shipped => root().join("content"),
             Tree::Fixture => root().join("tests/fixtures/tree/content"),
+            Tree::Broken => root().join("tests/fixtures/check/unknown-button/content"),
         }
     }
 

@@ -26,6 +26,7 @@ pub fn strings(
     push: &mut dyn FnMut(Diagnostic),
 ) -> Option<Vec<(LocaleMessages, UiStrings)>> {
     let disclaimer = manifest.disclaimer.as_ref()?;
+    let organisation = manifest.organisation.as_ref()?;
     let last_review = last_review(nodes).map(|d| d.to_string());
     let numbers = numbers_line(manifest);
     let mut built = Vec::new();
@@ -36,6 +37,8 @@ pub fn strings(
             version: &manifest.raw.version.value,
             last_review: last_review.as_deref(),
             disclaimer: disclaimer[index].value.trim(),
+            organisation: &organisation[index].0,
+            contact: &organisation[index].1,
         };
         match UiStrings::build(&messages, &context) {
             Ok(ui) => built.push((messages, ui)),

@@ -21,6 +21,8 @@ pub struct Manifest<'a> {
     pub review_max_age_days: Option<u32>,
     pub max_emergency_taps: u32,
     pub disclaimer: Option<Vec<&'a Spanned<String>>>,
+    /// The organisation's name and contact per locale, when complete.
+    pub organisation: Option<Vec<(String, String)>>,
     /// Each number with its label per locale (when complete).
     pub numbers: Vec<(String, Vec<String>)>,
 }
@@ -136,6 +138,40 @@ pub fn check<'a>(
     }
 
     let disclaimer = localized::check(sources, file, &raw.disclaimer, "the disclaimer", &locale_codes, push);
+    let organisation = &raw.organisation.value;
+    let names = localized::check(
+        sources,
+        file,
+        &organisation.name,
+        "the organisation's name",
+        &locale_codes,
+        push,
+    );
+    let contacts = localized::check(
+        sources,
+        file,
+        &organisation.contact,
+        "the organisation's contact",
+        &locale_codes,
+        push,
+    );
+    if let Some(fill_in) = organisation.fill_in.as_ref().filter(|f| f.value) {
+        push(
+            Diagnostic::new(
+                Code::OrganisationUnfilled,
+                "the organisation's name and contact are still stand-ins",
+            )
+            .at(span(&fill_in.referenced))
+            .help("write the organisation's own name and contact, then remove `fill_in: true`"),
+        );
+    }
+    let organisation = names.zip(contacts).map(|(names, contacts)| {
+        names
+            .iter()
+            .zip(contacts)
+            .map(|(n, c)| (n.value.trim().to_owned(), c.value.trim().to_owned()))
+            .collect()
+    });
 
     Manifest {
         file,
@@ -148,6 +184,7 @@ pub fn check<'a>(
             .as_ref()
             .map_or(DEFAULT_MAX_EMERGENCY_TAPS, |t| t.value),
         disclaimer,
+        organisation,
         numbers,
     }
 }
