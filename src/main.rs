@@ -57,6 +57,10 @@ enum Command {
         /// Log format.
         #[arg(long, value_enum, default_value = "human", env = "OVERDOSE_BOT_LOG_FORMAT")]
         log_format: LogFormat,
+        /// Do not pace sends to Telegram's rate limits. Only for load tests
+        /// against a local Bot API server: Telegram itself would answer 429.
+        #[arg(long, env = "OVERDOSE_BOT_NO_THROTTLE")]
+        no_throttle: bool,
     },
     /// Print the content tree as a diagram, the emergency path in red.
     Graph {
@@ -151,6 +155,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             listen,
             webhook_secret,
             log_format,
+            no_throttle,
         } => {
             init_logging(log_format);
             let loaded = sources.load();
@@ -173,7 +178,14 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 _ => Mode::Polling,
             };
             let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-            runtime.block_on(serve(Arc::new(content), ServeOptions { mode }, shutdown_signal()))?;
+            runtime.block_on(serve(
+                Arc::new(content),
+                ServeOptions {
+                    mode,
+                    throttle: !no_throttle,
+                },
+                shutdown_signal(),
+            ))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Graph { sources, format, lang } => {

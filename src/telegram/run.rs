@@ -40,6 +40,9 @@ pub enum Mode {
 #[derive(Clone, Debug)]
 pub struct ServeOptions {
     pub mode: Mode,
+    /// Keep within Telegram's rates (1 message/s per chat, 30/s overall).
+    /// Off only for load tests against a local Bot API, which has no limits.
+    pub throttle: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,7 +75,19 @@ pub async fn serve(
     options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let bot = bot_from_env()?.throttle(Limits::default());
+    let limits = if options.throttle {
+        Limits::default()
+    } else {
+        // Far above any load test; not u32::MAX, because Throttle sizes a
+        // queue by the overall rate.
+        Limits {
+            messages_per_sec_chat: 100_000,
+            messages_per_min_chat: 6_000_000,
+            messages_per_min_channel_or_supergroup: 6_000_000,
+            messages_per_sec_overall: 100_000,
+        }
+    };
+    let bot = bot_from_env()?.throttle(limits);
     let mut shutdown = Box::pin(shutdown);
     let me = tokio::select! {
         me = connect(&bot) => me?,

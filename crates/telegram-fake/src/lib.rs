@@ -30,6 +30,7 @@ use serde_json::{Value, json};
 use tokio::sync::{Notify, oneshot};
 
 pub use html::{parse as parse_telegram_html, utf16_len};
+pub use server::Arrival;
 pub use state::{Fault, Recorded, ViewButton, ViewMessage};
 pub use updates::{TestChat, TestUser};
 
@@ -53,10 +54,12 @@ impl FakeTelegram {
     }
 
     pub async fn start_with_token(token: &str) -> Self {
+        let (arrivals, _) = tokio::sync::broadcast::channel(65_536);
         let inner = Arc::new(Inner {
             token: token.to_owned(),
             state: Mutex::new(State::default()),
             changed: Notify::new(),
+            arrivals,
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -95,6 +98,11 @@ impl FakeTelegram {
             .entry(method.to_owned())
             .or_default()
             .push_back(fault);
+    }
+
+    /// A stream of requests as they arrive (from now on).
+    pub fn arrivals(&self) -> tokio::sync::broadcast::Receiver<Arrival> {
+        self.inner.arrivals.subscribe()
     }
 
     /// Every request so far, in order.

@@ -24,6 +24,19 @@ pub struct Inner {
     pub state: Mutex<State>,
     /// Woken on every request and every injected update.
     pub changed: Notify,
+    /// Every request as it arrives, for load drivers that cannot afford to
+    /// scan the whole record on each one.
+    pub arrivals: tokio::sync::broadcast::Sender<Arrival>,
+}
+
+/// A request as it arrived: which method, for which chat, when.
+#[derive(Clone, Debug)]
+pub struct Arrival {
+    pub method: String,
+    pub chat_id: Option<i64>,
+    /// `callback_query_id` / `inline_query_id`, for answers without a chat.
+    pub query_id: Option<String>,
+    pub at: Instant,
 }
 
 impl Inner {
@@ -77,7 +90,17 @@ async fn handle(
         );
         return error(404, "Not Found: method not found", None);
     };
+    let arrived = Instant::now();
     let (params, uploads, mut violations) = parse_params(&canonical, request).await;
+    let _ = inner.arrivals.send(Arrival {
+        method: canonical.clone(),
+        chat_id: params["chat_id"].as_i64(),
+        query_id: params["callback_query_id"]
+            .as_str()
+            .or(params["inline_query_id"].as_str())
+            .map(String::from),
+        at: arrived,
+    });
     violations.extend(spec().check_method(&canonical, &params, &uploads));
     violations.extend(limits::check(&canonical, &params));
     let fault = inner.lock().take_fault(&canonical);
@@ -87,7 +110,7 @@ async fn handle(
         uploads: uploads.clone(),
         violations,
         fault: fault.clone(),
-        at: Instant::now(),
+        at: arrived,
     };
     match fault {
         None if canonical == "getUpdates" => {

@@ -1,0 +1,339 @@
+//! The load driver: starts the fake Bot API in-process on 127.0.0.1, starts
+//! a bot binary pointed at it, and plays N simulated people, each walking
+//! realistic sessions (/start, 3-6 taps, Back, a free-text question) as fast
+//! as the bot answers, for a bounded time. It measures throughput, latency
+//! from an update being offered until the bot's answering request arrives,
+//! the bot's peak RSS, start-up time and requests per update; then does the
+//! same for a bare teloxide bot (the `baseline` binary) and prints both.
+//!
+//! `cargo build --release && cargo run --release -p loadgen -- --users 1000 --duration 20`
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use serde_json::{Value, json};
+use telegram_fake::{FakeTelegram, TestChat, TestUser};
+use tokio::sync::oneshot;
+
+#[derive(Parser, Clone)]
+#[command(about = "Load driver: simulated users against the fake Bot API, ours vs a bare teloxide bot")]
+struct Args {
+    /// Simulated people, each running sessions one step at a time.
+    #[arg(long, default_value_t = 1000)]
+    users: u32,
+    /// How long each run lasts, in seconds (at most 120).
+    #[arg(long, default_value_t = 20)]
+    duration: u64,
+    /// The overdose-bot binary (default: next to this one).
+    #[arg(long)]
+    bot: Option<PathBuf>,
+    /// The baseline binary (default: next to this one).
+    #[arg(long)]
+    baseline: Option<PathBuf>,
+    /// Content and locales directories for overdose-bot.
+    #[arg(long, default_value = "content")]
+    content: PathBuf,
+    #[arg(long, default_value = "locales")]
+    locales: PathBuf,
+    /// Print one JSON document instead of the table.
+    #[arg(long)]
+    json: bool,
+    /// Skip the baseline run.
+    #[arg(long)]
+    no_baseline: bool,
+}
+
+/// Hard caps, whatever the arguments say.
+const MAX_DURATION: Duration = Duration::from_secs(120);
+const MAX_USERS: u32 = 10_000;
+/// A step not answered within this is counted as an error.
+const STEP_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Free-text questions people send.
+const QUESTIONS: &[&str] = &[
+    "не дышит",
+    "naloxone",
+    "абсцесс на руке",
+    "what to do overdose",
+    "налоксон доза",
+];
+
+#[derive(Debug, Default)]
+struct Report {
+    updates: u64,
+    errors: u64,
+    latencies: Vec<Duration>,
+    elapsed: Duration,
+    startup: Duration,
+    peak_rss_kib: u64,
+    requests: u64,
+}
+
+impl Report {
+    fn throughput(&self) -> f64 {
+        self.updates as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn percentile(&self, p: f64) -> Duration {
+        if self.latencies.is_empty() {
+            return Duration::ZERO;
+        }
+        let mut sorted = self.latencies.clone();
+        sorted.sort();
+        let index = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+        sorted[index]
+    }
+
+    fn json(&self) -> Value {
+        let ms = |d: Duration| (d.as_secs_f64() * 1e5).round() / 100.0;
+        json!({
+            "updates": self.updates,
+            "updates_per_second": (self.throughput() * 10.0).round() / 10.0,
+            "latency_ms": { "p50": ms(self.percentile(0.50)), "p95": ms(self.percentile(0.95)),
+                            "p99": ms(self.percentile(0.99)), "max": ms(self.percentile(1.0)) },
+            "peak_rss_mib": (self.peak_rss_kib as f64 / 1024.0 * 10.0).round() / 10.0,
+            "startup_ms": ms(self.startup),
+            "requests_per_update": if self.updates == 0 { 0.0 } else { ((self.requests as f64 / self.updates as f64) * 100.0).round() / 100.0 },
+            "errors": self.errors,
+            "seconds": (self.elapsed.as_secs_f64() * 10.0).round() / 10.0,
+        })
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    let here = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+        .unwrap_or_default();
+    let bot = args.bot.clone().unwrap_or_else(|| here.join("overdose-bot"));
+    let baseline = args.baseline.clone().unwrap_or_else(|| here.join("baseline"));
+    for binary in [&bot].into_iter().chain((!args.no_baseline).then_some(&baseline)) {
+        if !binary.exists() {
+            eprintln!(
+                "error: {} not found: run `cargo build --release --workspace` first",
+                binary.display()
+            );
+            std::process::exit(2);
+        }
+    }
+    let ours_args = vec![
+        "serve".to_owned(),
+        "--no-throttle".to_owned(),
+        "--content".to_owned(),
+        args.content.display().to_string(),
+        "--locales".to_owned(),
+        args.locales.display().to_string(),
+    ];
+    let ours = run(&args, &bot, &ours_args).await;
+    let base = if args.no_baseline {
+        None
+    } else {
+        Some(run(&args, &baseline, &[]).await)
+    };
+    print(&args, &ours, base.as_ref());
+}
+
+fn print(args: &Args, ours: &Report, baseline: Option<&Report>) {
+    let ratio = baseline.map(|b| {
+        if b.throughput() > 0.0 {
+            ours.throughput() / b.throughput()
+        } else {
+            0.0
+        }
+    });
+    if args.json {
+        let document = json!({
+            "users": args.users,
+            "duration_seconds": args.duration,
+            "ours": ours.json(),
+            "baseline": baseline.map(Report::json),
+            "throughput_ratio": ratio.map(|r| (r * 100.0).round() / 100.0),
+        });
+        println!("{}", serde_json::to_string_pretty(&document).unwrap_or_default());
+        return;
+    }
+    let (o, b) = (ours.json(), baseline.map(Report::json).unwrap_or(Value::Null));
+    println!("{} users, {} s per run", args.users, args.duration);
+    println!("{:<24} {:>14} {:>14}", "", "overdose-bot", "baseline");
+    let rows: [(&str, &[&str]); 9] = [
+        ("updates/s", &["updates_per_second"]),
+        ("latency p50 (ms)", &["latency_ms", "p50"]),
+        ("latency p95 (ms)", &["latency_ms", "p95"]),
+        ("latency p99 (ms)", &["latency_ms", "p99"]),
+        ("latency max (ms)", &["latency_ms", "max"]),
+        ("peak RSS (MiB)", &["peak_rss_mib"]),
+        ("start-up (ms)", &["startup_ms"]),
+        ("requests/update", &["requests_per_update"]),
+        ("errors", &["errors"]),
+    ];
+    for (label, path) in rows {
+        let get = |v: &Value| path.iter().fold(v.clone(), |v, key| v[*key].clone());
+        println!("{label:<24} {:>14} {:>14}", get(&o).to_string(), get(&b).to_string());
+    }
+    if let Some(ratio) = ratio {
+        println!("throughput ratio (ours / baseline): {ratio:.2}");
+    }
+}
+
+/// Waiters for the bot's next answer in each chat.
+type Waiters = Arc<Mutex<HashMap<i64, oneshot::Sender<Instant>>>>;
+
+async fn run(args: &Args, binary: &Path, bot_args: &[String]) -> Report {
+    let telegram = Arc::new(FakeTelegram::start().await);
+    let mut arrivals = telegram.arrivals();
+    let started = Instant::now();
+    let mut child = tokio::process::Command::new(binary)
+        .args(bot_args)
+        .env("TELOXIDE_TOKEN", telegram.token())
+        .env("TELOXIDE_API_URL", telegram.url())
+        .env("RUST_LOG", "error")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
+    let mut report = Report::default();
+    // Start-up: until the first getUpdates.
+    loop {
+        match tokio::time::timeout(Duration::from_secs(30), arrivals.recv()).await {
+            Ok(Ok(arrival)) if arrival.method == "getUpdates" => {
+                report.startup = arrival.at.duration_since(started);
+                break;
+            }
+            Ok(Ok(_)) => continue,
+            _ => panic!("{} did not start polling", binary.display()),
+        }
+    }
+
+    let waiters: Waiters = Arc::default();
+    let answers = waiters.clone();
+    let requests = Arc::new(Mutex::new(0u64));
+    let counted = requests.clone();
+    let router = tokio::spawn(async move {
+        while let Ok(arrival) = arrivals.recv().await {
+            if matches!(
+                arrival.method.as_str(),
+                "getUpdates" | "getMe" | "setMyCommands" | "deleteWebhook" | "getWebhookInfo"
+            ) {
+                continue;
+            }
+            *counted.lock().unwrap() += 1;
+            let answers_screen = matches!(
+                arrival.method.as_str(),
+                "sendMessage" | "editMessageText" | "sendPhoto" | "sendAudio" | "sendVoice"
+            );
+            if let (true, Some(chat)) = (answers_screen, arrival.chat_id)
+                && let Some(waiter) = answers.lock().unwrap().remove(&chat)
+            {
+                let _ = waiter.send(arrival.at);
+            }
+        }
+    });
+
+    let duration = Duration::from_secs(args.duration).min(MAX_DURATION);
+    let deadline = Instant::now() + duration;
+    let load_started = Instant::now();
+    let users = args.users.min(MAX_USERS);
+    let tasks: Vec<_> = (0..users)
+        .map(|n| {
+            tokio::spawn(simulate(
+                telegram.clone(),
+                waiters.clone(),
+                7_000_000 + i64::from(n),
+                deadline,
+            ))
+        })
+        .collect();
+    for task in tasks {
+        let (latencies, errors) = task.await.expect("a simulated person's task failed");
+        report.updates += latencies.len() as u64 + errors;
+        report.errors += errors;
+        report.latencies.extend(latencies);
+    }
+    report.elapsed = load_started.elapsed();
+    report.requests = *requests.lock().unwrap();
+    report.peak_rss_kib = child.id().map(peak_rss_kib).unwrap_or_default();
+    let _ = child.start_kill();
+    let _ = child.wait().await;
+    router.abort();
+    report
+}
+
+/// One person: sessions until the deadline. Returns latencies and errors.
+async fn simulate(telegram: Arc<FakeTelegram>, waiters: Waiters, id: i64, deadline: Instant) -> (Vec<Duration>, u64) {
+    let user = TestUser::new(id, "Load", None, Some(if id % 2 == 0 { "ru" } else { "en" }));
+    let chat = TestChat::private(&user);
+    let mut random = (id as u64).wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut next = move |n: usize| {
+        random ^= random << 13;
+        random ^= random >> 7;
+        random ^= random << 17;
+        (random % n.max(1) as u64) as usize
+    };
+    let (mut latencies, mut errors) = (Vec::new(), 0);
+    while Instant::now() < deadline {
+        let taps = 3 + next(4);
+        let mut steps: Vec<Step> = vec![Step::Text("/start")];
+        steps.extend((0..taps).map(|_| Step::Tap));
+        steps.push(Step::Back);
+        steps.push(Step::Text(QUESTIONS[next(QUESTIONS.len())]));
+        for step in steps {
+            if Instant::now() >= deadline {
+                break;
+            }
+            let (sender, receiver) = oneshot::channel();
+            waiters.lock().unwrap().insert(chat.id, sender);
+            let offered = Instant::now();
+            let pushed = match step {
+                Step::Text(text) => {
+                    telegram.send_text(&chat, &user, text);
+                    true
+                }
+                Step::Tap | Step::Back => {
+                    let labels = telegram.last_bot_message(&chat).map(|m| m.labels()).unwrap_or_default();
+                    let label = match step {
+                        Step::Back => labels.iter().find(|l| l.contains("⬅️")).cloned(),
+                        _ => labels.get(next(labels.len())).cloned(),
+                    };
+                    label.is_some_and(|label| telegram.press(&chat, &user, &label).is_ok())
+                }
+            };
+            if !pushed {
+                waiters.lock().unwrap().remove(&chat.id);
+                continue;
+            }
+            match tokio::time::timeout(STEP_TIMEOUT, receiver).await {
+                Ok(Ok(answered)) => latencies.push(answered.duration_since(offered)),
+                _ => errors += 1,
+            }
+        }
+    }
+    (latencies, errors)
+}
+
+#[derive(Clone, Copy)]
+enum Step {
+    Text(&'static str),
+    Tap,
+    Back,
+}
+
+/// Peak resident set size of a process (VmHWM), in KiB.
+fn peak_rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status.lines().find_map(|line| {
+                line.strip_prefix("VmHWM:")
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            })
+        })
+        .unwrap_or(0)
+}

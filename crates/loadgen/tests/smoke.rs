@@ -1,0 +1,40 @@
+//! CI's check of the load driver: it runs for a few seconds against both
+//! bots and produces a complete report. Figures are not asserted: they are
+//! benchmarks (BENCHMARKS.md), not tests.
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn the_driver_runs_both_bots_and_reports() {
+    let here = Path::new(env!("CARGO_BIN_EXE_loadgen")).parent().unwrap();
+    let bot = here.join("overdose-bot");
+    assert!(
+        bot.exists(),
+        "{} is missing: run the workspace's tests (cargo test --workspace)",
+        bot.display()
+    );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let output = Command::new(env!("CARGO_BIN_EXE_loadgen"))
+        .args(["--users", "10", "--duration", "2", "--json"])
+        .arg("--bot")
+        .arg(&bot)
+        .arg("--baseline")
+        .arg(env!("CARGO_BIN_EXE_baseline"))
+        .arg("--content")
+        .arg(root.join("content"))
+        .arg("--locales")
+        .arg(root.join("locales"))
+        .output()
+        .expect("run loadgen");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a JSON report");
+    for run in ["ours", "baseline"] {
+        let run = &report[run];
+        assert!(run["updates"].as_u64().unwrap() > 0, "{report:#}");
+        assert_eq!(run["errors"], 0, "{report:#}");
+        assert!(run["peak_rss_mib"].as_f64().unwrap() > 0.0, "{report:#}");
+        assert!(run["latency_ms"]["p99"].as_f64().is_some(), "{report:#}");
+    }
+    assert!(report["throughput_ratio"].as_f64().unwrap() > 0.0);
+}
