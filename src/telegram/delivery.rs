@@ -8,20 +8,19 @@
 use std::future::{Future, IntoFuture};
 use std::time::Duration;
 
-use teloxide::adaptors::Throttle;
 use teloxide::prelude::*;
 use teloxide::types::{CallbackQueryId, ChatId, InputFile, MessageId, ParseMode};
 use teloxide::{ApiError, RequestError};
 
 use super::keyboard::markup;
 use super::media::FileIdCache;
+use super::pacing::Pacer;
 use super::stats::Stats;
 use crate::content::MediaKind;
 use crate::engine::Screen;
 
-/// The bot as the handlers use it: every send goes through Throttle, which
-/// keeps within Telegram's per-chat and global rates.
-pub type Tg = Throttle<Bot>;
+/// The bot as the handlers use it; sends are paced by [`Pacer`].
+pub type Tg = Bot;
 
 /// A send of one of the media kinds, boxed so the kinds share a type.
 type SendFuture<'a> = std::pin::Pin<Box<dyn Future<Output = Result<Message, RequestError>> + Send + 'a>>;
@@ -48,11 +47,13 @@ pub enum Failure {
 pub struct Delivery {
     pub files: FileIdCache,
     pub stats: Stats,
+    pub pacer: Pacer,
 }
 
 impl Delivery {
     /// Sends `screen` as a new message (with its media, if any).
     pub async fn send(&self, bot: &Tg, chat: ChatId, screen: &Screen<'_>) -> Result<(), Failure> {
+        self.pacer.wait(chat.0).await;
         let result = match screen.media {
             Some(media) => self.send_media(bot, chat, screen, media).await,
             None => {

@@ -12,6 +12,7 @@ mod inline;
 mod input;
 mod keyboard;
 mod media;
+mod pacing;
 mod run;
 mod stats;
 

@@ -6,7 +6,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use teloxide::adaptors::throttle::Limits;
 use teloxide::dispatching::Dispatcher;
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
@@ -19,6 +18,7 @@ use super::commands;
 use super::delivery::{Delivery, Tg, error_kind};
 use super::handlers::{BotState, schema};
 use super::media::FileIdCache;
+use super::pacing::{PaceLimits, Pacer};
 use super::stats::Stats;
 use crate::content::Content;
 
@@ -40,8 +40,8 @@ pub enum Mode {
 #[derive(Clone, Debug)]
 pub struct ServeOptions {
     pub mode: Mode,
-    /// Keep within Telegram's rates (1 message/s per chat, 30/s overall).
-    /// Off only for load tests against a local Bot API, which has no limits.
+    /// Pace sends to Telegram's rates (1 message/s per chat, 20/min per group,
+    /// 30/s overall). Off only for load tests against a local Bot API.
     pub throttle: bool,
 }
 
@@ -75,19 +75,7 @@ pub async fn serve(
     options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let limits = if options.throttle {
-        Limits::default()
-    } else {
-        // Far above any load test; not u32::MAX, because Throttle sizes a
-        // queue by the overall rate.
-        Limits {
-            messages_per_sec_chat: 100_000,
-            messages_per_min_chat: 6_000_000,
-            messages_per_min_channel_or_supergroup: 6_000_000,
-            messages_per_sec_overall: 100_000,
-        }
-    };
-    let bot = bot_from_env()?.throttle(limits);
+    let bot = bot_from_env()?;
     let mut shutdown = Box::pin(shutdown);
     let me = tokio::select! {
         me = connect(&bot) => me?,
@@ -114,6 +102,7 @@ pub async fn serve(
         delivery: Delivery {
             files: FileIdCache::default(),
             stats: Stats::default(),
+            pacer: Pacer::new(options.throttle.then_some(PaceLimits::TELEGRAM)),
         },
     });
     let mut dispatcher = Dispatcher::builder(bot.clone(), schema())

@@ -270,7 +270,9 @@ async fn run(args: &Args, binary: &Path, bot_args: &[String]) -> Report {
 async fn simulate(telegram: Arc<FakeTelegram>, waiters: Waiters, id: i64, deadline: Instant) -> (Vec<Duration>, u64) {
     let user = TestUser::new(id, "Load", None, Some(if id % 2 == 0 { "ru" } else { "en" }));
     let chat = TestChat::private(&user);
-    let mut random = (id as u64).wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut random = (id as u64)
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     let mut next = move |n: usize| {
         random ^= random << 13;
         random ^= random >> 7;

@@ -282,6 +282,8 @@ fn typed(method: &str, field: &str, text: String) -> Value {
 
 async fn get_updates(inner: &Inner, params: &Value) -> Response {
     let offset = params["offset"].as_i64().unwrap_or(0);
+    // Telegram returns at most `limit` (1-100, default 100) updates per call.
+    let limit = params["limit"].as_u64().unwrap_or(100).clamp(1, 100) as usize;
     let timeout = Duration::from_secs(params["timeout"].as_u64().unwrap_or(0)).min(MAX_LONG_POLL);
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
@@ -291,7 +293,7 @@ async fn get_updates(inner: &Inner, params: &Value) -> Response {
         let pending: Vec<Value> = {
             let mut state = inner.lock();
             state.updates.retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
-            state.updates.clone()
+            state.updates.iter().take(limit).cloned().collect()
         };
         if !pending.is_empty() || tokio::time::Instant::now() >= deadline {
             return ok(Value::Array(pending));
