@@ -1,7 +1,8 @@
 //! The load driver: starts the fake Bot API in-process on 127.0.0.1, starts
 //! a bot binary pointed at it, and plays N simulated people, each walking
-//! realistic sessions (/start, 3-6 taps, Back, a free-text question) as fast
-//! as the bot answers, for a bounded time. It measures throughput, latency
+//! realistic sessions (/start, 3-6 taps, Back, a free-text question)
+//! with a reading pause between steps (`--think-ms 0`: back to back, to find
+//! capacity), for a bounded time. It measures throughput, latency
 //! from an update being offered until the bot's answering request arrives,
 //! the bot's peak RSS, start-up time and requests per update; then does the
 //! same for a bare teloxide bot (the `baseline` binary) and prints both.
@@ -34,22 +35,44 @@ struct Args {
     /// The baseline binary (default: next to this one).
     #[arg(long)]
     baseline: Option<PathBuf>,
+    /// Serve a generated tree of this many nodes instead of --content.
+    #[arg(long)]
+    generate_nodes: Option<usize>,
     /// Content and locales directories for overdose-bot.
     #[arg(long, default_value = "content")]
     content: PathBuf,
     #[arg(long, default_value = "locales")]
     locales: PathBuf,
+    /// How the bots get updates: long polling, or a webhook the fake POSTs to.
+    #[arg(long, value_enum, default_value = "polling")]
+    mode: Mode,
     /// Print one JSON document instead of the table.
     #[arg(long)]
     json: bool,
     /// Skip the baseline run.
     #[arg(long)]
     no_baseline: bool,
+    /// Longest pause between a person's steps, in ms (each pause is drawn
+    /// between half of it and all of it): people read a screen before they
+    /// tap. 0 runs back to back, to find the bots' capacity.
+    #[arg(long, default_value_t = 2000)]
+    think_ms: u64,
 }
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Mode {
+    Polling,
+    Webhook,
+}
+
+/// The secret the fake sends with webhook deliveries.
+const WEBHOOK_SECRET: &str = "loadgen-webhook-secret";
 
 /// Hard caps, whatever the arguments say.
 const MAX_DURATION: Duration = Duration::from_secs(120);
 const MAX_USERS: u32 = 10_000;
+/// At most this many updates per simulated person, whatever the duration.
+const MAX_STEPS_PER_USER: usize = 100_000;
 /// A step not answered within this is counted as an error.
 const STEP_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -122,19 +145,18 @@ async fn main() {
             std::process::exit(2);
         }
     }
-    let ours_args = vec![
-        "serve".to_owned(),
-        "--no-throttle".to_owned(),
-        "--content".to_owned(),
-        args.content.display().to_string(),
-        "--locales".to_owned(),
-        args.locales.display().to_string(),
-    ];
-    let ours = run(&args, &bot, &ours_args).await;
+    let mut args = args;
+    let generated = args
+        .generate_nodes
+        .map(|nodes| loadgen::GeneratedTree::new(Path::new("."), nodes));
+    if let Some(tree) = &generated {
+        args.content = tree.dir.clone();
+    }
+    let ours = run(&args, &bot, Kind::Ours).await;
     let base = if args.no_baseline {
         None
     } else {
-        Some(run(&args, &baseline, &[]).await)
+        Some(run(&args, &baseline, Kind::Baseline).await)
     };
     print(&args, &ours, base.as_ref());
 }
@@ -151,6 +173,9 @@ fn print(args: &Args, ours: &Report, baseline: Option<&Report>) {
         let document = json!({
             "users": args.users,
             "duration_seconds": args.duration,
+            "think_ms": args.think_ms,
+            "nodes": args.generate_nodes,
+            "mode": if args.mode == Mode::Webhook { "webhook" } else { "polling" },
             "ours": ours.json(),
             "baseline": baseline.map(Report::json),
             "throughput_ratio": ratio.map(|r| (r * 100.0).round() / 100.0),
@@ -159,7 +184,10 @@ fn print(args: &Args, ours: &Report, baseline: Option<&Report>) {
         return;
     }
     let (o, b) = (ours.json(), baseline.map(Report::json).unwrap_or(Value::Null));
-    println!("{} users, {} s per run", args.users, args.duration);
+    println!(
+        "{} users, {} s per run, pauses up to {} ms",
+        args.users, args.duration, args.think_ms
+    );
     println!("{:<24} {:>14} {:>14}", "", "overdose-bot", "baseline");
     let rows: [(&str, &[&str]); 9] = [
         ("updates/s", &["updates_per_second"]),
@@ -184,12 +212,58 @@ fn print(args: &Args, ours: &Report, baseline: Option<&Report>) {
 /// Waiters for the bot's next answer in each chat.
 type Waiters = Arc<Mutex<HashMap<i64, oneshot::Sender<Instant>>>>;
 
-async fn run(args: &Args, binary: &Path, bot_args: &[String]) -> Report {
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Ours,
+    Baseline,
+}
+
+/// Arguments and environment for `kind` in `mode`.
+fn command(args: &Args, binary: &Path, kind: Kind) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(binary);
+    if kind == Kind::Ours {
+        command
+            .arg("serve")
+            .arg("--no-throttle")
+            .arg("--content")
+            .arg(&args.content)
+            .arg("--locales")
+            .arg(&args.locales);
+    }
+    if args.mode == Mode::Webhook {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .unwrap_or(0);
+        let listen = format!("127.0.0.1:{port}");
+        let url = format!("http://{listen}/telegram");
+        match kind {
+            Kind::Ours => {
+                command
+                    .args(["--webhook-url", &url, "--listen", &listen])
+                    .env("OVERDOSE_BOT_WEBHOOK_SECRET", WEBHOOK_SECRET);
+            }
+            Kind::Baseline => {
+                command
+                    .env("BASELINE_WEBHOOK_URL", &url)
+                    .env("BASELINE_LISTEN", &listen)
+                    .env("BASELINE_WEBHOOK_SECRET", WEBHOOK_SECRET);
+            }
+        }
+    }
+    command
+}
+
+async fn run(args: &Args, binary: &Path, kind: Kind) -> Report {
     let telegram = Arc::new(FakeTelegram::start().await);
     let mut arrivals = telegram.arrivals();
     let started = Instant::now();
-    let mut child = tokio::process::Command::new(binary)
-        .args(bot_args)
+    let ready_method = if args.mode == Mode::Webhook {
+        "setWebhook"
+    } else {
+        "getUpdates"
+    };
+    let mut child = command(args, binary, kind)
         .env("TELOXIDE_TOKEN", telegram.token())
         .env("TELOXIDE_API_URL", telegram.url())
         .env("RUST_LOG", "error")
@@ -200,16 +274,20 @@ async fn run(args: &Args, binary: &Path, bot_args: &[String]) -> Report {
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
     let mut report = Report::default();
-    // Start-up: until the first getUpdates.
+    // Start-up: until the first getUpdates (or the webhook is registered).
     loop {
         match tokio::time::timeout(Duration::from_secs(30), arrivals.recv()).await {
-            Ok(Ok(arrival)) if arrival.method == "getUpdates" => {
+            Ok(Ok(arrival)) if arrival.method == ready_method => {
                 report.startup = arrival.at.duration_since(started);
                 break;
             }
             Ok(Ok(_)) => continue,
-            _ => panic!("{} did not start polling", binary.display()),
+            _ => panic!("{} did not start", binary.display()),
         }
+    }
+    if args.mode == Mode::Webhook {
+        // teloxide registers the webhook before its server accepts connections.
+        tokio::time::sleep(Duration::from_millis(300)).await;
     }
 
     let waiters: Waiters = Arc::default();
@@ -243,11 +321,13 @@ async fn run(args: &Args, binary: &Path, bot_args: &[String]) -> Report {
     let users = args.users.min(MAX_USERS);
     let tasks: Vec<_> = (0..users)
         .map(|n| {
+            let think = Duration::from_millis(args.think_ms);
             tokio::spawn(simulate(
                 telegram.clone(),
                 waiters.clone(),
                 7_000_000 + i64::from(n),
                 deadline,
+                think,
             ))
         })
         .collect();
@@ -267,7 +347,13 @@ async fn run(args: &Args, binary: &Path, bot_args: &[String]) -> Report {
 }
 
 /// One person: sessions until the deadline. Returns latencies and errors.
-async fn simulate(telegram: Arc<FakeTelegram>, waiters: Waiters, id: i64, deadline: Instant) -> (Vec<Duration>, u64) {
+async fn simulate(
+    telegram: Arc<FakeTelegram>,
+    waiters: Waiters,
+    id: i64,
+    deadline: Instant,
+    think: Duration,
+) -> (Vec<Duration>, u64) {
     let user = TestUser::new(id, "Load", None, Some(if id % 2 == 0 { "ru" } else { "en" }));
     let chat = TestChat::private(&user);
     let mut random = (id as u64)
@@ -280,13 +366,17 @@ async fn simulate(telegram: Arc<FakeTelegram>, waiters: Waiters, id: i64, deadli
         (random % n.max(1) as u64) as usize
     };
     let (mut latencies, mut errors) = (Vec::new(), 0);
-    while Instant::now() < deadline {
+    while Instant::now() < deadline && latencies.len() + (errors as usize) < MAX_STEPS_PER_USER {
         let taps = 3 + next(4);
         let mut steps: Vec<Step> = vec![Step::Text("/start")];
         steps.extend((0..taps).map(|_| Step::Tap));
         steps.push(Step::Back);
         steps.push(Step::Text(QUESTIONS[next(QUESTIONS.len())]));
         for step in steps {
+            if !think.is_zero() {
+                let half = think.as_millis() as usize / 2;
+                tokio::time::sleep(Duration::from_millis((half + next(half + 1)) as u64)).await;
+            }
             if Instant::now() >= deadline {
                 break;
             }

@@ -6,7 +6,16 @@ use std::path::Path;
 use std::process::Command;
 
 #[test]
-fn the_driver_runs_both_bots_and_reports() {
+fn the_driver_runs_both_bots_and_reports_in_polling_mode() {
+    check_run("polling");
+}
+
+#[test]
+fn the_driver_runs_both_bots_and_reports_in_webhook_mode() {
+    check_run("webhook");
+}
+
+fn check_run(mode: &str) {
     let here = Path::new(env!("CARGO_BIN_EXE_loadgen")).parent().unwrap();
     let bot = here.join("overdose-bot");
     assert!(
@@ -16,7 +25,17 @@ fn the_driver_runs_both_bots_and_reports() {
     );
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let output = Command::new(env!("CARGO_BIN_EXE_loadgen"))
-        .args(["--users", "10", "--duration", "2", "--json"])
+        .args([
+            "--users",
+            "10",
+            "--duration",
+            "2",
+            "--think-ms",
+            "200",
+            "--json",
+            "--mode",
+            mode,
+        ])
         .arg("--bot")
         .arg(&bot)
         .arg("--baseline")

@@ -21,6 +21,7 @@ mod server;
 mod spec;
 mod state;
 mod updates;
+mod webhook;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -60,6 +61,7 @@ impl FakeTelegram {
             state: Mutex::new(State::default()),
             changed: Notify::new(),
             arrivals,
+            webhook_connections: Arc::new(tokio::sync::Semaphore::new(webhook::MAX_CONNECTIONS)),
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -284,8 +286,13 @@ impl FakeTelegram {
         self.push(state, update)
     }
 
+    /// Queues `update` for getUpdates, or POSTs it to the webhook if one is set.
     fn push(&self, mut state: std::sync::MutexGuard<'_, State>, update: Value) -> i64 {
         let id = state.push_update(update);
+        if let Some(webhook) = state.webhook.clone() {
+            let update = state.updates.pop().expect("just pushed");
+            webhook::deliver(webhook, update, self.inner.webhook_connections.clone());
+        }
         drop(state);
         self.inner.changed.notify_waiters();
         id

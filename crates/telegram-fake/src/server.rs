@@ -27,6 +27,8 @@ pub struct Inner {
     /// Every request as it arrives, for load drivers that cannot afford to
     /// scan the whole record on each one.
     pub arrivals: tokio::sync::broadcast::Sender<Arrival>,
+    /// Bounds simultaneous webhook deliveries.
+    pub webhook_connections: Arc<tokio::sync::Semaphore>,
 }
 
 /// A request as it arrived: which method, for which chat, when.
@@ -377,7 +379,6 @@ fn answer(inner: &Inner, method: &str, params: &Value, uploads: &[String]) -> Re
     let mut state = inner.lock();
     match method {
         "getMe" => ok(me()),
-        "getWebhookInfo" => ok(json!({ "url": "", "has_custom_certificate": false, "pending_update_count": 0 })),
         "sendMessage" => {
             let message = ViewMessage {
                 message_id: state.new_message_id(),
@@ -443,6 +444,24 @@ fn answer(inner: &Inner, method: &str, params: &Value, uploads: &[String]) -> Re
             message.edits += 1;
             let message = message.clone();
             ok(message_json(chat, &message))
+        }
+        "setWebhook" => {
+            state.webhook = params["url"]
+                .as_str()
+                .filter(|u| !u.is_empty())
+                .map(|url| crate::state::Webhook {
+                    url: url.to_owned(),
+                    secret: params["secret_token"].as_str().map(String::from),
+                });
+            ok(json!(true))
+        }
+        "deleteWebhook" => {
+            state.webhook = None;
+            ok(json!(true))
+        }
+        "getWebhookInfo" => {
+            let url = state.webhook.as_ref().map_or("", |w| w.url.as_str());
+            ok(json!({ "url": url, "has_custom_certificate": false, "pending_update_count": 0 }))
         }
         "deleteMessage" => {
             let message_id = params["message_id"].as_i64().unwrap_or(0);

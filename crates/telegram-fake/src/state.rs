@@ -97,6 +97,15 @@ pub struct State {
     pub chats: HashMap<i64, Vec<ViewMessage>>,
     pub next_message_id: i64,
     pub next_file: u64,
+    /// Set by setWebhook: updates are then POSTed there instead of queued.
+    pub webhook: Option<Webhook>,
+}
+
+/// Where and how to deliver updates, as setWebhook asked.
+#[derive(Clone, Debug)]
+pub struct Webhook {
+    pub url: String,
+    pub secret: Option<String>,
 }
 
 impl State {

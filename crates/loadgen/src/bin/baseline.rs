@@ -3,8 +3,10 @@
 //! editMessageText, texts and keyboards the size of overdose-bot's screens.
 //! No content, no engine, no throttling: what teloxide alone costs.
 
+use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, ParseMode};
+use teloxide::update_listeners::webhooks;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -51,9 +53,22 @@ async fn main() {
                 Ok(())
             }),
         );
-    Dispatcher::builder(bot, handler)
+    let mut dispatcher = Dispatcher::builder(bot.clone(), handler)
         .default_handler(|_| async {})
-        .build()
-        .dispatch()
-        .await;
+        .build();
+    // Webhook mode when the load driver asks for it, as overdose-bot's flags do.
+    match (std::env::var("BASELINE_WEBHOOK_URL"), std::env::var("BASELINE_LISTEN")) {
+        (Ok(url), Ok(listen)) => {
+            let address = listen.parse().expect("BASELINE_LISTEN is an address");
+            let mut options = webhooks::Options::new(address, url.parse().expect("BASELINE_WEBHOOK_URL is a URL"));
+            if let Ok(secret) = std::env::var("BASELINE_WEBHOOK_SECRET") {
+                options = options.secret_token(secret);
+            }
+            let listener = webhooks::axum(bot, options).await.expect("set the webhook");
+            dispatcher
+                .dispatch_with_listener(listener, LoggingErrorHandler::new())
+                .await;
+        }
+        _ => dispatcher.dispatch().await,
+    }
 }
