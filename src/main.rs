@@ -10,10 +10,12 @@ use anyhow::Context as _;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
+use arc_swap::ArcSwap;
 use overdose_bot::check::{Verdict, report};
 use overdose_bot::content::{LoadOptions, Loaded, ValidateOptions, load};
 use overdose_bot::diagnostics::Format;
 use overdose_bot::graph::{GraphFormat, render as render_graph};
+use overdose_bot::reload::{ReloadOutcome, SharedContent, reload};
 use overdose_bot::schema::{MANIFEST_SCHEMA_FILE, NODES_SCHEMA_FILE, manifest_schema, nodes_schema};
 use overdose_bot::telegram::{Mode, ServeOptions, serve};
 
@@ -112,15 +114,20 @@ struct SourceArgs {
 }
 
 impl SourceArgs {
-    fn load(&self) -> Loaded {
-        load(&LoadOptions {
+    /// Load options as of now ("today" is re-read on every reload).
+    fn options(&self) -> LoadOptions {
+        LoadOptions {
             content_dir: self.content.clone(),
             locales_dir: self.locales.clone(),
             validate: ValidateOptions {
                 today: self.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
                 review_max_age_days: self.review_max_age_days,
             },
-        })
+        }
+    }
+
+    fn load(&self) -> Loaded {
+        load(&self.options())
     }
 }
 
@@ -178,14 +185,19 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 _ => Mode::Polling,
             };
             let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-            runtime.block_on(serve(
-                Arc::new(content),
-                ServeOptions {
-                    mode,
-                    throttle: !no_throttle,
-                },
-                shutdown_signal(),
-            ))?;
+            let shared: SharedContent = Arc::new(ArcSwap::from_pointee(content));
+            runtime.block_on(async {
+                tokio::spawn(reload_on_sighup(shared.clone(), sources));
+                serve(
+                    shared,
+                    ServeOptions {
+                        mode,
+                        throttle: !no_throttle,
+                    },
+                    shutdown_signal(),
+                )
+                .await
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Graph { sources, format, lang } => {
@@ -260,6 +272,35 @@ fn init_logging(format: LogFormat) {
     match format {
         LogFormat::Human => builder.init(),
         LogFormat::Json => builder.json().init(),
+    }
+}
+
+/// Reloads content and locales on every SIGHUP (`systemctl reload`), in the
+/// background; errors keep the content being served and are logged.
+async fn reload_on_sighup(shared: SharedContent, sources: SourceArgs) {
+    let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else {
+        tracing::warn!("cannot listen for SIGHUP: content reload by signal is off");
+        return;
+    };
+    while hangups.recv().await.is_some() {
+        let options = sources.options();
+        let target = shared.clone();
+        match tokio::task::spawn_blocking(move || reload(&target, &options)).await {
+            Ok(ReloadOutcome::Swapped {
+                version,
+                nodes,
+                warnings,
+            }) => {
+                tracing::info!(content_version = %version, nodes, warnings, "content reloaded");
+            }
+            Ok(ReloadOutcome::Rejected { diagnostics, rendered }) => {
+                tracing::error!(
+                    errors = diagnostics.error_count(),
+                    "content reload rejected; still serving the previous version:\n{rendered}"
+                );
+            }
+            Err(error) => tracing::error!(%error, "content reload failed"),
+        }
     }
 }
 

@@ -654,3 +654,47 @@ async fn edited_messages_are_answered_like_new_ones() {
     );
     finish(&telegram, bot).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_reloads_content_and_a_broken_reload_keeps_the_last_good() {
+    let dir = std::env::temp_dir().join(format!("overdose-bot-e2e-reload-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    support::copy_dir(&Tree::Shipped.dir(), &dir);
+    let telegram = FakeTelegram::start().await;
+    let bot = support::start_bot_in(&telegram, &dir, &[], &[]).await;
+    let (user, chat) = (alice(), TestChat::private(&alice()));
+    let start = dir.join("start.yaml");
+    let original = std::fs::read_to_string(&start).unwrap();
+
+    std::fs::write(&start, original.replace("en: Overdose help", "en: Overdose help now")).unwrap();
+    bot.signal("HUP");
+    bot.wait_for_log("content reloaded").await;
+    telegram.send_text(&chat, &user, "/start");
+    answered(&telegram, "the reloaded menu", |r| count(r, "sendMessage") == 1).await;
+    assert!(
+        telegram
+            .last_bot_message(&chat)
+            .unwrap()
+            .text
+            .starts_with("<b>Overdose help now</b>")
+    );
+
+    std::fs::write(dir.join("broken.yaml"), "- id: broken\n  title: { en: [\n").unwrap();
+    bot.signal("HUP");
+    bot.wait_for_log("content reload rejected").await;
+    telegram.send_text(&chat, &user, "/start");
+    answered(&telegram, "the menu after a broken reload", |r| {
+        count(r, "sendMessage") == 2
+    })
+    .await;
+    assert!(
+        telegram
+            .last_bot_message(&chat)
+            .unwrap()
+            .text
+            .starts_with("<b>Overdose help now</b>")
+    );
+    let logs = finish(&telegram, bot).await;
+    assert!(logs.contains("error[E0002]"), "the rejected reload says why: {logs}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

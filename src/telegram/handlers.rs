@@ -15,10 +15,12 @@ use super::stats::Stats;
 use super::{inline, input};
 use crate::content::Content;
 use crate::engine::{self, Input, Screen, Shows};
+use crate::reload::SharedContent;
 
 /// What every handler shares.
 pub struct BotState {
-    pub content: Arc<Content>,
+    /// Swapped whole on reload; each update uses the version it started with.
+    pub content: SharedContent,
     pub delivery: Delivery,
 }
 
@@ -39,7 +41,7 @@ async fn on_message(bot: Tg, state: Arc<BotState>, me: Me, message: Message) -> 
     let Some(input) = input::from_message(&message, me.username()) else {
         return Ok(());
     };
-    let content = &state.content;
+    let content = &*state.content.load_full();
     let locale = content.negotiate(message.from.as_ref().and_then(|u| u.language_code.as_deref()));
     let screen = engine::handle(content, locale, input);
     let outcome = state.delivery.send(&bot, message.chat.id, &screen).await;
@@ -50,7 +52,7 @@ async fn on_message(bot: Tg, state: Arc<BotState>, me: Me, message: Message) -> 
 async fn on_callback(bot: Tg, state: Arc<BotState>, query: CallbackQuery) -> HandlerResult {
     let started = Instant::now();
     Stats::bump(&state.delivery.stats.updates);
-    let content = &state.content;
+    let content = &*state.content.load_full();
     let locale = content.negotiate(query.from.language_code.as_deref());
     let screen = engine::handle(
         content,
@@ -80,7 +82,7 @@ async fn on_callback(bot: Tg, state: Arc<BotState>, query: CallbackQuery) -> Han
 
 async fn on_inline_query(bot: Tg, state: Arc<BotState>, me: Me, query: InlineQuery) -> HandlerResult {
     Stats::bump(&state.delivery.stats.updates);
-    if let Err(error) = inline::answer(&bot, &state.content, &me, &query).await {
+    if let Err(error) = inline::answer(&bot, &state.content.load_full(), &me, &query).await {
         tracing::warn!(update = "inline", error = %error_kind(&error), "inline answer failed");
     }
     Ok(())

@@ -20,7 +20,7 @@ use super::handlers::{BotState, schema};
 use super::media::FileIdCache;
 use super::pacing::{PaceLimits, Pacer};
 use super::stats::Stats;
-use crate::content::Content;
+use crate::reload::SharedContent;
 
 /// Where updates come from.
 #[derive(Clone, Debug)]
@@ -71,7 +71,7 @@ const MAX_STARTUP_BACKOFF: Duration = Duration::from_secs(30);
 /// Serves `content` until `shutdown` resolves; then finishes the updates in
 /// flight and returns.
 pub async fn serve(
-    content: Arc<Content>,
+    content: SharedContent,
     options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
@@ -81,17 +81,18 @@ pub async fn serve(
         me = connect(&bot) => me?,
         () = &mut shutdown => return Ok(()),
     };
-    if let Err(error) = commands::register(&bot, &content).await {
+    if let Err(error) = commands::register(&bot, &content.load()).await {
         tracing::warn!(error = %error_kind(&error), "cannot register the command menu; continuing");
     }
     let mode_name = match &options.mode {
         Mode::Polling => "polling",
         Mode::Webhook { .. } => "webhook",
     };
+    let current = content.load_full();
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
-        content_version = content.version(),
-        nodes = content.nodes().len(),
+        content_version = current.version(),
+        nodes = current.nodes().len(),
         mode = mode_name,
         bot = me.username(),
         "overdose-bot serving"

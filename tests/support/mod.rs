@@ -71,7 +71,17 @@ pub struct RunningBot {
 /// Starts `overdose-bot serve` on `tree` against `telegram`, with `args`
 /// and `env` added, and in polling mode waits until it polls.
 pub async fn start_bot(telegram: &FakeTelegram, tree: Tree, args: &[&str], env: &[(&str, &str)]) -> RunningBot {
-    let bot = spawn(telegram.url(), telegram.token().to_owned(), tree, args, env);
+    start_bot_in(telegram, &tree.dir(), args, env).await
+}
+
+/// Like [`start_bot`], on the content in `content_dir`.
+pub async fn start_bot_in(
+    telegram: &FakeTelegram,
+    content_dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> RunningBot {
+    let bot = spawn_in(telegram.url(), telegram.token().to_owned(), content_dir, args, env);
     let polling = args.iter().all(|a| *a != "--webhook-url");
     if polling && let Err(error) = telegram.wait_for_calls("getUpdates", 1, STEP_TIMEOUT).await {
         let requests: Vec<_> = telegram
@@ -88,11 +98,15 @@ pub async fn start_bot(telegram: &FakeTelegram, tree: Tree, args: &[&str], env: 
 }
 
 pub fn spawn(url: String, token: String, tree: Tree, args: &[&str], env: &[(&str, &str)]) -> RunningBot {
+    spawn_in(url, token, &tree.dir(), args, env)
+}
+
+pub fn spawn_in(url: String, token: String, content_dir: &Path, args: &[&str], env: &[(&str, &str)]) -> RunningBot {
     let mut command = Command::new(env!("CARGO_BIN_EXE_overdose-bot"));
     command
         .arg("serve")
         .arg("--content")
-        .arg(tree.dir())
+        .arg(content_dir)
         .arg("--locales")
         .arg(root().join("locales"))
         .args(args)
@@ -130,6 +144,28 @@ impl RunningBot {
         self.logs.lock().unwrap().clone()
     }
 
+    /// Sends a signal (`HUP`, `TERM`, ...) to the bot.
+    pub fn signal(&self, name: &str) {
+        let pid = self.child.id().expect("the bot is running");
+        std::process::Command::new("kill")
+            .args([format!("-{name}"), pid.to_string()])
+            .status()
+            .expect("kill");
+    }
+
+    /// Waits until the logs contain `text`.
+    pub async fn wait_for_log(&self, text: &str) {
+        let deadline = tokio::time::Instant::now() + STEP_TIMEOUT;
+        while !self.logs().contains(text) {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no log line with {text:?}:\n{}",
+                self.logs()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// Sends SIGTERM and waits for the exit; returns (exit code, all logs).
     pub async fn stop(self) -> (i32, String) {
         let pid = self.child.id().expect("the bot is running");
@@ -149,5 +185,19 @@ impl RunningBot {
         let _ = tokio::time::timeout(Duration::from_secs(5), self.reader).await;
         let logs = self.logs.lock().unwrap().clone();
         (status.code().unwrap_or(-1), logs)
+    }
+}
+
+/// Copies the directory `from` into `to`, recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
     }
 }
