@@ -11,6 +11,7 @@
 //!   interface strings used by the two above.
 //! - [`diagnostics`], [`check`], [`graph`]: compiler-style reports and a
 //!   diagram of the tree, for editors and CI.
+//! - [`metrics`]: Prometheus metrics and health endpoints.
 //! - [`reload`]: swapping content while serving, keeping the last good one.
 //! - [`schema`]: JSON Schemas of the content format for editors.
 //! - [`console`]: the terminal adapter; [`telegram`]: the Telegram adapter
@@ -24,6 +25,7 @@ pub mod engine;
 pub mod graph;
 pub mod i18n;
 pub mod markup;
+pub mod metrics;
 pub mod reload;
 pub mod schema;
 pub mod search;

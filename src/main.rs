@@ -15,6 +15,7 @@ use overdose_bot::check::{Verdict, report};
 use overdose_bot::content::{LoadOptions, Loaded, ValidateOptions, load};
 use overdose_bot::diagnostics::Format;
 use overdose_bot::graph::{GraphFormat, render as render_graph};
+use overdose_bot::metrics::Metrics;
 use overdose_bot::reload::{ReloadOutcome, SharedContent, reload};
 use overdose_bot::schema::{MANIFEST_SCHEMA_FILE, NODES_SCHEMA_FILE, manifest_schema, nodes_schema};
 use overdose_bot::telegram::{Mode, ServeOptions, serve};
@@ -63,6 +64,10 @@ enum Command {
         /// against a local Bot API server: Telegram itself would answer 429.
         #[arg(long, env = "OVERDOSE_BOT_NO_THROTTLE")]
         no_throttle: bool,
+        /// Serve Prometheus metrics, /healthz and /readyz on this address,
+        /// e.g. 127.0.0.1:9090.
+        #[arg(long, env = "OVERDOSE_BOT_METRICS")]
+        metrics: Option<std::net::SocketAddr>,
     },
     /// Print the content tree as a diagram, the emergency path in red.
     Graph {
@@ -163,6 +168,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             webhook_secret,
             log_format,
             no_throttle,
+            metrics: metrics_address,
         } => {
             init_logging(log_format);
             let loaded = sources.load();
@@ -186,17 +192,24 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             };
             let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
             let shared: SharedContent = Arc::new(ArcSwap::from_pointee(content));
+            let metrics = Arc::new(Metrics::new());
             runtime.block_on(async {
-                tokio::spawn(reload_on_sighup(shared.clone(), sources));
-                serve(
-                    shared,
-                    ServeOptions {
-                        mode,
-                        throttle: !no_throttle,
-                    },
-                    shutdown_signal(),
-                )
-                .await
+                if let Some(address) = metrics_address {
+                    let listener = tokio::net::TcpListener::bind(address)
+                        .await
+                        .with_context(|| format!("cannot listen for metrics on {address}"))?;
+                    let router = overdose_bot::metrics::router(metrics.clone());
+                    tokio::spawn(async move { axum::serve(listener, router).await });
+                }
+                tokio::spawn(reload_on_sighup(shared.clone(), sources, metrics.clone()));
+                let options = ServeOptions {
+                    mode,
+                    throttle: !no_throttle,
+                    metrics,
+                };
+                serve(shared, options, shutdown_signal())
+                    .await
+                    .map_err(anyhow::Error::from)
             })?;
             Ok(ExitCode::SUCCESS)
         }
@@ -277,7 +290,7 @@ fn init_logging(format: LogFormat) {
 
 /// Reloads content and locales on every SIGHUP (`systemctl reload`), in the
 /// background; errors keep the content being served and are logged.
-async fn reload_on_sighup(shared: SharedContent, sources: SourceArgs) {
+async fn reload_on_sighup(shared: SharedContent, sources: SourceArgs, metrics: Arc<Metrics>) {
     let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else {
         tracing::warn!("cannot listen for SIGHUP: content reload by signal is off");
         return;
@@ -291,9 +304,12 @@ async fn reload_on_sighup(shared: SharedContent, sources: SourceArgs) {
                 nodes,
                 warnings,
             }) => {
+                metrics.reload("swapped");
+                metrics.content_version(&version);
                 tracing::info!(content_version = %version, nodes, warnings, "content reloaded");
             }
             Ok(ReloadOutcome::Rejected { diagnostics, rendered }) => {
+                metrics.reload("rejected");
                 tracing::error!(
                     errors = diagnostics.error_count(),
                     "content reload rejected; still serving the previous version:\n{rendered}"

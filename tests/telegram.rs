@@ -698,3 +698,56 @@ async fn sighup_reloads_content_and_a_broken_reload_keeps_the_last_good() {
     assert!(logs.contains("error[E0002]"), "the rejected reload says why: {logs}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_and_health_endpoints_name_no_user() {
+    let telegram = FakeTelegram::start().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    let bot = start_bot(&telegram, Tree::Shipped, &["--metrics", &address], &[]).await;
+    let user = TestUser::new(4242424242, "Metrika", Some("metrics_person"), Some("en"));
+    let chat = TestChat::private(&user);
+    telegram.send_text(&chat, &user, "/start");
+    answered(&telegram, "the menu", |r| count(r, "sendMessage") == 1).await;
+    telegram.press(&chat, &user, "Naloxone").unwrap();
+    answered(&telegram, "the edit", |r| count(r, "editMessageText") == 1).await;
+
+    assert!(get(&address, "/healthz").await.starts_with("HTTP/1.1 200"));
+    assert!(get(&address, "/readyz").await.starts_with("HTTP/1.1 200"));
+    let metrics = get(&address, "/metrics").await;
+    let content = Tree::Shipped.content();
+    for line in [
+        "overdose_bot_updates_total{kind=\"message\"} 1".to_owned(),
+        "overdose_bot_updates_total{kind=\"callback_query\"} 1".to_owned(),
+        "overdose_bot_screens_total{node=\"start\"} 1".to_owned(),
+        "overdose_bot_screens_total{node=\"naloxone\"} 1".to_owned(),
+        "overdose_bot_deliveries_total{outcome=\"sent\"} 1".to_owned(),
+        "overdose_bot_deliveries_total{outcome=\"edited\"} 1".to_owned(),
+        format!("overdose_bot_content_version{{version=\"{}\"}} 1", content.version()),
+        "overdose_bot_handler_latency_seconds_count 2".to_owned(),
+    ] {
+        assert!(metrics.contains(&line), "missing `{line}` in:\n{metrics}");
+    }
+    for private in ["4242424242", "Metrika", "metrics_person"] {
+        assert!(!metrics.contains(private), "metrics contain {private}");
+    }
+    finish(&telegram, bot).await;
+}
+
+/// A bare HTTP/1.1 GET.
+async fn get(address: &str, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    tokio::time::timeout(STEP_TIMEOUT, stream.read_to_string(&mut response))
+        .await
+        .unwrap()
+        .unwrap();
+    response
+}

@@ -15,9 +15,9 @@ use teloxide::{ApiError, RequestError};
 use super::keyboard::markup;
 use super::media::FileIdCache;
 use super::pacing::Pacer;
-use super::stats::Stats;
 use crate::content::MediaKind;
 use crate::engine::Screen;
+use crate::metrics::Metrics;
 
 /// The bot as the handlers use it; sends are paced by [`Pacer`].
 pub type Tg = Bot;
@@ -43,10 +43,10 @@ pub enum Failure {
     Failed(RequestError),
 }
 
-/// Shared by every handler: caches and counters.
+/// Shared by every handler: caches, pacing and metrics.
 pub struct Delivery {
     pub files: FileIdCache,
-    pub stats: Stats,
+    pub metrics: std::sync::Arc<Metrics>,
     pub pacer: Pacer,
 }
 
@@ -58,7 +58,7 @@ impl Delivery {
             Some(media) => self.send_media(bot, chat, screen, media).await,
             None => {
                 let html = screen.html.as_ref();
-                retrying(&self.stats, MAX_RETRY_AFTER, || {
+                retrying(&self.metrics, MAX_RETRY_AFTER, || {
                     bot.send_message(chat, html)
                         .parse_mode(ParseMode::Html)
                         .reply_markup(markup(screen))
@@ -68,14 +68,14 @@ impl Delivery {
                 .map(drop)
             }
         };
-        self.settle(result, &self.stats.screens_sent)
+        self.settle(result, "sent")
     }
 
     /// Replaces the text message `message` with `screen`; sends anew when
     /// Telegram cannot edit it (too old, deleted, not text).
     pub async fn edit(&self, bot: &Tg, chat: ChatId, message: MessageId, screen: &Screen<'_>) -> Result<(), Failure> {
         let html = screen.html.as_ref();
-        let result = retrying(&self.stats, MAX_RETRY_AFTER, || {
+        let result = retrying(&self.metrics, MAX_RETRY_AFTER, || {
             bot.edit_message_text(chat, message, html)
                 .parse_mode(ParseMode::Html)
                 .reply_markup(markup(screen))
@@ -83,23 +83,28 @@ impl Delivery {
         })
         .await;
         match result {
-            Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => {
-                self.settle(Ok(()), &self.stats.screens_edited)
+            Ok(_) => self.settle(Ok(()), "edited"),
+            Err(RequestError::Api(ApiError::MessageNotModified)) => {
+                self.metrics.api_error("not_modified");
+                self.settle(Ok(()), "edited")
             }
             Err(RequestError::Api(
                 ApiError::MessageToEditNotFound
                 | ApiError::MessageCantBeEdited
                 | ApiError::MessageIdInvalid
                 | ApiError::MessageTextIsEmpty,
-            )) => self.send(bot, chat, screen).await,
-            Err(error) => self.settle(Err(error), &self.stats.screens_edited),
+            )) => {
+                self.metrics.api_error("cannot_edit");
+                self.send(bot, chat, screen).await
+            }
+            Err(error) => self.settle(Err(error), "edited"),
         }
     }
 
     /// Stops the button's spinner, with a short pop-up if there is one.
     /// Failures are logged and otherwise ignored: the screen matters more.
     pub async fn answer_callback(&self, bot: &Tg, id: CallbackQueryId, toast: Option<&str>) {
-        let result = retrying(&self.stats, MAX_CALLBACK_ANSWER_WAIT, || {
+        let result = retrying(&self.metrics, MAX_CALLBACK_ANSWER_WAIT, || {
             let answer = bot.answer_callback_query(id.clone());
             match toast {
                 Some(text) => answer.text(text).into_future(),
@@ -125,7 +130,7 @@ impl Delivery {
             None => InputFile::memory(media.bytes.to_vec()).file_name(file_name(&media.file)),
         };
         let html = screen.html.as_ref();
-        let sent = retrying(&self.stats, MAX_RETRY_AFTER, || {
+        let sent = retrying(&self.metrics, MAX_RETRY_AFTER, || {
             let keyboard = markup(screen);
             let caption = html.to_owned();
             let request: SendFuture<'_> = match media.kind {
@@ -177,10 +182,11 @@ impl Delivery {
         }
     }
 
-    fn settle(&self, result: Result<(), RequestError>, success: &std::sync::atomic::AtomicU64) -> Result<(), Failure> {
+    fn settle(&self, result: Result<(), RequestError>, success: &'static str) -> Result<(), Failure> {
         match result {
             Ok(()) => {
-                Stats::bump(success);
+                self.metrics.set_telegram_reachable(true);
+                self.metrics.delivery(success);
                 Ok(())
             }
             Err(RequestError::Api(
@@ -192,11 +198,12 @@ impl Delivery {
                 | ApiError::CantInitiateConversation
                 | ApiError::CantTalkWithBots,
             )) => {
-                Stats::bump(&self.stats.recipients_gone);
+                self.metrics.delivery("recipient_gone");
                 Err(Failure::RecipientGone)
             }
             Err(error) => {
-                Stats::bump(&self.stats.deliveries_failed);
+                self.metrics.delivery("failed");
+                self.metrics.api_error(api_error_kind(&error));
                 Err(Failure::Failed(error))
             }
         }
@@ -206,7 +213,7 @@ impl Delivery {
 /// Runs `call` until it succeeds, waiting as Telegram says after RetryAfter
 /// (if no longer than `max_wait`) and backing off after network errors, at
 /// most [`MAX_RETRIES`] times.
-async fn retrying<T, F, Fut>(stats: &Stats, max_wait: Duration, mut call: F) -> Result<T, RequestError>
+async fn retrying<T, F, Fut>(metrics: &Metrics, max_wait: Duration, mut call: F) -> Result<T, RequestError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, RequestError>>,
@@ -215,14 +222,30 @@ where
     loop {
         let wait = match call().await {
             Err(RequestError::RetryAfter(after)) if attempt < MAX_RETRIES && after.duration() <= max_wait => {
+                metrics.api_error("retry_after");
                 after.duration()
             }
-            Err(RequestError::Network(_)) if attempt < MAX_RETRIES => NETWORK_BACKOFF * 2u32.pow(attempt),
+            Err(RequestError::Network(_)) if attempt < MAX_RETRIES => {
+                metrics.api_error("network");
+                metrics.set_telegram_reachable(false);
+                NETWORK_BACKOFF * 2u32.pow(attempt)
+            }
             other => return other,
         };
-        Stats::bump(&stats.retries);
         tokio::time::sleep(wait).await;
         attempt += 1;
+    }
+}
+
+/// A metric label for an error that ended a delivery.
+fn api_error_kind(error: &RequestError) -> &'static str {
+    match error {
+        RequestError::Api(_) => "api",
+        RequestError::RetryAfter(_) => "retry_after",
+        RequestError::Network(_) => "network",
+        RequestError::MigrateToChatId(_) => "chat_migrated",
+        RequestError::InvalidJson { .. } => "invalid_json",
+        RequestError::Io(_) => "io",
     }
 }
 

@@ -11,10 +11,10 @@ use teloxide::prelude::*;
 use teloxide::types::{InlineQuery, Me};
 
 use super::delivery::{Delivery, Failure, Tg, error_kind};
-use super::stats::Stats;
 use super::{inline, input};
 use crate::content::Content;
 use crate::engine::{self, Input, Screen, Shows};
+use crate::metrics::Metrics;
 use crate::reload::SharedContent;
 
 /// What every handler shares.
@@ -37,7 +37,12 @@ pub fn schema() -> UpdateHandler<Infallible> {
 
 async fn on_message(bot: Tg, state: Arc<BotState>, me: Me, message: Message) -> HandlerResult {
     let started = Instant::now();
-    Stats::bump(&state.delivery.stats.updates);
+    let metrics = &state.delivery.metrics;
+    metrics.update(if message.edit_date().is_some() {
+        "edited_message"
+    } else {
+        "message"
+    });
     let Some(input) = input::from_message(&message, me.username()) else {
         return Ok(());
     };
@@ -45,13 +50,13 @@ async fn on_message(bot: Tg, state: Arc<BotState>, me: Me, message: Message) -> 
     let locale = content.negotiate(message.from.as_ref().and_then(|u| u.language_code.as_deref()));
     let screen = engine::handle(content, locale, input);
     let outcome = state.delivery.send(&bot, message.chat.id, &screen).await;
-    log_update(kind_of(&input), content, &screen, &outcome, started);
+    log_update(kind_of(&input), content, &screen, &outcome, started, metrics);
     Ok(())
 }
 
 async fn on_callback(bot: Tg, state: Arc<BotState>, query: CallbackQuery) -> HandlerResult {
     let started = Instant::now();
-    Stats::bump(&state.delivery.stats.updates);
+    state.delivery.metrics.update("callback_query");
     let content = &*state.content.load_full();
     let locale = content.negotiate(query.from.language_code.as_deref());
     let screen = engine::handle(
@@ -76,12 +81,12 @@ async fn on_callback(bot: Tg, state: Arc<BotState>, query: CallbackQuery) -> Han
     } else {
         state.delivery.send(&bot, chat, &screen).await
     };
-    log_update("callback", content, &screen, &outcome, started);
+    log_update("callback", content, &screen, &outcome, started, &state.delivery.metrics);
     Ok(())
 }
 
 async fn on_inline_query(bot: Tg, state: Arc<BotState>, me: Me, query: InlineQuery) -> HandlerResult {
-    Stats::bump(&state.delivery.stats.updates);
+    state.delivery.metrics.update("inline_query");
     if let Err(error) = inline::answer(&bot, &state.content.load_full(), &me, &query).await {
         tracing::warn!(update = "inline", error = %error_kind(&error), "inline answer failed");
     }
@@ -101,7 +106,14 @@ fn kind_of(input: &Input<'_>) -> &'static str {
 }
 
 /// One line per update: what kind, what was shown, how it went, how long.
-fn log_update(kind: &str, content: &Content, screen: &Screen<'_>, outcome: &Result<(), Failure>, started: Instant) {
+fn log_update(
+    kind: &str,
+    content: &Content,
+    screen: &Screen<'_>,
+    outcome: &Result<(), Failure>,
+    started: Instant,
+    metrics: &Metrics,
+) {
     let shown = match screen.shows {
         Shows::Node(node) => content.node(node).id(),
         Shows::SearchResults => "(search results)",
@@ -109,6 +121,8 @@ fn log_update(kind: &str, content: &Content, screen: &Screen<'_>, outcome: &Resu
         Shows::About => "(about)",
         Shows::LanguageChoice => "(language choice)",
     };
+    metrics.screen(shown);
+    metrics.handled(started.elapsed());
     let micros = started.elapsed().as_micros() as u64;
     match outcome {
         Ok(()) => tracing::info!(update = kind, shown, notice = ?screen.notice, micros, "answered"),

@@ -14,6 +14,5 @@ mod keyboard;
 mod media;
 mod pacing;
 mod run;
-mod stats;
 
 pub use run::{Mode, ServeError, ServeOptions, serve};

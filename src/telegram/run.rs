@@ -19,7 +19,7 @@ use super::delivery::{Delivery, Tg, error_kind};
 use super::handlers::{BotState, schema};
 use super::media::FileIdCache;
 use super::pacing::{PaceLimits, Pacer};
-use super::stats::Stats;
+use crate::metrics::Metrics;
 use crate::reload::SharedContent;
 
 /// Where updates come from.
@@ -37,12 +37,14 @@ pub enum Mode {
     },
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ServeOptions {
     pub mode: Mode,
     /// Pace sends to Telegram's rates (1 message/s per chat, 20/min per group,
     /// 30/s overall). Off only for load tests against a local Bot API.
     pub throttle: bool,
+    /// Shared with the metrics endpoint and the reloader.
+    pub metrics: Arc<Metrics>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -88,7 +90,9 @@ pub async fn serve(
         Mode::Polling => "polling",
         Mode::Webhook { .. } => "webhook",
     };
+    options.metrics.set_telegram_reachable(true);
     let current = content.load_full();
+    options.metrics.content_version(current.version());
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         content_version = current.version(),
@@ -102,7 +106,7 @@ pub async fn serve(
         content,
         delivery: Delivery {
             files: FileIdCache::default(),
-            stats: Stats::default(),
+            metrics: options.metrics.clone(),
             pacer: Pacer::new(options.throttle.then_some(PaceLimits::TELEGRAM)),
         },
     });
@@ -130,8 +134,12 @@ pub async fn serve(
             let listener = update_listeners::polling_default(bot).await;
             // Not teloxide's LoggingErrorHandler: its Debug output of an
             // unparsable getUpdates response would carry people's messages.
-            let listener_errors = Arc::new(|error: RequestError| async move {
-                tracing::warn!(error = %error_kind(&error), "polling failed; retrying");
+            let metrics = options.metrics.clone();
+            let listener_errors = Arc::new(move |error: RequestError| {
+                metrics.set_telegram_reachable(false);
+                async move {
+                    tracing::warn!(error = %error_kind(&error), "polling failed; retrying");
+                }
             });
             dispatcher.try_dispatch_with_listener(listener, listener_errors).await
         }
@@ -160,7 +168,7 @@ pub async fn serve(
         }
     };
     result.map_err(|e| ServeError::Dispatch(error_kind(&e)))?;
-    tracing::info!(stats = %state.delivery.stats.summary(), "stopped");
+    tracing::info!(deliveries = %state.delivery.metrics.summary(), "stopped");
     Ok(())
 }
 
