@@ -585,6 +585,10 @@ async fn webhook_mode_refuses_requests_without_the_secret() {
             .starts_with("<b>Overdose help</b>")
     );
     finish(&telegram, bot).await;
+    assert!(
+        telegram.requests_of("deleteWebhook").is_empty(),
+        "stopping one replica leaves the webhook to the others"
+    );
 }
 
 /// A bare HTTP/1.1 POST, to play Telegram delivering a webhook.

@@ -150,13 +150,19 @@ pub async fn serve(
                     address: listen,
                     source,
                 })?;
-            let mut webhook = webhooks::Options::new(listen, url);
+            let mut webhook = webhooks::Options::new(listen, url.clone());
             if let Some(secret) = secret {
                 webhook = webhook.secret_token(secret);
             }
-            let (listener, stop, router) = webhooks::axum_to_router(bot, webhook)
+            let secret = webhook.get_or_gen_secret_token().to_owned();
+            // Registered here rather than by teloxide's `axum_to_router`, which
+            // deletes the webhook when the process stops: with replicas behind
+            // a load balancer, one stopping would cut off all the others.
+            bot.set_webhook(url)
+                .secret_token(secret)
                 .await
                 .map_err(|e| ServeError::Webhook(error_kind(&e)))?;
+            let (listener, stop, router) = webhooks::axum_no_setup(webhook);
             tokio::spawn(async move {
                 if let Err(error) = axum::serve(tcp, router).with_graceful_shutdown(stop).await {
                     tracing::error!(%error, "webhook server failed");
