@@ -12,6 +12,7 @@
 //! - [`diagnostics`], [`check`], [`graph`]: compiler-style reports and a
 //!   diagram of the tree, for editors and CI.
 //! - [`metrics`]: Prometheus metrics and health endpoints.
+//! - [`watch`]: notices edits to content files, to trigger reloads.
 //! - [`reload`]: swapping content while serving, keeping the last good one.
 //! - [`schema`]: JSON Schemas of the content format for editors.
 //! - [`console`]: the terminal adapter; [`telegram`]: the Telegram adapter
@@ -30,3 +31,4 @@ pub mod reload;
 pub mod schema;
 pub mod search;
 pub mod telegram;
+pub mod watch;

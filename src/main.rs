@@ -19,6 +19,7 @@ use overdose_bot::metrics::Metrics;
 use overdose_bot::reload::{ReloadOutcome, SharedContent, reload};
 use overdose_bot::schema::{MANIFEST_SCHEMA_FILE, NODES_SCHEMA_FILE, manifest_schema, nodes_schema};
 use overdose_bot::telegram::{Mode, ServeOptions, serve};
+use overdose_bot::watch::watch;
 
 #[derive(Parser)]
 #[command(
@@ -201,7 +202,22 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                     let router = overdose_bot::metrics::router(metrics.clone());
                     tokio::spawn(async move { axum::serve(listener, router).await });
                 }
-                tokio::spawn(reload_on_sighup(shared.clone(), sources, metrics.clone()));
+                let (reloads, reload_requests) = tokio::sync::mpsc::unbounded_channel();
+                let (changes, mut changed) = tokio::sync::mpsc::unbounded_channel();
+                // Held until serving ends: dropping the watcher stops it.
+                let _watcher = match watch(&[&sources.content, &sources.locales], changes) {
+                    Ok(watcher) => Some(watcher),
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot watch content files; reload with SIGHUP");
+                        None
+                    }
+                };
+                let file_changes = reloads.clone();
+                tokio::spawn(async move {
+                    while changed.recv().await.is_some() && file_changes.send(ReloadCause::FileChange).is_ok() {}
+                });
+                tokio::spawn(reload_on_sighup(reloads));
+                tokio::spawn(reload_worker(shared.clone(), sources, metrics.clone(), reload_requests));
                 let options = ServeOptions {
                     mode,
                     throttle: !no_throttle,
@@ -288,14 +304,38 @@ fn init_logging(format: LogFormat) {
     }
 }
 
-/// Reloads content and locales on every SIGHUP (`systemctl reload`), in the
-/// background; errors keep the content being served and are logged.
-async fn reload_on_sighup(shared: SharedContent, sources: SourceArgs, metrics: Arc<Metrics>) {
+/// Why a reload happens.
+#[derive(Clone, Copy, Debug)]
+enum ReloadCause {
+    Signal,
+    FileChange,
+}
+
+/// Sends a reload request on every SIGHUP (`systemctl reload`).
+async fn reload_on_sighup(requests: tokio::sync::mpsc::UnboundedSender<ReloadCause>) {
     let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else {
         tracing::warn!("cannot listen for SIGHUP: content reload by signal is off");
         return;
     };
-    while hangups.recv().await.is_some() {
+    while hangups.recv().await.is_some() && requests.send(ReloadCause::Signal).is_ok() {}
+}
+
+/// How long file changes must settle before a reload: editors and `git
+/// checkout` write several files, and half-written files must not be read.
+const RELOAD_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// Reloads content and locales on each request, in the background, one at a
+/// time; requests arriving meanwhile are merged. Errors keep the content
+/// being served and are logged.
+async fn reload_worker(
+    shared: SharedContent,
+    sources: SourceArgs,
+    metrics: Arc<Metrics>,
+    mut requests: tokio::sync::mpsc::UnboundedReceiver<ReloadCause>,
+) {
+    while let Some(cause) = requests.recv().await {
+        tokio::time::sleep(RELOAD_DEBOUNCE).await;
+        while requests.try_recv().is_ok() {}
         let options = sources.options();
         let target = shared.clone();
         match tokio::task::spawn_blocking(move || reload(&target, &options)).await {
@@ -306,11 +346,12 @@ async fn reload_on_sighup(shared: SharedContent, sources: SourceArgs, metrics: A
             }) => {
                 metrics.reload("swapped");
                 metrics.content_version(&version);
-                tracing::info!(content_version = %version, nodes, warnings, "content reloaded");
+                tracing::info!(?cause, content_version = %version, nodes, warnings, "content reloaded");
             }
             Ok(ReloadOutcome::Rejected { diagnostics, rendered }) => {
                 metrics.reload("rejected");
                 tracing::error!(
+                    ?cause,
                     errors = diagnostics.error_count(),
                     "content reload rejected; still serving the previous version:\n{rendered}"
                 );

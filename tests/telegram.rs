@@ -755,3 +755,33 @@ async fn get(address: &str, path: &str) -> String {
         .unwrap();
     response
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edited_content_files_are_reloaded_without_a_signal() {
+    let dir = std::env::temp_dir().join(format!("overdose-bot-e2e-watch-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    support::copy_dir(&Tree::Shipped.dir(), &dir);
+    let telegram = FakeTelegram::start().await;
+    let bot = support::start_bot_in(&telegram, &dir, &[], &[]).await;
+    let (user, chat) = (alice(), TestChat::private(&alice()));
+    let start = dir.join("start.yaml");
+    let original = std::fs::read_to_string(&start).unwrap();
+    std::fs::write(
+        &start,
+        original.replace("en: Overdose help", "en: Overdose help, edited"),
+    )
+    .unwrap();
+    bot.wait_for_log("content reloaded").await;
+    assert!(bot.logs().contains("FileChange"), "{}", bot.logs());
+    telegram.send_text(&chat, &user, "/start");
+    answered(&telegram, "the edited menu", |r| count(r, "sendMessage") == 1).await;
+    assert!(
+        telegram
+            .last_bot_message(&chat)
+            .unwrap()
+            .text
+            .starts_with("<b>Overdose help, edited</b>")
+    );
+    finish(&telegram, bot).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
