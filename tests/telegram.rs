@@ -785,3 +785,25 @@ async fn edited_content_files_are_reloaded_without_a_signal() {
     finish(&telegram, bot).await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_text_and_names_are_never_rendered_into_answers() {
+    let telegram = FakeTelegram::start().await;
+    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let user = TestUser::new(5550099, "<b>Eve</b>", Some("eve_attacker"), Some("en"));
+    let chat = TestChat::private(&user);
+    let attack = "<a href=\"tg://x\">naloxone</a> & <script>";
+    telegram.send_text(&chat, &user, attack);
+    telegram.send_text(&chat, &user, "/start <b>bold</b>");
+    answered(&telegram, "two answers", |r| count(r, "sendMessage") == 2).await;
+    for answer in telegram.chat(&chat).into_iter().filter(|m| m.from_bot) {
+        for leaked in ["<script>", "tg://x", "Eve", "eve_attacker", "<b>bold</b>"] {
+            assert!(
+                !answer.text.contains(leaked),
+                "the answer contains {leaked:?}: {}",
+                answer.text
+            );
+        }
+    }
+    finish(&telegram, bot).await;
+}
