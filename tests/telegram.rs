@@ -807,3 +807,32 @@ async fn user_text_and_names_are_never_rendered_into_answers() {
     }
     finish(&telegram, bot).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_errors_from_telegram_are_retried() {
+    let telegram = FakeTelegram::start().await;
+    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let (user, chat) = (alice(), TestChat::private(&alice()));
+    // teloxide itself waits 10 s after any 5xx before reporting it; then we retry.
+    telegram.fail_next("sendMessage", Fault::ServerError);
+    telegram.send_text(&chat, &user, "/start");
+    telegram
+        .wait_for("the answer after a 500", Duration::from_secs(25), |r| {
+            count(r, "sendMessage") == 1
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        telegram.requests_of("sendMessage").len(),
+        2,
+        "one 500 survived, then delivered"
+    );
+    assert!(
+        telegram
+            .last_bot_message(&chat)
+            .unwrap()
+            .text
+            .starts_with("<b>Overdose help</b>")
+    );
+    finish(&telegram, bot).await;
+}

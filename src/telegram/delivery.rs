@@ -230,11 +230,30 @@ where
                 metrics.set_telegram_reachable(false);
                 NETWORK_BACKOFF * 2u32.pow(attempt)
             }
+            Err(RequestError::Api(ApiError::Unknown(description)))
+                if attempt < MAX_RETRIES && is_server_error(&description) =>
+            {
+                metrics.api_error("server_error");
+                NETWORK_BACKOFF * 2u32.pow(attempt)
+            }
             other => return other,
         };
         tokio::time::sleep(wait).await;
         attempt += 1;
     }
+}
+
+/// Telegram's descriptions of its own 5xx failures. teloxide keeps only the
+/// description of an unknown error, not its status code.
+fn is_server_error(description: &str) -> bool {
+    [
+        "Internal Server Error",
+        "Bad Gateway",
+        "Service Unavailable",
+        "Gateway Timeout",
+    ]
+    .iter()
+    .any(|known| description.contains(known))
 }
 
 /// A metric label for an error that ended a delivery.
