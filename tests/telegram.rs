@@ -16,6 +16,13 @@ fn alice() -> TestUser {
     TestUser::new(5550001, "Alice", Some("alice_private"), Some("en"))
 }
 
+/// A fake Telegram and the bot polling it with the shipped content.
+async fn shipped_bot() -> (FakeTelegram, RunningBot) {
+    let telegram = FakeTelegram::start().await;
+    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    (telegram, bot)
+}
+
 /// Stops the bot, checks it exited cleanly and that no request broke the spec.
 async fn finish(telegram: &FakeTelegram, bot: RunningBot) -> String {
     let (code, logs) = bot.stop().await;
@@ -47,8 +54,7 @@ fn count(requests: &[telegram_fake::Recorded], method: &str) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn emergency_path_cpr_back_and_home_edit_one_message() {
-    let telegram = FakeTelegram::start().await;
-    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let (telegram, bot) = shipped_bot().await;
     let content = Tree::Shipped.content();
     let (user, chat) = (alice(), TestChat::private(&alice()));
 
@@ -113,8 +119,7 @@ async fn emergency_path_cpr_back_and_home_edit_one_message() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deep_links_commands_and_free_text() {
-    let telegram = FakeTelegram::start().await;
-    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let (telegram, bot) = shipped_bot().await;
     let content = Tree::Shipped.content();
     let user = TestUser::new(5550002, "Boris", None, Some("ru-RU"));
     let chat = TestChat::private(&user);
@@ -159,8 +164,7 @@ async fn deep_links_commands_and_free_text() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn old_version_and_forged_buttons() {
-    let telegram = FakeTelegram::start().await;
-    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let (telegram, bot) = shipped_bot().await;
     let content = Tree::Shipped.content();
     let (user, chat) = (alice(), TestChat::private(&alice()));
     telegram.send_text(&chat, &user, "/start");
@@ -249,8 +253,7 @@ async fn old_version_and_forged_buttons() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn voice_photo_and_stickers_get_the_emergency_page() {
-    let telegram = FakeTelegram::start().await;
-    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let (telegram, bot) = shipped_bot().await;
     let content = Tree::Shipped.content();
     let (user, chat) = (alice(), TestChat::private(&alice()));
     telegram.send_voice(&chat, &user);
@@ -275,8 +278,7 @@ async fn voice_photo_and_stickers_get_the_emergency_page() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn language_switch_travels_in_the_buttons() {
-    let telegram = FakeTelegram::start().await;
-    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let (telegram, bot) = shipped_bot().await;
     let (user, chat) = (alice(), TestChat::private(&alice()));
     telegram.send_text(&chat, &user, "/language");
     answered(&telegram, "the language choice", |r| count(r, "sendMessage") == 1).await;
@@ -299,8 +301,7 @@ async fn language_switch_travels_in_the_buttons() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn inline_mode_offers_pages_to_share() {
-    let telegram = FakeTelegram::start().await;
-    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let (telegram, bot) = shipped_bot().await;
     // Inline queries have no chat, so their answers may come in any order.
     let with_words = format!("iq-{}", telegram.inline_query(&alice(), "naloxone"));
     let empty = format!("iq-{}", telegram.inline_query(&alice(), ""));
@@ -334,8 +335,7 @@ async fn inline_mode_offers_pages_to_share() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn groups_hear_only_commands_and_mentions() {
-    let telegram = FakeTelegram::start().await;
-    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let (telegram, bot) = shipped_bot().await;
     let user = alice();
     let group = TestChat::group(-100777, "Friends");
     telegram.send_text(&group, &user, "hi everyone");
@@ -379,8 +379,7 @@ async fn media_is_uploaded_once_then_sent_by_file_id() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limits_and_edit_failures_are_handled() {
-    let telegram = FakeTelegram::start().await;
-    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let (telegram, bot) = shipped_bot().await;
     let (user, chat) = (alice(), TestChat::private(&alice()));
     telegram.send_text(&chat, &user, "/start");
     answered(&telegram, "the main menu", |r| count(r, "sendMessage") == 1).await;
@@ -431,8 +430,7 @@ async fn rate_limits_and_edit_failures_are_handled() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_blocked_or_slow_chat_never_stalls_another() {
-    let telegram = FakeTelegram::start().await;
-    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let (telegram, bot) = shipped_bot().await;
     let blocked = TestUser::new(5550010, "Blocked", None, Some("en"));
     let slow = TestUser::new(5550011, "Slow", None, Some("en"));
     let other = TestUser::new(5550012, "Other", None, Some("en"));
@@ -471,8 +469,7 @@ async fn one_blocked_or_slow_chat_never_stalls_another() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dropped_connections_are_retried() {
-    let telegram = FakeTelegram::start().await;
-    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let (telegram, bot) = shipped_bot().await;
     let (user, chat) = (alice(), TestChat::private(&alice()));
     telegram.fail_next("sendMessage", Fault::DropConnection(Duration::from_millis(10)));
     telegram.send_text(&chat, &user, "/start");
@@ -487,8 +484,7 @@ async fn dropped_connections_are_retried() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logs_never_name_the_person_or_what_they_wrote() {
-    let telegram = FakeTelegram::start().await;
-    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let (telegram, bot) = shipped_bot().await;
     let user = TestUser::new(9081726354, "Zinaida", Some("zina_secret_handle"), Some("ru"));
     let chat = TestChat::private(&user);
     let secret = "мой друг Пётр посинел";
@@ -626,8 +622,7 @@ async fn refuses_to_serve_content_with_errors() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_finishes_the_updates_in_flight() {
-    let telegram = FakeTelegram::start().await;
-    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let (telegram, bot) = shipped_bot().await;
     let (user, chat) = (alice(), TestChat::private(&alice()));
     telegram.fail_next("sendMessage", Fault::Delay(Duration::from_secs(2)));
     telegram.send_text(&chat, &user, "/start");
@@ -642,8 +637,7 @@ async fn shutdown_finishes_the_updates_in_flight() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn edited_messages_are_answered_like_new_ones() {
-    let telegram = FakeTelegram::start().await;
-    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let (telegram, bot) = shipped_bot().await;
     let content = Tree::Shipped.content();
     let (user, chat) = (alice(), TestChat::private(&alice()));
     telegram.send_text(&chat, &user, "weather");
@@ -798,8 +792,7 @@ async fn edited_content_files_are_reloaded_without_a_signal() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn user_text_and_names_are_never_rendered_into_answers() {
-    let telegram = FakeTelegram::start().await;
-    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let (telegram, bot) = shipped_bot().await;
     let user = TestUser::new(5550099, "<b>Eve</b>", Some("eve_attacker"), Some("en"));
     let chat = TestChat::private(&user);
     let attack = "<a href=\"tg://x\">naloxone</a> & <script>";
@@ -820,8 +813,7 @@ async fn user_text_and_names_are_never_rendered_into_answers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_errors_from_telegram_are_retried() {
-    let telegram = FakeTelegram::start().await;
-    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let (telegram, bot) = shipped_bot().await;
     let (user, chat) = (alice(), TestChat::private(&alice()));
     // teloxide itself waits 10 s after any 5xx before reporting it; then we retry.
     telegram.fail_next("sendMessage", Fault::ServerError);

@@ -30,7 +30,6 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tokio::sync::{Notify, oneshot};
 
-pub use html::{parse as parse_telegram_html, utf16_len};
 pub use server::Arrival;
 pub use state::{Fault, Recorded, ViewButton, ViewMessage};
 pub use updates::{TestChat, TestUser};
