@@ -28,6 +28,7 @@ pub mod i18n;
 pub mod markup;
 pub mod metrics;
 pub mod reload;
+pub mod roster;
 pub mod schema;
 pub mod search;
 pub mod telegram;

@@ -220,7 +220,7 @@ struct IdOnly {
 
 /// A YAML error as a diagnostic at its position, with the position suffix
 /// removed from the message and a did-you-mean for misspelt field names.
-fn yaml_error(sources: &SourceMap, file: FileId, error: &serde_saphyr::Error) -> Diagnostic {
+pub(crate) fn yaml_error(sources: &SourceMap, file: FileId, error: &serde_saphyr::Error) -> Diagnostic {
     let message = error.without_snippet().to_string();
     let message = match message.rfind(" at line ") {
         Some(index) => message[..index].to_owned(),

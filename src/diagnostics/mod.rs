@@ -79,12 +79,17 @@ codes! {
     EmergencyTooDeep = "E0018", Error, "the emergency page is more taps from /start than allowed";
     InvalidReview = "E0019", Error, "a review record is incomplete or dated in the future";
     FluentInvalid = "E0020", Error, "a Fluent message cannot be formatted";
+    RosterZone = "E0021", Error, "the roster names a time zone that does not exist";
+    RosterUnknownDoctor = "E0022", Error, "a roster shift or override names a doctor who is not listed";
+    RosterOverlap = "E0023", Error, "two shifts of one doctor overlap";
+    RosterInvalid = "E0024", Error, "a roster value is malformed (time, day, date, language, duplicate doctor)";
     NeverReviewed = "W0001", Warning, "a page has not been reviewed by a medical professional";
     StaleReview = "W0002", Warning, "a page's last review is older than the allowed age";
     FluentExtra = "W0003", Warning, "a Fluent message is never used by the bot";
     DeepNode = "W0004", Warning, "a node is deeper than the Back breadcrumb can remember";
     NoSources = "W0005", Warning, "a page names no sources";
     OrganisationUnfilled = "W0006", Warning, "the organisation's details are still the shipped stand-ins";
+    RosterGap = "W0007", Warning, "hours of the week when no doctor is on shift (cases go to the duty chat)";
 }
 
 impl fmt::Display for Code {

@@ -1,0 +1,447 @@
+//! Reads and validates a roster file; every problem becomes a diagnostic
+//! pointing at its line and column, like content problems do.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono_tz::Tz;
+use serde_saphyr::Spanned;
+
+use super::raw::{RawDatedShift, RawRoster, RawShift};
+use super::{Doctor, DoctorIdx, Hours, Roster, Swap, Vacation, WeeklyShift};
+use crate::content::spans::spanned;
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, FileId, SourceMap, did_you_mean};
+
+const WEEK_MINUTES: i64 = 7 * 24 * 60;
+
+/// Reads the roster at `path` into `sources`; returns it when it has no errors.
+pub fn load(path: &Path, sources: &mut SourceMap, diagnostics: &mut Diagnostics) -> Option<Roster> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::new(Code::Io, format!("cannot read the roster `{}`: {error}", path.display()))
+                    .help("`--roster` (or OVERDOSE_BOT_ROSTER) names the file; roster.example.yaml shows the format"),
+            );
+            return None;
+        }
+    };
+    let file = sources.add(path.display().to_string(), text);
+    parse(sources, file, diagnostics)
+}
+
+/// Parses and validates the roster already in `sources` as `file`.
+pub fn parse(sources: &SourceMap, file: FileId, diagnostics: &mut Diagnostics) -> Option<Roster> {
+    let raw: RawRoster = match serde_saphyr::from_str(sources.text(file)) {
+        Ok(raw) => raw,
+        Err(error) => {
+            diagnostics.push(crate::content::yaml_error(sources, file, &error));
+            return None;
+        }
+    };
+    let before = diagnostics.error_count();
+    let roster = Validator {
+        sources,
+        file,
+        diagnostics,
+    }
+    .roster(&raw);
+    (diagnostics.error_count() == before).then_some(roster).flatten()
+}
+
+struct Validator<'a> {
+    sources: &'a SourceMap,
+    file: FileId,
+    diagnostics: &'a mut Diagnostics,
+}
+
+impl Validator<'_> {
+    fn error<T>(&mut self, code: Code, at: &Spanned<T>, message: String, help: Option<String>) {
+        let span = spanned(self.sources, self.file, at);
+        self.diagnostics
+            .push(Diagnostic::new(code, message).at(span).help_opt(help));
+    }
+
+    fn roster(&mut self, raw: &RawRoster) -> Option<Roster> {
+        let zone = self.zone(&raw.timezone);
+        let language = raw.language.as_ref().and_then(|l| self.language(l));
+        let doctors = self.doctors(raw);
+        let ids: HashMap<&str, DoctorIdx> = doctors
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.as_str(), DoctorIdx(i)))
+            .collect();
+        let mut numbered: Vec<(usize, WeeklyShift)> = Vec::new();
+        for (index, shift) in raw.shifts.iter().enumerate() {
+            numbered.extend(self.weekly_shift(shift, &ids).into_iter().map(|s| (index, s)));
+        }
+        self.check_weekly_overlaps(raw, &numbered);
+        let weekly: Vec<WeeklyShift> = numbered.into_iter().map(|(_, shift)| shift).collect();
+        let mut holidays = BTreeMap::new();
+        for holiday in &raw.overrides.holidays {
+            let Some(date) = self.date(&holiday.date) else { continue };
+            let shifts: Vec<(DoctorIdx, Hours)> = holiday
+                .shifts
+                .iter()
+                .filter_map(|s| self.dated_shift(s, &ids))
+                .collect();
+            self.check_day_overlaps(&holiday.shifts, &shifts);
+            if holidays.insert(date, shifts).is_some() {
+                let message = format!("the holiday {date} is listed twice");
+                self.error(Code::RosterInvalid, &holiday.date, message, None);
+            }
+        }
+        let mut swaps = Vec::new();
+        for swap in &raw.overrides.swaps {
+            let date = self.date(&swap.date);
+            let doctor = self.doctor_ref(&swap.doctor, &ids);
+            let with = self.doctor_ref(&swap.with, &ids);
+            if let (Some(date), Some(doctor), Some(with)) = (date, doctor, with) {
+                if doctor == with {
+                    let message = format!("`{}` is swapped with themselves", swap.with.value);
+                    self.error(Code::RosterInvalid, &swap.with, message, None);
+                }
+                swaps.push(Swap { date, doctor, with });
+            }
+        }
+        let mut vacations = Vec::new();
+        for vacation in &raw.overrides.vacations {
+            let doctor = self.doctor_ref(&vacation.doctor, &ids);
+            let (from, to) = (self.date(&vacation.from), self.date(&vacation.to));
+            if let (Some(doctor), Some(from), Some(to)) = (doctor, from, to) {
+                if to < from {
+                    let message = format!("the vacation ends ({to}) before it starts ({from})");
+                    self.error(Code::RosterInvalid, &vacation.to, message, None);
+                }
+                vacations.push(Vacation { doctor, from, to });
+            }
+        }
+        self.warn_gaps(raw, &weekly, &doctors);
+        Some(Roster {
+            zone: zone?,
+            language,
+            duty_chat: raw.duty_chat.value,
+            admins: raw.admins.iter().map(|a| a.value).collect(),
+            doctors,
+            weekly,
+            holidays,
+            swaps,
+            vacations,
+        })
+    }
+
+    fn zone(&mut self, raw: &Spanned<String>) -> Option<Tz> {
+        match raw.value.parse::<Tz>() {
+            Ok(zone) => Some(zone),
+            Err(_) => {
+                let names = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
+                let help = did_you_mean(&raw.value, names)
+                    .map(|name| format!("did you mean `{name}`?"))
+                    .or_else(|| Some("use an IANA zone name such as `Europe/Moscow`".to_owned()));
+                let message = format!("unknown time zone `{}`", raw.value);
+                self.error(Code::RosterZone, raw, message, help);
+                None
+            }
+        }
+    }
+
+    fn language(&mut self, raw: &Spanned<String>) -> Option<String> {
+        let valid = (2..=3).contains(&raw.value.len()) && raw.value.bytes().all(|b| b.is_ascii_lowercase());
+        if !valid {
+            let message = format!("`{}` is not a language code", raw.value);
+            let help = Some("write a lowercase code such as `ru` or `en`".to_owned());
+            self.error(Code::RosterInvalid, raw, message, help);
+        }
+        valid.then(|| raw.value.clone())
+    }
+
+    fn doctors(&mut self, raw: &RawRoster) -> Vec<Doctor> {
+        let mut doctors: Vec<Doctor> = Vec::new();
+        let mut first_seen: HashMap<&str, &Spanned<String>> = HashMap::new();
+        for doctor in &raw.doctors {
+            if let Some(first) = first_seen.insert(&doctor.id.value, &doctor.id) {
+                let span = spanned(self.sources, self.file, &doctor.id);
+                let earlier = spanned(self.sources, self.file, first);
+                self.diagnostics.push(
+                    Diagnostic::new(Code::RosterInvalid, format!("doctor `{}` is listed twice", doctor.id.value))
+                        .at(span)
+                        .related(earlier, "first listed here"),
+                );
+            }
+            if doctor.name.value.trim().is_empty() {
+                let message = "a doctor needs a display name people are shown".to_owned();
+                self.error(Code::RosterInvalid, &doctor.name, message, None);
+            }
+            if doctor.languages.value.is_empty() {
+                let message = format!("doctor `{}` lists no languages", doctor.id.value);
+                self.error(Code::RosterInvalid, &doctor.languages, message, None);
+            }
+            let languages = doctor
+                .languages
+                .value
+                .iter()
+                .filter_map(|l| self.language(l))
+                .collect();
+            doctors.push(Doctor {
+                id: doctor.id.value.clone(),
+                name: doctor.name.value.trim().to_owned(),
+                chat: doctor.chat.value,
+                contact: doctor.contact.as_ref().map(|c| c.value.clone()),
+                languages,
+            });
+        }
+        doctors
+    }
+
+    fn doctor_ref(&mut self, raw: &Spanned<String>, ids: &HashMap<&str, DoctorIdx>) -> Option<DoctorIdx> {
+        if let Some(&index) = ids.get(raw.value.as_str()) {
+            return Some(index);
+        }
+        let help = did_you_mean(&raw.value, ids.keys().copied()).map(|id| format!("did you mean `{id}`?"));
+        let message = format!("no doctor `{}` in `doctors`", raw.value);
+        self.error(Code::RosterUnknownDoctor, raw, message, help);
+        None
+    }
+
+    fn time(&mut self, raw: &Spanned<String>) -> Option<NaiveTime> {
+        let parsed = NaiveTime::parse_from_str(raw.value.trim(), "%H:%M");
+        if parsed.is_err() {
+            let message = format!("`{}` is not a time", raw.value);
+            let help = Some("write 24-hour `HH:MM` in quotes, e.g. \"20:00\"".to_owned());
+            self.error(Code::RosterInvalid, raw, message, help);
+        }
+        parsed.ok()
+    }
+
+    fn date(&mut self, raw: &Spanned<String>) -> Option<NaiveDate> {
+        let parsed = raw.value.trim().parse::<NaiveDate>();
+        if parsed.is_err() {
+            let message = format!("`{}` is not a date", raw.value);
+            let help = Some("write `YYYY-MM-DD`, e.g. 2026-12-31".to_owned());
+            self.error(Code::RosterInvalid, raw, message, help);
+        }
+        parsed.ok()
+    }
+
+    fn hours(&mut self, from: &Spanned<String>, to: &Spanned<String>) -> Option<Hours> {
+        let (from, to) = (self.time(from), self.time(to));
+        Some(Hours { from: from?, to: to? })
+    }
+
+    fn weekly_shift(&mut self, raw: &RawShift, ids: &HashMap<&str, DoctorIdx>) -> Vec<WeeklyShift> {
+        let doctor = self.doctor_ref(&raw.doctor, ids);
+        let hours = self.hours(&raw.from, &raw.to);
+        if raw.days.value.is_empty() {
+            let message = "a shift needs at least one day".to_owned();
+            self.error(Code::RosterInvalid, &raw.days, message, None);
+        }
+        let mut days = Vec::new();
+        for day in &raw.days.value {
+            match day.value.trim().to_ascii_lowercase().as_str() {
+                "daily" => days.extend((0..7).map(|n| Weekday::try_from(n).expect("0..7 are weekdays"))),
+                name => match name.parse::<Weekday>() {
+                    Ok(weekday) => days.push(weekday),
+                    Err(_) => {
+                        let message = format!("`{}` is not a day of the week", day.value);
+                        let help = Some("write mon, tue, wed, thu, fri, sat, sun or daily".to_owned());
+                        self.error(Code::RosterInvalid, day, message, help);
+                    }
+                },
+            }
+        }
+        let (Some(doctor), Some(hours)) = (doctor, hours) else {
+            return Vec::new();
+        };
+        days.into_iter().map(|day| WeeklyShift { doctor, day, hours }).collect()
+    }
+
+    fn dated_shift(&mut self, raw: &RawDatedShift, ids: &HashMap<&str, DoctorIdx>) -> Option<(DoctorIdx, Hours)> {
+        let doctor = self.doctor_ref(&raw.doctor, ids);
+        let hours = self.hours(&raw.from, &raw.to);
+        Some((doctor?, hours?))
+    }
+
+    /// Two weekly shifts of one doctor that share any minute of the week,
+    /// reported once per pair of `shifts:` entries.
+    fn check_weekly_overlaps(&mut self, raw: &RawRoster, weekly: &[(usize, WeeklyShift)]) {
+        let mut reported = std::collections::HashSet::new();
+        for (i, (first, a)) in weekly.iter().enumerate() {
+            for (second, b) in &weekly[i + 1..] {
+                if a.doctor != b.doctor || !overlaps(week_interval(a), week_interval(b)) {
+                    continue;
+                }
+                if !reported.insert((*first, *second)) {
+                    continue;
+                }
+                let message = format!(
+                    "this shift ({} {}) overlaps another shift of the same doctor ({} {})",
+                    b.day,
+                    describe(b.hours),
+                    a.day,
+                    describe(a.hours)
+                );
+                let span = spanned(self.sources, self.file, &raw.shifts[*second].from);
+                let related = spanned(self.sources, self.file, &raw.shifts[*first].from);
+                self.diagnostics.push(
+                    Diagnostic::new(Code::RosterOverlap, message)
+                        .at(span)
+                        .related(related, "the other shift")
+                        .help("one person cannot work two shifts at once: shorten or remove one"),
+                );
+            }
+        }
+    }
+
+    fn check_day_overlaps(&mut self, raw: &[RawDatedShift], shifts: &[(DoctorIdx, Hours)]) {
+        if raw.len() != shifts.len() {
+            return; // some shifts were already reported as broken
+        }
+        for (i, (doctor, hours)) in shifts.iter().enumerate() {
+            for (j, (other, other_hours)) in shifts.iter().enumerate().skip(i + 1) {
+                let a = day_interval(*hours);
+                let b = day_interval(*other_hours);
+                if doctor == other && a.0 < b.1 && b.0 < a.1 {
+                    let message = "two shifts of the same doctor overlap on this date".to_owned();
+                    let span = spanned(self.sources, self.file, &raw[j].from);
+                    let related = spanned(self.sources, self.file, &raw[i].from);
+                    self.diagnostics.push(
+                        Diagnostic::new(Code::RosterOverlap, message)
+                            .at(span)
+                            .related(related, "the other shift"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Hours of the week nobody covers: allowed (the duty chat gets those
+    /// cases) but worth knowing.
+    fn warn_gaps(&mut self, raw: &RawRoster, weekly: &[WeeklyShift], doctors: &[Doctor]) {
+        if doctors.is_empty() {
+            return;
+        }
+        let gaps = uncovered(weekly);
+        if gaps.is_empty() {
+            return;
+        }
+        let listed: Vec<String> = gaps.iter().take(6).map(|&(a, b)| week_range(a, b)).collect();
+        let more = if gaps.len() > 6 {
+            format!(" and {} more", gaps.len() - 6)
+        } else {
+            String::new()
+        };
+        let message = format!("nobody is on shift {}{more}", listed.join(", "));
+        let span = match raw.shifts.first() {
+            Some(shift) => spanned(self.sources, self.file, &shift.doctor),
+            None => spanned(self.sources, self.file, &raw.timezone),
+        };
+        self.diagnostics.push(
+            Diagnostic::new(Code::RosterGap, message)
+                .at(span)
+                .help("cases in these hours go to the duty chat; add shifts if someone should be on call"),
+        );
+    }
+}
+
+/// Minutes of the week `[start, end)`; `end` may pass the week's end.
+fn week_interval(shift: &WeeklyShift) -> (i64, i64) {
+    let start = i64::from(shift.day.num_days_from_monday()) * 24 * 60 + minute_of_day(shift.hours.from);
+    (start, start + shift.hours.minutes())
+}
+
+fn day_interval(hours: Hours) -> (i64, i64) {
+    let start = minute_of_day(hours.from);
+    (start, start + hours.minutes())
+}
+
+fn minute_of_day(time: NaiveTime) -> i64 {
+    (time - NaiveTime::MIN).num_minutes()
+}
+
+/// Whether two week intervals overlap, counting the wrap from Sunday to Monday.
+fn overlaps(a: (i64, i64), b: (i64, i64)) -> bool {
+    [-WEEK_MINUTES, 0, WEEK_MINUTES]
+        .iter()
+        .any(|shift| a.0 < b.1 + shift && b.0 + shift < a.1)
+}
+
+/// The minutes of the week no shift covers, as `[start, end)` ranges.
+fn uncovered(weekly: &[WeeklyShift]) -> Vec<(i64, i64)> {
+    let mut covered: Vec<(i64, i64)> = Vec::new();
+    for shift in weekly {
+        let (start, end) = week_interval(shift);
+        covered.push((start, end.min(WEEK_MINUTES)));
+        if end > WEEK_MINUTES {
+            covered.push((0, end - WEEK_MINUTES));
+        }
+    }
+    covered.sort_unstable();
+    let mut gaps = Vec::new();
+    let mut reached = 0;
+    for (start, end) in covered {
+        if start > reached {
+            gaps.push((reached, start));
+        }
+        reached = reached.max(end);
+    }
+    if reached < WEEK_MINUTES {
+        gaps.push((reached, WEEK_MINUTES));
+    }
+    gaps
+}
+
+fn describe(hours: Hours) -> String {
+    format!("{}–{}", hours.from.format("%H:%M"), hours.to.format("%H:%M"))
+}
+
+/// "Mon 08:00–Mon 20:00" for minutes of the week.
+fn week_range(start: i64, end: i64) -> String {
+    let at = |minute: i64| {
+        let day = Weekday::try_from((minute / (24 * 60)).rem_euclid(7) as u8).expect("0..7 are weekdays");
+        let minute = minute % (24 * 60);
+        format!("{day} {:02}:{:02}", minute / 60, minute % 60)
+    };
+    let end_text = if end % (24 * 60) == 0 {
+        let day = Weekday::try_from(((end / (24 * 60)) - 1).rem_euclid(7) as u8).expect("0..7 are weekdays");
+        format!("{day} 24:00")
+    } else {
+        at(end)
+    };
+    format!("{}–{end_text}", at(start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gaps_wrap_around_the_week() {
+        let shift = |day, from: &str, to: &str| WeeklyShift {
+            doctor: DoctorIdx(0),
+            day,
+            hours: Hours {
+                from: NaiveTime::parse_from_str(from, "%H:%M").unwrap(),
+                to: NaiveTime::parse_from_str(to, "%H:%M").unwrap(),
+            },
+        };
+        let all_nights: Vec<WeeklyShift> = (0..7)
+            .map(|d| shift(Weekday::try_from(d).unwrap(), "20:00", "08:00"))
+            .collect();
+        let gaps = uncovered(&all_nights);
+        assert_eq!(gaps.len(), 7, "{gaps:?}");
+        assert_eq!(week_range(gaps[0].0, gaps[0].1), "Mon 08:00–Mon 20:00");
+        let round_the_clock: Vec<WeeklyShift> = (0..7)
+            .map(|d| shift(Weekday::try_from(d).unwrap(), "09:00", "09:00"))
+            .collect();
+        assert!(uncovered(&round_the_clock).is_empty());
+        assert!(overlaps(
+            week_interval(&shift(Weekday::Sun, "20:00", "08:00")),
+            week_interval(&shift(Weekday::Mon, "07:00", "09:00"))
+        ));
+        assert!(!overlaps(
+            week_interval(&shift(Weekday::Sun, "20:00", "08:00")),
+            week_interval(&shift(Weekday::Mon, "08:00", "09:00"))
+        ));
+    }
+}

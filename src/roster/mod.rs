@@ -1,0 +1,218 @@
+//! The doctors' roster: who answers cases when, in the organisation's time
+//! zone. Read from a YAML file that stays out of git (it holds Telegram ids);
+//! `roster.example.yaml` documents the format.
+//!
+//! Shifts are weekly rules in local time; a shift belongs to the date it
+//! starts on, so overrides (holidays, swaps, vacations) are about dates as a
+//! coordinator thinks of them. Local times become instants only when asked,
+//! through the zone's rules, so DST changes move nothing by an hour.
+
+mod load;
+pub mod raw;
+mod table;
+
+pub use load::{load, parse};
+pub use table::{Segment, render_table};
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
+use chrono_tz::Tz;
+
+/// Index of a doctor in [`Roster::doctors`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DoctorIdx(usize);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Doctor {
+    pub id: String,
+    /// The only thing about a doctor people asking are shown, with the languages.
+    pub name: String,
+    /// Telegram user id: the doctor's private chat with the bot.
+    pub chat: i64,
+    pub contact: Option<String>,
+    pub languages: Vec<String>,
+}
+
+/// Local start and end of a shift; an end not after the start is the next day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hours {
+    pub from: NaiveTime,
+    pub to: NaiveTime,
+}
+
+impl Hours {
+    /// Length in local wall-clock minutes (24 h when `to == from`).
+    pub fn minutes(self) -> i64 {
+        let length = (self.to - self.from).num_minutes();
+        if length <= 0 { length + 24 * 60 } else { length }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct WeeklyShift {
+    doctor: DoctorIdx,
+    day: Weekday,
+    hours: Hours,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Swap {
+    date: NaiveDate,
+    doctor: DoctorIdx,
+    with: DoctorIdx,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Vacation {
+    doctor: DoctorIdx,
+    from: NaiveDate,
+    to: NaiveDate,
+}
+
+/// One worked shift, as instants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shift {
+    pub doctor: DoctorIdx,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+/// A validated roster.
+#[derive(Clone, Debug)]
+pub struct Roster {
+    zone: Tz,
+    language: Option<String>,
+    duty_chat: i64,
+    admins: Vec<i64>,
+    doctors: Vec<Doctor>,
+    weekly: Vec<WeeklyShift>,
+    holidays: BTreeMap<NaiveDate, Vec<(DoctorIdx, Hours)>>,
+    swaps: Vec<Swap>,
+    vacations: Vec<Vacation>,
+}
+
+/// How far ahead [`Roster::next_shift`] looks.
+const LOOKAHEAD_DAYS: i64 = 14;
+
+impl Roster {
+    pub fn zone(&self) -> Tz {
+        self.zone
+    }
+
+    /// The content locale cards are written in, if the roster chose one.
+    pub fn language(&self) -> Option<&str> {
+        self.language.as_deref()
+    }
+
+    /// Receives cases when nobody is on shift.
+    pub fn duty_chat(&self) -> i64 {
+        self.duty_chat
+    }
+
+    pub fn doctor(&self, index: DoctorIdx) -> &Doctor {
+        &self.doctors[index.0]
+    }
+
+    pub fn doctors(&self) -> impl Iterator<Item = (DoctorIdx, &Doctor)> {
+        self.doctors.iter().enumerate().map(|(i, d)| (DoctorIdx(i), d))
+    }
+
+    /// The doctor whose Telegram user id is `user`.
+    pub fn doctor_by_user(&self, user: i64) -> Option<DoctorIdx> {
+        self.doctors.iter().position(|d| d.chat == user).map(DoctorIdx)
+    }
+
+    pub fn is_admin(&self, user: i64) -> bool {
+        self.admins.contains(&user)
+    }
+
+    /// Doctors and coordinators: the people who may handle cases and use
+    /// the roster commands.
+    pub fn is_member(&self, user: i64) -> bool {
+        self.is_admin(user) || self.doctor_by_user(user).is_some()
+    }
+
+    /// The shifts starting on local `date`, after holidays, swaps and vacations.
+    fn planned(&self, date: NaiveDate) -> Vec<(DoctorIdx, Hours)> {
+        let mut planned: Vec<(DoctorIdx, Hours)> = match self.holidays.get(&date) {
+            Some(shifts) => shifts.clone(),
+            None => self
+                .weekly
+                .iter()
+                .filter(|s| s.day == date.weekday())
+                .map(|s| (s.doctor, s.hours))
+                .collect(),
+        };
+        for swap in self.swaps.iter().filter(|s| s.date == date) {
+            for (doctor, _) in &mut planned {
+                if *doctor == swap.doctor {
+                    *doctor = swap.with;
+                }
+            }
+        }
+        planned.retain(|(doctor, _)| {
+            !self
+                .vacations
+                .iter()
+                .any(|v| v.doctor == *doctor && v.from <= date && date <= v.to)
+        });
+        planned
+    }
+
+    /// Every shift that overlaps `[from, to)`, ordered by start.
+    pub fn shifts_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Shift> {
+        // A shift lasts at most 24 h, so one that started the day before may still run.
+        let first = from.with_timezone(&self.zone).date_naive() - Duration::days(1);
+        let last = to.with_timezone(&self.zone).date_naive();
+        let mut shifts: Vec<Shift> = first
+            .iter_days()
+            .take_while(|date| *date <= last)
+            .flat_map(|date| {
+                self.planned(date).into_iter().map(move |(doctor, hours)| {
+                    let start = date.and_time(hours.from);
+                    Shift {
+                        doctor,
+                        start: to_instant(self.zone, start),
+                        end: to_instant(self.zone, start + Duration::minutes(hours.minutes())),
+                    }
+                })
+            })
+            .filter(|shift| shift.start < to && shift.end > from)
+            .collect();
+        shifts.sort_by_key(|s| (s.start, s.doctor));
+        shifts
+    }
+
+    /// The shifts running at `at`.
+    pub fn on_duty(&self, at: DateTime<Utc>) -> Vec<Shift> {
+        self.shifts_between(at, at + Duration::seconds(1))
+            .into_iter()
+            .filter(|s| s.start <= at)
+            .collect()
+    }
+
+    /// The first shift starting after `at`, within two weeks.
+    pub fn next_shift(&self, at: DateTime<Utc>) -> Option<Shift> {
+        self.shifts_between(at, at + Duration::days(LOOKAHEAD_DAYS))
+            .into_iter()
+            .find(|s| s.start > at)
+    }
+}
+
+/// The instant a local wall-clock time names. In an autumn overlap the
+/// earlier one; in a spring gap the moment the clocks jump (the first valid
+/// local time after it).
+fn to_instant(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    let mut probe = local;
+    for _ in 0..16 {
+        match zone.from_local_datetime(&probe) {
+            LocalResult::Single(time) | LocalResult::Ambiguous(time, _) => return time.with_timezone(&Utc),
+            LocalResult::None => probe += Duration::minutes(15),
+        }
+    }
+    Utc.from_utc_datetime(&local)
+}
+
+#[cfg(test)]
+mod tests;

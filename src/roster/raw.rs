@@ -1,0 +1,98 @@
+//! The roster file as written, with positions for diagnostics. Values whose
+//! format serde cannot check (zones, times, days, dates) stay strings here
+//! and are parsed in `load`, where a mistake gets its own message.
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRoster {
+    /// IANA time zone the shifts are written in, e.g. `Europe/Moscow`.
+    pub timezone: Spanned<String>,
+    /// Content locale of the cards and doctor-facing messages; defaults to
+    /// the content's default locale.
+    #[serde(default)]
+    pub language: Option<Spanned<String>>,
+    /// Group chat that receives cases when nobody is on shift.
+    pub duty_chat: Spanned<i64>,
+    /// Telegram user ids of the coordinators.
+    #[serde(default)]
+    pub admins: Vec<Spanned<i64>>,
+    pub doctors: Vec<RawDoctor>,
+    #[serde(default)]
+    pub shifts: Vec<RawShift>,
+    #[serde(default)]
+    pub overrides: RawOverrides,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDoctor {
+    pub id: Spanned<String>,
+    /// Shown to people asking, e.g. "Dr Anna".
+    pub name: Spanned<String>,
+    /// The doctor's Telegram user id (their private chat with the bot).
+    pub chat: Spanned<i64>,
+    /// A public contact people may be given when the bot cannot deliver.
+    #[serde(default)]
+    pub contact: Option<Spanned<String>>,
+    pub languages: Spanned<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawShift {
+    pub doctor: Spanned<String>,
+    /// `mon` ... `sun`, or `daily`.
+    pub days: Spanned<Vec<Spanned<String>>>,
+    pub from: Spanned<String>,
+    /// Earlier than or equal to `from` means the next day.
+    pub to: Spanned<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOverrides {
+    #[serde(default)]
+    pub holidays: Vec<RawHoliday>,
+    #[serde(default)]
+    pub swaps: Vec<RawSwap>,
+    #[serde(default)]
+    pub vacations: Vec<RawVacation>,
+}
+
+/// A date whose weekly shifts are replaced by the ones listed (none: nobody).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHoliday {
+    pub date: Spanned<String>,
+    #[serde(default)]
+    pub shifts: Vec<RawDatedShift>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDatedShift {
+    pub doctor: Spanned<String>,
+    pub from: Spanned<String>,
+    pub to: Spanned<String>,
+}
+
+/// On `date`, the shifts `doctor` would start are worked by `with`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSwap {
+    pub date: Spanned<String>,
+    pub doctor: Spanned<String>,
+    pub with: Spanned<String>,
+}
+
+/// From `from` to `to` (inclusive), `doctor` starts no shifts.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVacation {
+    pub doctor: Spanned<String>,
+    pub from: Spanned<String>,
+    pub to: Spanned<String>,
+}

@@ -1,0 +1,188 @@
+use chrono::{DateTime, Utc};
+
+use super::*;
+use crate::diagnostics::{Code, Diagnostics, SourceMap};
+
+const ROSTER: &str = r#"
+timezone: Europe/Berlin
+duty_chat: -100500
+admins: [900]
+doctors:
+  - { id: anna, name: Dr Anna, chat: 101, languages: [ru, en] }
+  - { id: boris, name: Dr Boris, chat: 102, languages: [ru] }
+shifts:
+  - { doctor: anna, days: [mon, wed, fri], from: "20:00", to: "08:00" }
+  - { doctor: boris, days: [sat, sun], from: "10:00", to: "22:00" }
+overrides:
+  holidays:
+    - date: 2026-12-31
+      shifts: [{ doctor: boris, from: "18:00", to: "02:00" }]
+  swaps:
+    - { date: 2026-12-02, doctor: anna, with: boris }
+  vacations:
+    - { doctor: anna, from: 2026-12-07, to: 2026-12-13 }
+"#;
+
+fn parse_text(text: &str) -> (Option<Roster>, Diagnostics) {
+    let mut sources = SourceMap::new();
+    let file = sources.add("roster.yaml", text);
+    let mut diagnostics = Diagnostics::default();
+    let roster = parse(&sources, file, &mut diagnostics);
+    (roster, diagnostics)
+}
+
+fn roster() -> Roster {
+    let (roster, diagnostics) = parse_text(ROSTER);
+    assert!(!diagnostics.has_errors(), "{diagnostics:?}");
+    roster.expect("the sample roster is valid")
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+}
+
+fn on_duty(roster: &Roster, time: &str) -> Vec<String> {
+    roster
+        .on_duty(at(time))
+        .iter()
+        .map(|s| roster.doctor(s.doctor).id.clone())
+        .collect()
+}
+
+#[test]
+fn a_night_shift_runs_past_midnight_into_the_next_day() {
+    let roster = roster();
+    // Monday 2026-11-23, 23:30 and Tuesday 07:59 Berlin time: Anna's Monday night.
+    assert_eq!(on_duty(&roster, "2026-11-23T23:30:00+01:00"), ["anna"]);
+    assert_eq!(on_duty(&roster, "2026-11-24T07:59:00+01:00"), ["anna"]);
+    assert!(on_duty(&roster, "2026-11-24T08:00:00+01:00").is_empty());
+    assert!(on_duty(&roster, "2026-11-24T21:00:00+01:00").is_empty(), "no Tuesday shift");
+    let next = roster.next_shift(at("2026-11-24T09:00:00+01:00")).unwrap();
+    assert_eq!(next.start, at("2026-11-25T20:00:00+01:00"));
+    assert_eq!(next.end, at("2026-11-26T08:00:00+01:00"));
+}
+
+#[test]
+fn shifts_keep_local_hours_across_daylight_saving_changes() {
+    let roster = roster();
+    // Spring forward in Berlin: Sunday 2026-03-29 02:00 -> 03:00. Friday's night shift is before it;
+    // Boris's Sunday shift starts 10:00 CEST (+02:00), not 10:00 CET.
+    let sunday = roster.shifts_between(at("2026-03-29T00:00:00+01:00"), at("2026-03-30T00:00:00+02:00"));
+    let boris = sunday.iter().find(|s| roster.doctor(s.doctor).id == "boris").unwrap();
+    assert_eq!(boris.start, at("2026-03-29T10:00:00+02:00"));
+    // The Monday night shift after it: 20:00 to 08:00 CEST, twelve hours.
+    let monday = roster.next_shift(at("2026-03-30T12:00:00+02:00")).unwrap();
+    assert_eq!(monday.start, at("2026-03-30T20:00:00+02:00"));
+    assert_eq!(monday.end - monday.start, chrono::Duration::hours(12));
+    // Fall back: Sunday 2026-10-25 03:00 CEST -> 02:00 CET. Friday 23rd 20:00 CEST to Saturday 08:00 CEST.
+    let friday = roster.next_shift(at("2026-10-23T12:00:00+02:00")).unwrap();
+    assert_eq!(friday.end, at("2026-10-24T08:00:00+02:00"));
+    // On the change day itself Boris's 10:00 is after the change: 10:00 CET.
+    let sunday = roster.on_duty(at("2026-10-25T10:30:00+01:00"));
+    assert_eq!(sunday.len(), 1);
+    assert_eq!(sunday[0].start, at("2026-10-25T10:00:00+01:00"));
+}
+
+#[test]
+fn a_shift_inside_the_spring_gap_starts_when_the_clocks_jump() {
+    let (roster, diagnostics) = parse_text(
+        r#"
+timezone: Europe/Berlin
+duty_chat: -1
+doctors: [{ id: anna, name: Dr Anna, chat: 1, languages: [ru] }]
+shifts: [{ doctor: anna, days: [sun], from: "02:30", to: "06:00" }]
+"#,
+    );
+    assert!(!diagnostics.has_errors());
+    let shift = roster.unwrap().next_shift(at("2026-03-29T00:00:00+01:00")).unwrap();
+    assert_eq!(shift.start, at("2026-03-29T03:00:00+02:00"));
+    assert_eq!(shift.end, at("2026-03-29T06:00:00+02:00"));
+}
+
+#[test]
+fn overrides_replace_swap_and_cancel_shifts() {
+    let roster = roster();
+    // Thursday 2026-12-31 is a holiday: Boris 18:00-02:00 instead of nobody.
+    assert_eq!(on_duty(&roster, "2027-01-01T01:00:00+01:00"), ["boris"]);
+    // Wednesday 2026-12-02: Anna's night is Boris's.
+    assert_eq!(on_duty(&roster, "2026-12-02T23:00:00+01:00"), ["boris"]);
+    assert_eq!(on_duty(&roster, "2026-12-04T23:00:00+01:00"), ["anna"]);
+    // Anna's vacation 7-13 December: her Monday 7th and Friday 11th nights are gaps.
+    assert!(on_duty(&roster, "2026-12-07T23:00:00+01:00").is_empty());
+    assert!(on_duty(&roster, "2026-12-11T23:00:00+01:00").is_empty());
+    assert_eq!(on_duty(&roster, "2026-12-14T23:00:00+01:00"), ["anna"]);
+}
+
+#[test]
+fn the_table_marks_gaps_and_who_is_on_now() {
+    let roster = roster();
+    let table = render_table(&roster, at("2026-11-23T23:30:00+01:00"), 7);
+    assert!(table.contains("Time zone Europe/Berlin (UTC+01:00)"), "{table}");
+    assert!(table.contains("On duty now: Dr Anna (ru, en) until Tue 24 Nov 08:00."), "{table}");
+    assert!(table.contains("Mon 23 Nov 23:30   Tue 24 Nov 08:00   Dr Anna (ru, en)"), "{table}");
+    assert!(table.contains("Tue 24 Nov 08:00   Wed 25 Nov 20:00   -- nobody"), "{table}");
+    assert!(table.contains("Sat 28 Nov 10:00   Sat 28 Nov 22:00   Dr Boris (ru)"), "{table}");
+    let quiet = render_table(&roster, at("2026-11-24T12:00:00+01:00"), 1);
+    assert!(quiet.contains("On duty now: nobody (cases go to the duty chat). Next shift: Dr Anna at Wed 25 Nov 20:00."), "{quiet}");
+}
+
+fn codes(text: &str) -> Vec<(Code, String)> {
+    let (_, diagnostics) = parse_text(text);
+    diagnostics.iter().map(|d| (d.code, d.message.clone())).collect()
+}
+
+#[test]
+fn validation_reports_zone_overlap_unknown_doctor_and_gaps() {
+    let found = codes(
+        r#"
+timezone: Europe/Moskow
+duty_chat: -1
+doctors:
+  - { id: anna, name: Dr Anna, chat: 1, languages: [ru] }
+shifts:
+  - { doctor: anna, days: [mon], from: "20:00", to: "08:00" }
+  - { doctor: anna, days: [tue], from: "07:00", to: "09:00" }
+  - { doctor: ana, days: [wed], from: "25:00", to: "08:00" }
+overrides:
+  vacations:
+    - { doctor: boris, from: 2026-12-01, to: 2026-12-02 }
+"#,
+    );
+    let has = |code: Code, part: &str| found.iter().any(|(c, m)| *c == code && m.contains(part));
+    assert!(has(Code::RosterZone, "unknown time zone `Europe/Moskow`"), "{found:?}");
+    assert!(has(Code::RosterOverlap, "overlaps another shift"), "{found:?}");
+    assert!(has(Code::RosterUnknownDoctor, "no doctor `ana`"), "{found:?}");
+    assert!(has(Code::RosterUnknownDoctor, "no doctor `boris`"), "{found:?}");
+    assert!(has(Code::RosterInvalid, "`25:00` is not a time"), "{found:?}");
+    assert!(has(Code::RosterGap, "nobody is on shift Mon 00:00–Mon 20:00"), "{found:?}");
+}
+
+#[test]
+fn diagnostics_point_at_the_line_and_column() {
+    let text = "timezone: Europe/Berlin\nduty_chat: -1\ndoctors:\n  - { id: anna, name: A, chat: 1, languages: [ru] }\nshifts:\n  - { doctor: anna, days: [mon], from: \"8\", to: \"09:00\" }\n";
+    let mut sources = SourceMap::new();
+    let file = sources.add("roster.yaml", text);
+    let mut diagnostics = Diagnostics::default();
+    assert!(parse(&sources, file, &mut diagnostics).is_none());
+    let bad = diagnostics.iter().find(|d| d.code == Code::RosterInvalid).unwrap();
+    let (line, column) = sources.line_col(file, bad.span.unwrap().start);
+    assert_eq!((line, column), (6, 40), "at the quoted \"8\"");
+}
+
+#[test]
+fn a_night_over_the_autumn_change_lasts_an_hour_longer() {
+    let (roster, _) = parse_text(
+        r#"
+timezone: Europe/Berlin
+duty_chat: -1
+doctors: [{ id: anna, name: Dr Anna, chat: 1, languages: [ru] }]
+shifts: [{ doctor: anna, days: [daily], from: "20:00", to: "08:00" }]
+"#,
+    );
+    let roster = roster.unwrap();
+    let night = roster.on_duty(at("2026-10-25T02:30:00+01:00"));
+    assert_eq!(night.len(), 1);
+    assert_eq!(night[0].start, at("2026-10-24T20:00:00+02:00"));
+    assert_eq!(night[0].end, at("2026-10-25T08:00:00+01:00"));
+    assert_eq!(night[0].end - night[0].start, chrono::Duration::hours(13));
+}
