@@ -66,10 +66,10 @@ fn mermaid(content: &Content, locale: Locale, emergency: &[(NodeIdx, NodeIdx)]) 
     let mut out = String::from("flowchart TD\n");
     for (index, node) in content.nodes() {
         let title = node.title(locale).replace('"', "#quot;");
-        let (open, close) = if node.kind() == NodeKind::Menu {
-            ("[[", "]]")
-        } else {
-            ("[", "]")
+        let (open, close) = match node.kind() {
+            NodeKind::Menu => ("[[", "]]"),
+            NodeKind::Handoff => ("([", "])"),
+            NodeKind::Page => ("[", "]"),
         };
         let _ = writeln!(
             out,
@@ -126,10 +126,10 @@ fn dot(content: &Content, locale: Locale, emergency: &[(NodeIdx, NodeIdx)]) -> S
     let mut out = String::from("digraph content {\n    rankdir=LR;\n    node [fontname=\"sans-serif\"];\n");
     for (index, node) in content.nodes() {
         let title = node.title(locale).replace('\\', "\\\\").replace('"', "\\\"");
-        let mut style = vec![if node.kind() == NodeKind::Menu {
-            "shape=box3d"
-        } else {
-            "shape=box"
+        let mut style = vec![match node.kind() {
+            NodeKind::Menu => "shape=box3d",
+            NodeKind::Handoff => "shape=octagon",
+            NodeKind::Page => "shape=box",
         }];
         if on_path.contains(&index) {
             style.push("color=\"#cc0000\", penwidth=3, style=filled, fillcolor=\"#ffe5e5\"");

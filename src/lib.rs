@@ -24,6 +24,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod engine;
 pub mod graph;
+pub mod handoff;
 pub mod i18n;
 pub mod markup;
 pub mod metrics;

@@ -47,3 +47,53 @@ command-about = Content version, review, disclaimer
 inline-open-bot = Open in the bot
 
 console-no-button = There is no button { $number }. Type a button number, /start, or a few words.
+
+## The doctors' line ("Ask a doctor"). Variables: locales/README.md.
+
+handoff-on-duty = 🩺 On duty now: { $doctors }. Your question reaches the doctor without your name, username or profile.
+handoff-off-hours = 🌙 No doctor is on shift right now; the next shift starts { $next }. You can leave your question now: the team sees it and the doctor answers as soon as they can.
+handoff-no-shift = 🌙 No doctor is on shift right now. You can leave your question: the team sees it and answers as soon as someone can.
+handoff-unavailable = The doctors' line is not open in this bot yet. { $organisation }: { $contact }. In an emergency call { $numbers }.
+button-ask = ✍️ Write your question
+handoff-prompt =
+    ✍️ Write your question to the doctor as a reply to this message: text, a photo or a voice message.
+    Say what happened, what was taken and how the person is now. The doctor will not see your name or profile.
+    If someone is not breathing or cannot be woken, call { $numbers } now; do not wait for the answer.
+handoff-topic = Topic: { $topic }
+handoff-sent = { $to ->
+        [doctor] ✅ Your question is with the doctor on duty.
+       *[team] ✅ Your question is with the duty team; a doctor will answer as soon as they can.
+    } Case { $case }. The answer will come in this chat. If it gets worse, call { $numbers } now.
+handoff-failed = ❌ Your question could not be delivered right now. Contact { $organisation }: { $contact }. If someone is in danger, call { $numbers } now.
+handoff-limited = You have sent several questions in the last hour; please wait a few minutes before the next one. In an emergency call { $numbers } now.
+handoff-answer = 🩺 Answer from the doctor on duty (case { $case }):
+button-write-back = ✍️ Write back
+handoff-followup-prompt = ✍️ Write to the doctor as a reply to this message (case { $case }).
+handoff-followup-sent = ✅ Sent to the doctor (case { $case }).
+handoff-expired = This conversation is more than 7 days old and can no longer reach the doctor. Ask a new question from the menu. In an emergency call { $numbers }.
+
+## For doctors: case cards and replies (in the roster's language).
+
+case-card =
+    🆕 Case { $case } · language: { $language } · { $time }
+    Path: { $path }
+    The question follows. Reply to it (or to this card) to answer: the person sees "the doctor on duty", never your name.
+case-status-new = Status: new
+case-status-taken = Status: taken by { $doctor } at { $time }
+case-status-resolved = Status: resolved by { $doctor } at { $time }
+case-coordinator = the coordinator
+case-followup = ↪️ Case { $case }: reply to answer
+button-take = 🙋 Take
+button-resolve = ✅ Resolve
+button-reopen = ↩️ Reopen
+case-delivered = ✓ Delivered to the person (case { $case }).
+case-undelivered-gone = ✗ Not delivered (case { $case }): the person has blocked the bot or deleted the chat.
+case-undelivered-error = ✗ Not delivered (case { $case }): Telegram did not accept it. Try again in a minute.
+case-expired = This case is more than 7 days old; the bot can no longer reach the person.
+case-invalid = This is not a valid case card (it was changed or comes from another bot).
+case-not-member = Only the organisation's doctors on the roster can answer cases.
+toast-case-reply = Reply to this message to answer the person.
+toast-case-taken = Taken
+toast-case-resolved = Resolved
+toast-case-reopened = Reopened
+command-not-member = This command is for the organisation's doctors and coordinators.

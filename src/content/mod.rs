@@ -4,6 +4,8 @@
 //! values into diagnostics and, when there are no errors, an immutable
 //! [`Content`]; `check` and `serve` both go through [`load`].
 
+#[cfg(test)]
+pub(crate) mod fixture;
 mod keys;
 mod load;
 mod model;

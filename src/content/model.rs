@@ -191,6 +191,16 @@ impl Content {
         &self.locale(locale).messages
     }
 
+    /// Formats run-time message `id` (one of `i18n::RUNTIME_MESSAGES`, all
+    /// checked at load) with `args`; the id itself if that ever fails.
+    pub fn text(&self, locale: Locale, id: &str, args: &[(&str, &str)]) -> String {
+        let args: fluent_bundle::FluentArgs<'_> = args
+            .iter()
+            .map(|&(name, value)| (name, fluent_bundle::FluentValue::from(value)))
+            .collect();
+        self.messages(locale).format(id, Some(&args)).unwrap_or_else(|_| id.to_owned())
+    }
+
     pub fn footer(&self, locale: Locale) -> &Rendered {
         &self.locale(locale).footer
     }

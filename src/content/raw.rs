@@ -142,6 +142,9 @@ pub enum NodeKind {
     Page,
     /// A list of choices: needs buttons; its text is an optional one-line prompt.
     Menu,
+    /// "Ask a doctor": its text introduces the doctors' line; the bot adds
+    /// who is on duty and a button to write the question. Needs text.
+    Handoff,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

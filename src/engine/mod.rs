@@ -6,9 +6,11 @@
 //! in with each button's callback data and goes out in the next buttons.
 
 mod callback;
+mod duty;
 mod screen;
 
 pub use callback::{CallbackData, DecodeError, MAX_CRUMBS, MAX_LEN as MAX_CALLBACK_LEN};
+pub use duty::{ASK_PREFIX, Duty};
 pub use screen::{Button, Notice, Screen, Shows};
 
 use crate::content::{Content, Locale, NodeIdx};
@@ -40,16 +42,23 @@ pub enum Input<'a> {
     Language,
 }
 
-/// Answers `input` from a person whose interface language is `locale`.
-/// Callback data carries its own locale, which wins over `locale`.
+/// Answers `input` from a person whose interface language is `locale`, in
+/// a deployment without the doctors' line.
 pub fn handle<'c>(content: &'c Content, locale: Locale, input: Input<'_>) -> Screen<'c> {
+    handle_with(content, &Duty::Unavailable, locale, input)
+}
+
+/// Answers `input`; "Ask a doctor" screens describe `duty`. Callback data
+/// carries its own locale, which wins over `locale`.
+pub fn handle_with<'c>(content: &'c Content, duty: &Duty, locale: Locale, input: Input<'_>) -> Screen<'c> {
+    let page = Pages { content, duty };
     match input {
-        Input::Start { payload } => start(content, locale, payload),
-        Input::Callback { data } => callback(content, locale, data),
-        Input::Text { text } => search(content, locale, text),
+        Input::Start { payload } => start(page, locale, payload),
+        Input::Callback { data } => callback(page, locale, data),
+        Input::Text { text } => search(page, locale, text),
         Input::Unsupported { kind } => {
             let position = Position::top(content.emergency(), locale);
-            Screen::node(content, &position)
+            page.node(&position)
                 .with_notice(Notice::Unsupported(kind), content.ui(locale).unsupported(kind))
         }
         Input::Help => Screen::fixed(content, locale, Shows::Help, content.help(locale)),
@@ -58,20 +67,37 @@ pub fn handle<'c>(content: &'c Content, locale: Locale, input: Input<'_>) -> Scr
     }
 }
 
-fn start<'c>(content: &'c Content, locale: Locale, payload: Option<&str>) -> Screen<'c> {
+/// Content and duty together: what every node screen is made from.
+#[derive(Clone, Copy)]
+struct Pages<'c, 'd> {
+    content: &'c Content,
+    duty: &'d Duty,
+}
+
+impl<'c> Pages<'c, '_> {
+    fn node(self, position: &Position) -> Screen<'c> {
+        Screen::node(self.content, self.duty, position)
+    }
+}
+
+fn start<'c>(page: Pages<'c, '_>, locale: Locale, payload: Option<&str>) -> Screen<'c> {
+    let content = page.content;
     let payload = payload.map(str::trim).filter(|p| !p.is_empty());
     match payload {
-        None => Screen::node(content, &Position::top(content.root(), locale)),
+        None => page.node(&Position::top(content.root(), locale)),
         Some(id) => match content.node_by_id(id) {
-            Some(node) => Screen::node(content, &Position::top(node, locale)),
-            None => root_with(content, locale, Notice::UnknownLink),
+            Some(node) => page.node(&Position::top(node, locale)),
+            // The topic link of a question prompt carries a button's data.
+            None if CallbackData::decode(id).is_ok() => callback(page, locale, id),
+            None => root_with(page, locale, Notice::UnknownLink),
         },
     }
 }
 
-fn callback<'c>(content: &'c Content, locale: Locale, data: &str) -> Screen<'c> {
+fn callback<'c>(page: Pages<'c, '_>, locale: Locale, data: &str) -> Screen<'c> {
+    let content = page.content;
     let Ok(data) = CallbackData::decode(data) else {
-        return root_with(content, locale, Notice::InvalidButton);
+        return root_with(page, locale, Notice::InvalidButton);
     };
     let locale = std::str::from_utf8(&data.locale)
         .ok()
@@ -84,27 +110,29 @@ fn callback<'c>(content: &'c Content, locale: Locale, data: &str) -> Screen<'c> 
         } else {
             Notice::MenuUpdated
         };
-        return root_with(content, locale, notice);
+        return root_with(page, locale, notice);
     };
     let crumbs: Vec<NodeIdx> = data.crumbs.iter().filter_map(|key| content.node_by_key(*key)).collect();
     if current_version && crumbs.len() != data.crumbs.len() {
-        return root_with(content, locale, Notice::InvalidButton);
+        return root_with(page, locale, Notice::InvalidButton);
     }
-    Screen::node(content, &Position { node, crumbs, locale })
+    page.node(&Position { node, crumbs, locale })
 }
 
-fn search<'c>(content: &'c Content, locale: Locale, text: &str) -> Screen<'c> {
+fn search<'c>(page: Pages<'c, '_>, locale: Locale, text: &str) -> Screen<'c> {
+    let content = page.content;
     if text.trim().is_empty() {
-        return Screen::node(content, &Position::top(content.root(), locale));
+        return page.node(&Position::top(content.root(), locale));
     }
     let found = content.search(locale, text, MAX_SEARCH_RESULTS);
     if found.is_empty() {
-        return root_with(content, locale, Notice::NothingFound);
+        return root_with(page, locale, Notice::NothingFound);
     }
     Screen::search_results(content, locale, &found)
 }
 
-fn root_with(content: &Content, locale: Locale, notice: Notice) -> Screen<'_> {
+fn root_with<'c>(page: Pages<'c, '_>, locale: Locale, notice: Notice) -> Screen<'c> {
+    let content = page.content;
     let ui = content.ui(locale);
     let text = match notice {
         Notice::MenuUpdated => &ui.menu_updated,
@@ -120,7 +148,7 @@ fn root_with(content: &Content, locale: Locale, notice: Notice) -> Screen<'_> {
     };
     Screen {
         toast,
-        ..Screen::node(content, &Position::top(content.root(), locale)).with_notice(notice, text)
+        ..page.node(&Position::top(content.root(), locale)).with_notice(notice, text)
     }
 }
 

@@ -3,7 +3,8 @@
 use std::borrow::Cow;
 
 use super::callback::{CallbackData, MAX_CRUMBS};
-use crate::content::{Content, Locale, Media, NodeIdx};
+use super::duty::{ASK_PREFIX, Duty};
+use crate::content::{Content, Locale, Media, NodeIdx, NodeKind};
 use crate::i18n::MessageKind;
 use crate::markup::{Rendered, escape_html};
 
@@ -77,15 +78,35 @@ impl Position {
 
 impl<'c> Screen<'c> {
     /// A node with its buttons, then Back and Home unless it is the root.
-    pub(super) fn node(content: &'c Content, position: &Position) -> Self {
+    /// An "Ask a doctor" node starts with the state of the doctors' line and
+    /// offers the button to write a question while the line exists.
+    pub(super) fn node(content: &'c Content, duty: &Duty, position: &Position) -> Self {
         let node = content.node(position.node);
         let locale = position.locale;
         let screen = node.screen(locale);
-        let mut buttons: Vec<Vec<Button<'c>>> = node
-            .buttons()
-            .iter()
-            .map(|&target| vec![link(content, locale, target, next_crumbs(content, position, target))])
-            .collect();
+        let mut html = Cow::Borrowed(screen.html.as_str());
+        let mut plain = Cow::Borrowed(screen.plain.as_str());
+        let mut buttons: Vec<Vec<Button<'c>>> = Vec::new();
+        if node.kind() == NodeKind::Handoff {
+            let line = duty_line(content, locale, duty);
+            html = Cow::Owned(format!("{}\n\n{html}", escape_html(&line)));
+            plain = Cow::Owned(format!("{line}\n\n{plain}"));
+            if *duty != Duty::Unavailable {
+                let data = format!(
+                    "{ASK_PREFIX}{}",
+                    encode(content, locale, position.node, &position.crumbs)
+                );
+                buttons.push(vec![Button {
+                    label: Cow::Owned(content.text(locale, "button-ask", &[])),
+                    data,
+                }]);
+            }
+        }
+        buttons.extend(
+            node.buttons()
+                .iter()
+                .map(|&target| vec![link(content, locale, target, next_crumbs(content, position, target))]),
+        );
         if position.node != content.root() {
             let back = position.crumbs.last().copied().unwrap_or(content.root());
             let back_crumbs = position.crumbs[..position.crumbs.len().saturating_sub(1)].to_vec();
@@ -105,8 +126,8 @@ impl<'c> Screen<'c> {
             shows: Shows::Node(position.node),
             locale,
             notice: None,
-            html: Cow::Borrowed(&screen.html),
-            plain: Cow::Borrowed(&screen.plain),
+            html,
+            plain,
             buttons,
             media: node.media(),
             toast: None,
@@ -182,6 +203,25 @@ impl<'c> Screen<'c> {
         self.plain = Cow::Owned(format!("{text}\n\n{}", self.plain));
         self.notice = Some(notice);
         self
+    }
+}
+
+/// Who is on duty, or when the next shift starts, or that there is no line.
+fn duty_line(content: &Content, locale: Locale, duty: &Duty) -> String {
+    let ui = content.ui(locale);
+    match duty {
+        Duty::Unavailable => content.text(
+            locale,
+            "handoff-unavailable",
+            &[
+                ("organisation", &ui.organisation),
+                ("contact", &ui.contact),
+                ("numbers", &ui.numbers),
+            ],
+        ),
+        Duty::OnShift(doctors) => content.text(locale, "handoff-on-duty", &[("doctors", &doctors.join(", "))]),
+        Duty::OffHours { next: Some(next) } => content.text(locale, "handoff-off-hours", &[("next", next)]),
+        Duty::OffHours { next: None } => content.text(locale, "handoff-no-shift", &[]),
     }
 }
 

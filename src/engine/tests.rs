@@ -2,29 +2,11 @@
 //! Each test drives the engine the way an adapter does: input in, screen out,
 //! the next input taken from the screen's buttons.
 
-use std::sync::OnceLock;
-
 use proptest::prelude::*;
 
 use super::*;
-use crate::content::{Content, LoadOptions, ValidateOptions, VersionTag, load};
-
-fn tree() -> &'static Content {
-    static TREE: OnceLock<Content> = OnceLock::new();
-    TREE.get_or_init(|| {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let loaded = load(&LoadOptions {
-            content_dir: root.join("tests/fixtures/tree/content"),
-            locales_dir: root.join("locales"),
-            validate: ValidateOptions {
-                today: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
-                review_max_age_days: None,
-            },
-        });
-        assert!(!loaded.diagnostics.has_errors(), "{:?}", loaded.diagnostics);
-        loaded.content.expect("fixture tree loads")
-    })
-}
+use crate::content::VersionTag;
+use crate::content::fixture::tree;
 
 fn en() -> Locale {
     tree().locale_by_code("en").unwrap()
@@ -65,7 +47,7 @@ fn start() -> Screen<'static> {
 fn start_shows_the_root_with_the_emergency_page_first_and_no_back() {
     let screen = start();
     assert_eq!(shown(&screen), "start");
-    assert_eq!(labels(&screen), ["Urgent", "Step 1", "Loop 1", "Photo"]);
+    assert_eq!(labels(&screen), ["Urgent", "Step 1", "Loop 1", "Photo", "Ask a doctor"]);
     assert!(
         screen.plain.contains("112"),
         "emergency numbers on the root: {}",
@@ -407,4 +389,47 @@ proptest! {
             screen = next;
         }
     }
+}
+
+#[test]
+fn the_ask_a_doctor_screen_says_who_is_on_duty_and_offers_the_question_button() {
+    let ask = tree().node_by_id("ask-doctor").unwrap();
+    let start = handle(tree(), en(), Input::Start { payload: None });
+    let data = start.buttons.iter().flatten().find(|b| b.label == "Ask a doctor").unwrap().data.clone();
+
+    let on_shift = Duty::OnShift(vec!["Dr Anna (ru, en)".to_owned()]);
+    let screen = handle_with(tree(), &on_shift, en(), Input::Callback { data: &data });
+    assert_eq!(screen.shows, Shows::Node(ask));
+    assert!(screen.plain.starts_with("🩺 On duty now: Dr Anna (ru, en)."), "{}", screen.plain);
+    assert!(screen.plain.contains("Text of Ask a doctor"));
+    assert!(screen.plain.contains("112"), "emergency numbers stay on the screen");
+    let ask_button = &screen.buttons[0][0];
+    assert_eq!(ask_button.label, "✍️ Write your question");
+    assert!(ask_button.data.starts_with(ASK_PREFIX));
+    assert!(ask_button.data.len() <= 64);
+    assert_eq!(
+        CallbackData::decode(&ask_button.data[1..]).unwrap().target,
+        tree().node(ask).key(),
+        "the button carries the position, for the case card's path"
+    );
+
+    let off = Duty::OffHours {
+        next: Some("25.11 20:00 (Europe/Moscow)".to_owned()),
+    };
+    let screen = handle_with(tree(), &off, ru(), Input::Start { payload: Some("ask-doctor") });
+    assert!(screen.plain.contains("следующая смена начнётся 25.11 20:00 (Europe/Moscow)"), "{}", screen.plain);
+    assert_eq!(screen.buttons[0][0].label, "✍️ Написать вопрос");
+
+    let screen = handle(tree(), en(), Input::Start { payload: Some("ask-doctor") });
+    assert!(screen.plain.starts_with("The doctors' line is not open in this bot yet. Organisation: 1 Ligovsky Ave."), "{}", screen.plain);
+    assert!(screen.buttons.iter().flatten().all(|b| !b.data.starts_with(ASK_PREFIX)), "no question without a roster");
+}
+
+#[test]
+fn a_prompt_topic_link_opens_the_screen_it_names() {
+    let start = handle(tree(), en(), Input::Start { payload: None });
+    let data = start.buttons.iter().flatten().find(|b| b.label == "Step 1").unwrap().data.clone();
+    let screen = handle(tree(), en(), Input::Start { payload: Some(&data) });
+    assert_eq!(shown(&screen), "chain-1");
+    assert_eq!(screen.notice, None);
 }

@@ -6,4 +6,4 @@ mod bundle;
 mod strings;
 
 pub use bundle::{Bundle, LocaleMessages, parse_locale};
-pub use strings::{MAX_SEARCH_RESULTS, MessageKind, REQUIRED_MESSAGES, UiContext, UiStrings};
+pub use strings::{MAX_SEARCH_RESULTS, MessageKind, REQUIRED_MESSAGES, RUNTIME_MESSAGES, UiContext, UiStrings};

@@ -31,6 +31,48 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "inline-open-bot",
 ];
 
+/// Messages formatted while serving, with the variables each receives
+/// (the doctors' line: who is on duty, case cards, answers). `check`
+/// formats each with sample values, so a misspelt variable is caught before
+/// a person or a doctor sees it.
+pub const RUNTIME_MESSAGES: &[(&str, &[&str])] = &[
+    ("handoff-on-duty", &["doctors"]),
+    ("handoff-off-hours", &["next"]),
+    ("handoff-no-shift", &[]),
+    ("handoff-unavailable", &["organisation", "contact", "numbers"]),
+    ("button-ask", &[]),
+    ("handoff-prompt", &["numbers"]),
+    ("handoff-topic", &["topic"]),
+    ("handoff-sent", &["case", "to", "numbers"]),
+    ("handoff-failed", &["organisation", "contact", "numbers"]),
+    ("handoff-limited", &["numbers"]),
+    ("handoff-answer", &["case"]),
+    ("button-write-back", &[]),
+    ("handoff-followup-prompt", &["case"]),
+    ("handoff-followup-sent", &["case"]),
+    ("handoff-expired", &["numbers"]),
+    ("case-card", &["case", "language", "time", "path"]),
+    ("case-status-new", &[]),
+    ("case-status-taken", &["doctor", "time"]),
+    ("case-status-resolved", &["doctor", "time"]),
+    ("case-coordinator", &[]),
+    ("case-followup", &["case"]),
+    ("button-take", &[]),
+    ("button-resolve", &[]),
+    ("button-reopen", &[]),
+    ("case-delivered", &["case"]),
+    ("case-undelivered-gone", &["case"]),
+    ("case-undelivered-error", &["case"]),
+    ("case-expired", &[]),
+    ("case-invalid", &[]),
+    ("case-not-member", &[]),
+    ("toast-case-reply", &[]),
+    ("toast-case-taken", &[]),
+    ("toast-case-resolved", &[]),
+    ("toast-case-reopened", &[]),
+    ("command-not-member", &[]),
+];
+
 /// The most search results a screen lists.
 pub const MAX_SEARCH_RESULTS: usize = 5;
 
@@ -97,6 +139,11 @@ pub struct UiStrings {
     pub command_about: String,
     /// The button under a page shared through inline mode.
     pub inline_open_bot: String,
+    /// The emergency numbers for display, and who runs the bot: arguments
+    /// of the run-time messages.
+    pub numbers: String,
+    pub organisation: String,
+    pub contact: String,
 }
 
 impl UiStrings {
@@ -150,7 +197,15 @@ impl UiStrings {
             command_language: format("command-language", &[]),
             command_about: format("command-about", &[]),
             inline_open_bot: format("inline-open-bot", &[]),
+            numbers: context.numbers.to_owned(),
+            organisation: context.organisation.to_owned(),
+            contact: context.contact.to_owned(),
         };
+        for (id, variables) in RUNTIME_MESSAGES {
+            let samples: Vec<(&'static str, FluentValue<'_>)> =
+                variables.iter().map(|&name| (name, FluentValue::from("sample"))).collect();
+            format(id, &samples);
+        }
         if errors.is_empty() { Ok(strings) } else { Err(errors) }
     }
 

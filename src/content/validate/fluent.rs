@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{Code, Diagnostic, FileId, SourceMap};
-use crate::i18n::{LocaleMessages, REQUIRED_MESSAGES, parse_locale};
+use crate::i18n::{LocaleMessages, REQUIRED_MESSAGES, RUNTIME_MESSAGES, parse_locale};
 
 /// Parses every locale's files; `None` if a locale has no files at all.
 pub fn check(
@@ -29,7 +29,8 @@ pub fn check(
     }
 
     for (code, first_file, messages) in &parsed {
-        for id in REQUIRED_MESSAGES {
+        let runtime = RUNTIME_MESSAGES.iter().map(|(id, _)| id);
+        for id in REQUIRED_MESSAGES.iter().chain(runtime) {
             if messages.definitions.contains_key(*id) {
                 continue;
             }
@@ -48,7 +49,8 @@ pub fn check(
             push(diagnostic);
         }
         for (id, span) in &messages.definitions {
-            if !REQUIRED_MESSAGES.contains(&id.as_str()) {
+            let used = REQUIRED_MESSAGES.contains(&id.as_str()) || RUNTIME_MESSAGES.iter().any(|(r, _)| r == id);
+            if !used {
                 push(
                     Diagnostic::new(Code::FluentExtra, format!("message `{id}` is not used by the bot"))
                         .at(*span)

@@ -180,6 +180,13 @@ fn check_node<'a>(
                         .help("add `text:` with the instructions, or make it `kind: menu`"),
                 );
             }
+            if kind == NodeKind::Handoff {
+                push(
+                    Diagnostic::new(Code::EmptyNode, format!("handoff `{id}` has no text"))
+                        .at(id_span)
+                        .help("add `text:` saying who answers and that the person stays anonymous"),
+                );
+            }
             Some(vec![Rendered::default(); context.locales.len()])
         }
     };

@@ -1,0 +1,226 @@
+//! The doctors' line: a person's question goes to the doctor on duty (or the
+//! duty chat), the doctor's reply comes back, and neither learns who the
+//! other is. Nothing is stored: each side's address travels sealed inside
+//! the other side's buttons ([`seal`]).
+//!
+//! This module decides (who gets a case, what a card says, which buttons it
+//! carries); `telegram::handoff` does the sending. Pure: no I/O, no clock.
+
+pub mod limit;
+pub mod seal;
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, Utc};
+
+pub use limit::QuestionLimit;
+pub use seal::{CaseCode, DoctorTicket, OpenError, PersonTicket, Sealer, TICKET_LIFETIME_DAYS, expiry_from};
+
+use crate::content::{Content, Locale};
+use crate::engine::{Button, CallbackData, Duty};
+use crate::markup::escape_html;
+use crate::roster::{DoctorIdx, Roster};
+
+/// First character of the callback data of case and answer buttons (menu
+/// buttons start with `1`, the "Write your question" button with `a`).
+pub mod prefix {
+    /// Doctor: take the case (then a person's ticket).
+    pub const TAKE: char = 't';
+    pub const RESOLVE: char = 'r';
+    pub const REOPEN: char = 'o';
+    /// Doctor: the button on a copied question, only there to carry the ticket.
+    pub const CASE: char = 'c';
+    /// Person: write back to the doctor (then a doctor's ticket). Also the
+    /// prefix of the follow-up prompt's link payload.
+    pub const WRITE_BACK: char = 'w';
+}
+
+/// What a case button asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaseAction {
+    Take,
+    Resolve,
+    Reopen,
+    /// The copy of a question: tapping it only explains how to answer.
+    Show,
+}
+
+/// A case button's action and its sealed person's ticket.
+pub fn parse_case_button(data: &str) -> Option<(CaseAction, &str)> {
+    let mut chars = data.chars();
+    let action = match chars.next()? {
+        prefix::TAKE => CaseAction::Take,
+        prefix::RESOLVE => CaseAction::Resolve,
+        prefix::REOPEN => CaseAction::Reopen,
+        prefix::CASE => CaseAction::Show,
+        _ => return None,
+    };
+    Some((action, chars.as_str()))
+}
+
+/// Where a case card is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// The doctor on shift (their private chat).
+    Doctor(DoctorIdx),
+    /// Nobody on shift: the duty group chat.
+    DutyChat,
+}
+
+/// How a card describes the case's progress.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status<'a> {
+    New,
+    Taken { by: &'a str, at: &'a str },
+    Resolved { by: &'a str, at: &'a str },
+}
+
+/// The roster, the key and the rate limit: what the handoff needs to run.
+pub struct Desk {
+    pub roster: Roster,
+    pub sealer: Sealer,
+    pub limit: QuestionLimit,
+}
+
+impl Desk {
+    /// What the "Ask a doctor" screen says at `now`: display names and
+    /// languages only.
+    pub fn duty(&self, now: DateTime<Utc>) -> Duty {
+        let on_duty = self.roster.on_duty(now);
+        if on_duty.is_empty() {
+            return Duty::OffHours {
+                next: self.roster.next_shift(now).map(|shift| self.local_time(shift.start)),
+            };
+        }
+        Duty::OnShift(on_duty.iter().map(|s| self.roster.names(&[s.doctor])).collect())
+    }
+
+    /// Who gets a new case from a person writing in `language`: a doctor on
+    /// shift who speaks it (else any doctor on shift), else the duty chat.
+    pub fn route(&self, now: DateTime<Utc>, language: &str) -> Route {
+        let on_duty = self.roster.on_duty(now);
+        let speaks = |shift: &&crate::roster::Shift| {
+            self.roster
+                .doctor(shift.doctor)
+                .languages
+                .iter()
+                .any(|l| l == language)
+        };
+        on_duty
+            .iter()
+            .find(speaks)
+            .or(on_duty.first())
+            .map_or(Route::DutyChat, |shift| Route::Doctor(shift.doctor))
+    }
+
+    pub fn chat_of(&self, route: Route) -> i64 {
+        match route {
+            Route::Doctor(doctor) => self.roster.doctor(doctor).chat,
+            Route::DutyChat => self.roster.duty_chat(),
+        }
+    }
+
+    /// The locale doctors read cards in: the roster's language if the
+    /// content has it, else the content's default.
+    pub fn card_locale(&self, content: &Content) -> Locale {
+        self.roster
+            .language()
+            .and_then(|code| content.locale_by_code(code))
+            .unwrap_or(content.default_locale())
+    }
+
+    /// "25.11 20:00 (Europe/Moscow)": numeric, so it reads the same in every language.
+    pub fn local_time(&self, at: DateTime<Utc>) -> String {
+        let zone = self.roster.zone();
+        format!("{} ({zone})", at.with_timezone(&zone).format("%d.%m %H:%M"))
+    }
+
+    /// The name a doctor's card actions are signed with.
+    pub fn signature(&self, content: &Content, user: i64) -> String {
+        match self.roster.doctor_by_user(user) {
+            Some(doctor) => self.roster.doctor(doctor).name.clone(),
+            None => content.text(self.card_locale(content), "case-coordinator", &[]),
+        }
+    }
+}
+
+/// "Overdose help › Naloxone › Ask a doctor": the screens before the
+/// question, from the "Write your question" button's data.
+pub fn path_of(content: &Content, locale: Locale, position: &str) -> String {
+    let Ok(data) = CallbackData::decode(position) else {
+        return "?".to_owned();
+    };
+    std::iter::once(content.root())
+        .chain(data.crumbs.iter().chain([&data.target]).filter_map(|key| content.node_by_key(*key)))
+        .map(|node| content.node(node).title(locale))
+        .collect::<Vec<_>>()
+        .join(" › ")
+}
+
+/// A new case card, HTML; its last line is the status, which taps replace.
+pub fn case_card(content: &Content, locale: Locale, case: CaseCode, language: &str, time: &str, path: &str) -> String {
+    let card = content.text(
+        locale,
+        "case-card",
+        &[
+            ("case", &case.to_string()),
+            ("language", language),
+            ("time", time),
+            ("path", path),
+        ],
+    );
+    let status = status_line(content, locale, &Status::New);
+    format!("{}\n{}", escape_html(&card), escape_html(&status))
+}
+
+pub fn status_line(content: &Content, locale: Locale, status: &Status<'_>) -> String {
+    match status {
+        Status::New => content.text(locale, "case-status-new", &[]),
+        Status::Taken { by, at } => content.text(locale, "case-status-taken", &[("doctor", by), ("time", at)]),
+        Status::Resolved { by, at } => content.text(locale, "case-status-resolved", &[("doctor", by), ("time", at)]),
+    }
+}
+
+/// `card` (HTML) with its last line, the status, replaced.
+pub fn with_status(card: &str, status: &str) -> String {
+    let body = card.rsplit_once('\n').map_or(card, |(body, _)| body);
+    format!("{body}\n{}", escape_html(status))
+}
+
+/// The buttons under a card: what can be done next, each carrying the ticket.
+pub fn card_buttons<'c>(content: &'c Content, locale: Locale, status: &Status<'_>, ticket: &str) -> Vec<Vec<Button<'c>>> {
+    let button = |id: &str, prefix: char| Button {
+        label: Cow::Owned(content.text(locale, id, &[])),
+        data: format!("{prefix}{ticket}"),
+    };
+    vec![match status {
+        Status::New => vec![button("button-take", prefix::TAKE), button("button-resolve", prefix::RESOLVE)],
+        Status::Taken { .. } => vec![button("button-resolve", prefix::RESOLVE)],
+        Status::Resolved { .. } => vec![button("button-reopen", prefix::REOPEN)],
+    }]
+}
+
+/// The one button under a copied question or follow-up: it carries the
+/// ticket so a reply to the copy finds the person.
+pub fn copy_button<'c>(content: &'c Content, locale: Locale, case: CaseCode, ticket: &str) -> Vec<Vec<Button<'c>>> {
+    vec![vec![Button {
+        label: Cow::Owned(content.text(locale, "case-followup", &[("case", &case.to_string())])),
+        data: format!("{}{ticket}", prefix::CASE),
+    }]]
+}
+
+/// The "Write back" button under an answer, carrying the doctor's ticket.
+pub fn write_back_button<'c>(content: &'c Content, locale: Locale, ticket: &str) -> Vec<Vec<Button<'c>>> {
+    vec![vec![Button {
+        label: Cow::Owned(content.text(locale, "button-write-back", &[])),
+        data: format!("{}{ticket}", prefix::WRITE_BACK),
+    }]]
+}
+
+/// Finds a sealed ticket among `buttons`' data, with the action it is under.
+pub fn ticket_in<'a>(data: impl IntoIterator<Item = &'a str>) -> Option<(CaseAction, &'a str)> {
+    data.into_iter().find_map(parse_case_button)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,382 @@
+//! Sealed tickets: how a case finds its way back without the bot storing
+//! anything. The person's chat id travels inside the doctor's case buttons,
+//! the doctor's chat inside the person's "Write back" button, each encrypted
+//! and authenticated with ChaCha20-Poly1305 under a key only the bot holds.
+//! Neither side can read, change or forge the other's ticket; a ticket
+//! expires after [`TICKET_LIFETIME_DAYS`].
+//!
+//! Wire format (URL-safe base64, no padding, fits Telegram's 64-byte
+//! callback data with a one-letter prefix):
+//!
+//! ```text
+//! nonce (12) | ciphertext of the ticket fields | Poly1305 tag (16)
+//! ```
+//!
+//! The ticket kind is the associated data, so a person's ticket can never be
+//! opened as a doctor's.
+
+use std::fmt;
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+use chrono::{DateTime, Duration, Utc};
+
+/// How long a case stays answerable.
+pub const TICKET_LIFETIME_DAYS: i64 = 7;
+
+const NONCE_LEN: usize = 12;
+const TAG_LEN: usize = 16;
+
+/// A short code people and doctors can quote: five characters from an
+/// alphabet without look-alikes (no I, L, O, U).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CaseCode([u8; 3]);
+
+impl CaseCode {
+    const ALPHABET: &'static [u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+    pub fn random() -> Self {
+        let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
+        CaseCode([nonce[0], nonce[1], nonce[2]])
+    }
+}
+
+impl fmt::Display for CaseCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bits = u32::from_be_bytes([0, self.0[0], self.0[1], self.0[2]]);
+        // 24 bits as five 5-bit digits (the first has 4 bits).
+        (0..5).rev().try_for_each(|i| {
+            let digit = (bits >> (i * 5)) & 31;
+            write!(f, "{}", Self::ALPHABET[digit as usize] as char)
+        })
+    }
+}
+
+/// Sealed into the doctor's case buttons: where the answer goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PersonTicket {
+    pub chat: i64,
+    /// The person's locale code, for the answer's header.
+    pub locale: [u8; 2],
+    pub case: CaseCode,
+    pub expires: DateTime<Utc>,
+}
+
+/// Sealed into the person's "Write back" button: where a follow-up goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DoctorTicket {
+    /// The chat the answer came from: a doctor's private chat or the duty chat.
+    pub chat: i64,
+    /// The message to thread the follow-up under.
+    pub message: i32,
+    pub case: CaseCode,
+    pub expires: DateTime<Utc>,
+}
+
+/// Why a ticket was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum OpenError {
+    #[error("not a sealed ticket")]
+    Malformed,
+    /// Changed, forged, another bot's, or sealed under a retired key.
+    #[error("the ticket does not verify")]
+    Tampered,
+    #[error("the ticket has expired")]
+    Expired,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("{name} is not base64: {source}")]
+    NotBase64 { name: String, source: base64::DecodeError },
+    #[error("{name} must be 32 bytes, it decodes to {len}; make one with `overdose-bot handoff-key`")]
+    WrongLength { name: String, len: usize },
+}
+
+trait Ticket: Sized {
+    /// Associated data: which kind of ticket this is.
+    const KIND: &'static [u8];
+    fn expires(&self) -> DateTime<Utc>;
+    fn to_bytes(&self) -> Vec<u8>;
+    fn from_bytes(bytes: &[u8]) -> Option<Self>;
+}
+
+/// Seals with the current key; opens with the current or the previous one,
+/// so a key can be rotated without breaking open cases.
+pub struct Sealer {
+    keys: Vec<ChaCha20Poly1305>,
+}
+
+impl Sealer {
+    /// `current` and the optional `previous` as base64 of 32 bytes;
+    /// `name` is what to call them in errors (the environment variable).
+    pub fn from_base64(name: &str, current: &str, previous: Option<&str>) -> Result<Self, KeyError> {
+        let mut keys = vec![parse_key(name, current)?];
+        if let Some(previous) = previous {
+            keys.push(parse_key(&format!("{name}_PREVIOUS"), previous)?);
+        }
+        Ok(Sealer { keys })
+    }
+
+    /// A fresh random key, base64, for `overdose-bot handoff-key`.
+    pub fn generate_key() -> String {
+        STANDARD.encode(ChaCha20Poly1305::generate_key(&mut OsRng))
+    }
+
+    /// A sealer with a random key that lives as long as the process (the
+    /// console's simulation).
+    pub fn ephemeral() -> Self {
+        Sealer {
+            keys: vec![ChaCha20Poly1305::new(&ChaCha20Poly1305::generate_key(&mut OsRng))],
+        }
+    }
+
+    pub fn seal_person(&self, ticket: &PersonTicket) -> String {
+        self.seal(ticket)
+    }
+
+    pub fn open_person(&self, sealed: &str, now: DateTime<Utc>) -> Result<PersonTicket, OpenError> {
+        self.open(sealed, now)
+    }
+
+    pub fn seal_doctor(&self, ticket: &DoctorTicket) -> String {
+        self.seal(ticket)
+    }
+
+    pub fn open_doctor(&self, sealed: &str, now: DateTime<Utc>) -> Result<DoctorTicket, OpenError> {
+        self.open(sealed, now)
+    }
+
+    fn seal<T: Ticket>(&self, ticket: &T) -> String {
+        let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let plaintext = ticket.to_bytes();
+        let sealed = self.keys[0]
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: &plaintext,
+                    aad: T::KIND,
+                },
+            )
+            .expect("ChaCha20-Poly1305 encrypts any message shorter than 256 GiB");
+        let mut bytes = nonce.to_vec();
+        bytes.extend(sealed);
+        URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    fn open<T: Ticket>(&self, sealed: &str, now: DateTime<Utc>) -> Result<T, OpenError> {
+        let bytes = URL_SAFE_NO_PAD.decode(sealed).map_err(|_| OpenError::Malformed)?;
+        if bytes.len() < NONCE_LEN + TAG_LEN {
+            return Err(OpenError::Malformed);
+        }
+        let (nonce, ciphertext) = bytes.split_at(NONCE_LEN);
+        let payload = || Payload {
+            msg: ciphertext,
+            aad: T::KIND,
+        };
+        let plaintext = self
+            .keys
+            .iter()
+            .find_map(|key| key.decrypt(Nonce::from_slice(nonce), payload()).ok())
+            .ok_or(OpenError::Tampered)?;
+        let ticket = T::from_bytes(&plaintext).ok_or(OpenError::Tampered)?;
+        if ticket.expires() <= now {
+            return Err(OpenError::Expired);
+        }
+        Ok(ticket)
+    }
+}
+
+/// When a ticket sealed at `now` stops working.
+pub fn expiry_from(now: DateTime<Utc>) -> DateTime<Utc> {
+    now + Duration::days(TICKET_LIFETIME_DAYS)
+}
+
+fn parse_key(name: &str, text: &str) -> Result<ChaCha20Poly1305, KeyError> {
+    let bytes = STANDARD
+        .decode(text.trim())
+        .or_else(|_| URL_SAFE_NO_PAD.decode(text.trim()))
+        .map_err(|source| KeyError::NotBase64 {
+            name: name.to_owned(),
+            source,
+        })?;
+    if bytes.len() != 32 {
+        return Err(KeyError::WrongLength {
+            name: name.to_owned(),
+            len: bytes.len(),
+        });
+    }
+    Ok(ChaCha20Poly1305::new(Key::from_slice(&bytes)))
+}
+
+/// Expiry to the hour, in three bytes (hours since 1970 fit until year 3884).
+fn hours_bytes(time: DateTime<Utc>) -> [u8; 3] {
+    let hours = time.timestamp().div_euclid(3600).clamp(0, 0xFF_FFFF) as u32;
+    let [_, a, b, c] = (hours + 1).min(0xFF_FFFF).to_be_bytes();
+    [a, b, c]
+}
+
+fn hours_time(bytes: [u8; 3]) -> Option<DateTime<Utc>> {
+    let hours = u32::from_be_bytes([0, bytes[0], bytes[1], bytes[2]]);
+    DateTime::from_timestamp(i64::from(hours) * 3600, 0)
+}
+
+impl Ticket for PersonTicket {
+    const KIND: &'static [u8] = b"person";
+
+    fn expires(&self) -> DateTime<Utc> {
+        self.expires
+    }
+
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = self.chat.to_be_bytes().to_vec();
+        bytes.extend(self.locale);
+        bytes.extend(self.case.0);
+        bytes.extend(hours_bytes(self.expires));
+        bytes
+    }
+
+    fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        let bytes: &[u8; 16] = bytes.try_into().ok()?;
+        Some(PersonTicket {
+            chat: i64::from_be_bytes(bytes[0..8].try_into().ok()?),
+            locale: [bytes[8], bytes[9]],
+            case: CaseCode([bytes[10], bytes[11], bytes[12]]),
+            expires: hours_time([bytes[13], bytes[14], bytes[15]])?,
+        })
+    }
+}
+
+impl Ticket for DoctorTicket {
+    const KIND: &'static [u8] = b"doctor";
+
+    fn expires(&self) -> DateTime<Utc> {
+        self.expires
+    }
+
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = self.chat.to_be_bytes().to_vec();
+        bytes.extend(self.message.to_be_bytes());
+        bytes.extend(self.case.0);
+        bytes.extend(hours_bytes(self.expires));
+        bytes
+    }
+
+    fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        let bytes: &[u8; 18] = bytes.try_into().ok()?;
+        Some(DoctorTicket {
+            chat: i64::from_be_bytes(bytes[0..8].try_into().ok()?),
+            message: i32::from_be_bytes(bytes[8..12].try_into().ok()?),
+            case: CaseCode([bytes[12], bytes[13], bytes[14]]),
+            expires: hours_time([bytes[15], bytes[16], bytes[17]])?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-24T23:00:00Z").unwrap().with_timezone(&Utc)
+    }
+
+    fn person(chat: i64) -> PersonTicket {
+        PersonTicket {
+            chat,
+            locale: *b"ru",
+            case: CaseCode([1, 2, 3]),
+            expires: expiry_from(now()),
+        }
+    }
+
+    fn sealer() -> Sealer {
+        Sealer::from_base64("KEY", &Sealer::generate_key(), None).unwrap()
+    }
+
+    #[test]
+    fn tickets_round_trip_and_fit_callback_data() {
+        let sealer = sealer();
+        let sealed = sealer.seal_person(&person(123_456_789));
+        assert!(1 + sealed.len() <= 64, "{} bytes", sealed.len());
+        let opened = sealer.open_person(&sealed, now()).unwrap();
+        assert_eq!(opened.chat, 123_456_789);
+        assert_eq!(opened.case, CaseCode([1, 2, 3]));
+        assert!(opened.expires >= expiry_from(now()), "expiry rounds up, never down");
+        let doctor = DoctorTicket {
+            chat: -1_001_234_567_890,
+            message: i32::MAX,
+            case: CaseCode([9, 9, 9]),
+            expires: expiry_from(now()),
+        };
+        let sealed = sealer.seal_doctor(&doctor);
+        assert!(1 + sealed.len() <= 64, "{} bytes", sealed.len());
+        assert_eq!(sealer.open_doctor(&sealed, now()).unwrap().chat, doctor.chat);
+        assert!(!sealed.contains("1001234567890"));
+    }
+
+    #[test]
+    fn the_same_ticket_seals_differently_each_time() {
+        let sealer = sealer();
+        assert_ne!(sealer.seal_person(&person(1)), sealer.seal_person(&person(1)));
+    }
+
+    #[test]
+    fn tampered_expired_wrong_key_and_wrong_kind_are_refused() {
+        let sealer = sealer();
+        let sealed = sealer.seal_person(&person(42));
+        let mut flipped = sealed.clone().into_bytes();
+        let middle = flipped.len() / 2;
+        flipped[middle] = if flipped[middle] == b'A' { b'B' } else { b'A' };
+        let flipped = String::from_utf8(flipped).unwrap();
+        assert_eq!(sealer.open_person(&flipped, now()), Err(OpenError::Tampered));
+        let later = now() + Duration::days(TICKET_LIFETIME_DAYS) + Duration::hours(2);
+        assert_eq!(sealer.open_person(&sealed, later), Err(OpenError::Expired));
+        let other_key = Sealer::from_base64("KEY", &Sealer::generate_key(), None).unwrap();
+        assert_eq!(other_key.open_person(&sealed, now()), Err(OpenError::Tampered));
+        assert_eq!(
+            sealer.open_doctor(&sealed, now()).map(|t| t.chat),
+            Err(OpenError::Tampered),
+            "a person's ticket is not a doctor's"
+        );
+        assert_eq!(sealer.open_person("not base64!", now()), Err(OpenError::Malformed));
+        assert_eq!(sealer.open_person("AAAA", now()), Err(OpenError::Malformed));
+    }
+
+    #[test]
+    fn a_rotated_key_still_opens_old_tickets() {
+        let old_key = Sealer::generate_key();
+        let old = Sealer::from_base64("KEY", &old_key, None).unwrap();
+        let sealed = old.seal_person(&person(7));
+        let rotated = Sealer::from_base64("KEY", &Sealer::generate_key(), Some(&old_key)).unwrap();
+        assert_eq!(rotated.open_person(&sealed, now()).unwrap().chat, 7);
+    }
+
+    #[test]
+    fn bad_keys_are_explained() {
+        let short = STANDARD.encode([0u8; 16]);
+        let error = Sealer::from_base64("OVERDOSE_BOT_HANDOFF_KEY", &short, None).err().unwrap();
+        assert!(error.to_string().contains("must be 32 bytes, it decodes to 16"), "{error}");
+        assert!(Sealer::from_base64("K", "%%%", None).is_err());
+    }
+
+    #[test]
+    fn case_codes_are_five_readable_characters() {
+        assert_eq!(CaseCode([0, 0, 0]).to_string(), "00000");
+        assert_eq!(CaseCode([0xFF, 0xFF, 0xFF]).to_string(), "FZZZZ");
+        let code = CaseCode::random().to_string();
+        assert_eq!(code.len(), 5);
+        assert!(code.chars().all(|c| c.is_ascii_alphanumeric() && !"ILOU".contains(c)));
+    }
+
+    proptest! {
+        #[test]
+        fn garbage_never_opens_or_panics(text in "[A-Za-z0-9_-]{0,90}") {
+            prop_assert!(sealer().open_person(&text, now()).is_err());
+            prop_assert!(sealer().open_doctor(&text, now()).is_err());
+        }
+    }
+}

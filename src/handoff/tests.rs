@@ -1,0 +1,114 @@
+use chrono::{DateTime, Utc};
+
+use super::*;
+use crate::content::fixture::tree;
+use crate::diagnostics::{Diagnostics, SourceMap};
+use crate::engine::{self, Input};
+
+const ROSTER: &str = r#"
+timezone: Europe/Moscow
+language: en
+duty_chat: -100500
+admins: [900]
+doctors:
+  - { id: anna, name: Dr Anna, chat: 101, languages: [ru, en] }
+  - { id: boris, name: Dr Boris, chat: 102, languages: [ru] }
+shifts:
+  - { doctor: boris, days: [daily], from: "20:00", to: "08:00" }
+  - { doctor: anna, days: [daily], from: "20:00", to: "23:00" }
+"#;
+
+fn desk() -> Desk {
+    let mut sources = SourceMap::new();
+    let file = sources.add("roster.yaml", ROSTER);
+    let mut diagnostics = Diagnostics::default();
+    Desk {
+        roster: crate::roster::parse(&sources, file, &mut diagnostics).expect("valid roster"),
+        sealer: Sealer::ephemeral(),
+        limit: QuestionLimit::new(),
+    }
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+}
+
+#[test]
+fn cases_go_to_a_doctor_who_speaks_the_language_else_anyone_on_shift_else_the_duty_chat() {
+    let desk = desk();
+    let evening = at("2026-11-24T21:00:00+03:00");
+    let anna = desk.roster.doctor_by_user(101).unwrap();
+    let boris = desk.roster.doctor_by_user(102).unwrap();
+    assert_eq!(desk.route(evening, "en"), Route::Doctor(anna));
+    assert_eq!(desk.route(evening, "ru"), Route::Doctor(anna), "the first on shift (roster order) who speaks it");
+    assert_eq!(desk.route(evening, "de"), Route::Doctor(anna), "nobody speaks it: the first on shift");
+    assert_eq!(desk.route(at("2026-11-25T01:00:00+03:00"), "en"), Route::Doctor(boris));
+    let noon = at("2026-11-25T12:00:00+03:00");
+    assert_eq!(desk.route(noon, "ru"), Route::DutyChat);
+    assert_eq!(desk.chat_of(Route::DutyChat), -100500);
+    assert_eq!(desk.chat_of(Route::Doctor(anna)), 101);
+}
+
+#[test]
+fn people_see_names_and_languages_or_the_next_shift_never_chat_ids() {
+    let desk = desk();
+    assert_eq!(
+        desk.duty(at("2026-11-24T21:00:00+03:00")),
+        Duty::OnShift(vec!["Dr Anna (ru, en)".to_owned(), "Dr Boris (ru)".to_owned()])
+    );
+    assert_eq!(
+        desk.duty(at("2026-11-25T12:00:00+03:00")),
+        Duty::OffHours {
+            next: Some("25.11 20:00 (Europe/Moscow)".to_owned())
+        }
+    );
+    let screen = engine::handle_with(
+        tree(),
+        &desk.duty(at("2026-11-24T21:00:00+03:00")),
+        tree().default_locale(),
+        Input::Start {
+            payload: Some("ask-doctor"),
+        },
+    );
+    assert!(!screen.plain.contains("101") && !screen.plain.contains("102"));
+}
+
+#[test]
+fn a_card_shows_case_path_language_and_time_and_its_status_line_is_replaced_by_taps() {
+    let desk = desk();
+    let content = tree();
+    let locale = desk.card_locale(content);
+    assert_eq!(content.locale_code(locale), "en");
+    let start = engine::handle(content, locale, Input::Start { payload: None });
+    let ask = start.buttons.iter().flatten().find(|b| b.label == "Ask a doctor").unwrap();
+    let path = path_of(content, locale, &ask.data);
+    assert_eq!(path, "Start › Ask a doctor");
+    let case = CaseCode::random();
+    let time = desk.local_time(at("2026-11-24T21:00:00+03:00"));
+    let card = case_card(content, locale, case, "ru", &time, &path);
+    assert!(card.starts_with(&format!("🆕 Case {case} · language: ru · 24.11 21:00 (Europe/Moscow)\nPath: Start › Ask a doctor\n")), "{card}");
+    assert!(card.ends_with("\nStatus: new"), "{card}");
+    let taken = with_status(
+        &card,
+        &status_line(content, locale, &Status::Taken { by: "Dr <Anna>", at: "21:05" }),
+    );
+    assert!(taken.ends_with("\nStatus: taken by Dr &lt;Anna&gt; at 21:05"), "{taken}");
+    assert_eq!(taken.lines().count(), card.lines().count());
+    let ticket = "TICKET";
+    let new = card_buttons(content, locale, &Status::New, ticket);
+    let data: Vec<&str> = new.iter().flatten().map(|b| b.data.as_str()).collect();
+    assert_eq!(data, ["tTICKET", "rTICKET"]);
+    assert_eq!(ticket_in(data.iter().copied()), Some((CaseAction::Take, "TICKET")));
+    let resolved = card_buttons(content, locale, &Status::Resolved { by: "x", at: "y" }, ticket);
+    assert_eq!(resolved[0][0].data, "oTICKET");
+    assert_eq!(ticket_in(["1abc", "cT"]), Some((CaseAction::Show, "T")));
+    assert_eq!(ticket_in(["1abc", "wT"]), None, "a person's button is not a case button");
+}
+
+#[test]
+fn actions_are_signed_with_the_doctors_display_name() {
+    let desk = desk();
+    assert_eq!(desk.signature(tree(), 101), "Dr Anna");
+    assert_eq!(desk.signature(tree(), 900), "the coordinator");
+    assert!(desk.roster.is_member(900) && desk.roster.is_member(102) && !desk.roster.is_member(5));
+}
