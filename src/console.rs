@@ -6,24 +6,44 @@
 //! `/about`, `/language` work as in Telegram, `/voice`, `/photo` and
 //! `/sticker` simulate those messages, anything else is free text. EOF ends
 //! the session. Menu logic stays in the engine; this only reads and prints.
+//!
+//! With a roster, "Write your question" simulates the doctors' line: the
+//! next line is the question, the case card the doctor would receive is
+//! printed, the line after that is the doctor's reply, delivered back
+//! through the same sealed ticket the Telegram adapter uses.
 
 use std::io::{self, BufRead, Write};
 
+use chrono::{DateTime, Utc};
 use fluent_bundle::FluentArgs;
 
 use crate::content::{Content, Locale};
-use crate::engine::{self, Input, MessageKind, Screen};
+use crate::engine::{self, ASK_PREFIX, Duty, Input, MessageKind, Screen};
+use crate::handoff::{
+    CaseCode, Desk, PersonTicket, Route, Status, card_buttons, case_card, expiry_from, path_of, ticket_in,
+};
+
+/// The doctors' line to simulate, at a fixed moment.
+pub struct Handoff<'d> {
+    pub desk: &'d Desk,
+    pub now: DateTime<Utc>,
+}
+
+/// The console person's stand-in chat id inside sealed tickets.
+const CONSOLE_CHAT: i64 = 1;
 
 /// Runs a session until `input` ends. `prompt` prints `> ` before each read
 /// (for people at a terminal, not for scripts).
 pub fn run(
     content: &Content,
     locale: Locale,
+    handoff: Option<Handoff<'_>>,
     input: impl BufRead,
     mut output: impl Write,
     prompt: bool,
 ) -> io::Result<()> {
-    let mut screen = engine::handle(content, locale, Input::Start { payload: None });
+    let duty = handoff.as_ref().map_or(Duty::Unavailable, |h| h.desk.duty(h.now));
+    let mut screen = engine::handle_with(content, &duty, locale, Input::Start { payload: None });
     print_screen(&mut output, &screen)?;
     let mut lines = input.lines();
     loop {
@@ -40,6 +60,14 @@ pub fn run(
         let pressed: Option<String>;
         let input = match line.parse::<usize>() {
             Ok(number) => match screen.buttons.iter().flatten().nth(number.wrapping_sub(1)) {
+                Some(button) if button.data.starts_with(ASK_PREFIX) => {
+                    if let Some(handoff) = &handoff {
+                        let position = &button.data[ASK_PREFIX.len_utf8()..];
+                        simulate_case(content, screen.locale, handoff, position, &mut lines, &mut output)?;
+                        print_screen(&mut output, &screen)?;
+                    }
+                    continue;
+                }
                 Some(button) => {
                     pressed = Some(button.data.clone());
                     Input::Callback {
@@ -53,10 +81,93 @@ pub fn run(
             },
             Err(_) => command(line),
         };
-        screen = engine::handle(content, screen.locale, input);
+        screen = engine::handle_with(content, &duty, screen.locale, input);
         print_screen(&mut output, &screen)?;
     }
     writeln!(output)?;
+    Ok(())
+}
+
+/// One case end to end: question line, the card as the doctor sees it, the
+/// doctor's reply line, the answer as the person sees it.
+fn simulate_case(
+    content: &Content,
+    locale: Locale,
+    handoff: &Handoff<'_>,
+    position: &str,
+    lines: &mut impl Iterator<Item = io::Result<String>>,
+    output: &mut impl Write,
+) -> io::Result<()> {
+    let desk = handoff.desk;
+    let ui = content.ui(locale);
+    writeln!(output, "{}", "─".repeat(40))?;
+    writeln!(
+        output,
+        "{}",
+        content.text(locale, "handoff-prompt", &[("numbers", &ui.numbers)])
+    )?;
+    let Some(question) = lines.next().transpose()? else {
+        return Ok(());
+    };
+    let code = content.locale_code(locale);
+    let case = CaseCode::random();
+    let ticket = desk.sealer.seal_person(&PersonTicket {
+        chat: CONSOLE_CHAT,
+        locale: [code.as_bytes()[0], code.as_bytes()[1]],
+        case,
+        expires: expiry_from(handoff.now),
+    });
+    let card_locale = desk.card_locale(content);
+    let route = desk.route(handoff.now, code);
+    let recipient = match route {
+        Route::Doctor(doctor) => format!("the doctor on shift, {}", desk.roster.doctor(doctor).name),
+        Route::DutyChat => "the duty chat (nobody is on shift)".to_owned(),
+    };
+    let card = case_card(
+        content,
+        card_locale,
+        case,
+        code,
+        &desk.local_time(handoff.now),
+        &path_of(content, card_locale, position),
+    );
+    let buttons = card_buttons(content, card_locale, &Status::New, &ticket);
+    let labels: Vec<&str> = buttons.iter().flatten().map(|b| b.label.as_ref()).collect();
+    writeln!(output, "══ case card sent to {recipient} ══")?;
+    writeln!(output, "{card}\n[{}]", labels.join("]   ["))?;
+    writeln!(output, "── copied question ──\n{}", question.trim())?;
+    let sent = content.text(
+        locale,
+        "handoff-sent",
+        &[
+            ("case", &case.to_string()),
+            ("to", if route == Route::DutyChat { "team" } else { "doctor" }),
+            ("numbers", &ui.numbers),
+        ],
+    );
+    writeln!(output, "══ the person sees ══\n{sent}")?;
+    writeln!(output, "══ type the doctor's reply ══")?;
+    let Some(reply) = lines.next().transpose()? else {
+        return Ok(());
+    };
+    // The reply finds the person the way it does in Telegram: through the
+    // ticket in the card's buttons.
+    let data = buttons.iter().flatten().map(|b| b.data.as_str());
+    let opened = ticket_in(data).map(|(_, sealed)| desk.sealer.open_person(sealed, handoff.now));
+    match opened {
+        Some(Ok(person)) if person.chat == CONSOLE_CHAT => {
+            let header = content.text(locale, "handoff-answer", &[("case", &person.case.to_string())]);
+            let write_back = content.text(locale, "button-write-back", &[]);
+            writeln!(
+                output,
+                "══ the person sees ══\n{header}\n{}\n[{write_back}]",
+                reply.trim()
+            )?;
+            let delivered = content.text(card_locale, "case-delivered", &[("case", &case.to_string())]);
+            writeln!(output, "══ the doctor sees ══\n{delivered}")?;
+        }
+        _ => writeln!(output, "{}", content.text(card_locale, "case-invalid", &[]))?,
+    }
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand};
 
 use arc_swap::ArcSwap;
@@ -15,6 +15,7 @@ use overdose_bot::check::{Verdict, report};
 use overdose_bot::content::{LoadOptions, Loaded, ValidateOptions, load};
 use overdose_bot::diagnostics::Format;
 use overdose_bot::graph::{GraphFormat, render as render_graph};
+use overdose_bot::handoff::{Desk, QuestionLimit, Sealer};
 use overdose_bot::metrics::Metrics;
 use overdose_bot::reload::{ReloadOutcome, SharedContent, reload};
 use overdose_bot::schema::{MANIFEST_SCHEMA_FILE, NODES_SCHEMA_FILE, manifest_schema, nodes_schema};
@@ -42,6 +43,9 @@ enum Command {
         /// Treat warnings (drafts, stale reviews, ...) as errors.
         #[arg(long, env = "OVERDOSE_BOT_DENY_WARNINGS")]
         deny_warnings: bool,
+        /// Also validate this doctors' roster.
+        #[arg(long, env = "OVERDOSE_BOT_ROSTER")]
+        roster: Option<PathBuf>,
     },
     /// Serve the bot on Telegram (token in TELOXIDE_TOKEN): long polling, or a
     /// webhook with --webhook-url and --listen.
@@ -69,7 +73,24 @@ enum Command {
         /// e.g. 127.0.0.1:9090.
         #[arg(long, env = "OVERDOSE_BOT_METRICS")]
         metrics: Option<std::net::SocketAddr>,
+        /// The doctors' roster; opens the "Ask a doctor" line. Needs
+        /// OVERDOSE_BOT_HANDOFF_KEY.
+        #[arg(long, env = "OVERDOSE_BOT_ROSTER")]
+        roster: Option<PathBuf>,
     },
+    /// Who is on duty now and in the coming days, gaps marked.
+    Roster {
+        #[arg(long, default_value = "roster.yaml", env = "OVERDOSE_BOT_ROSTER")]
+        roster: PathBuf,
+        /// Show the next 7 days (default: the next 24 hours).
+        #[arg(long)]
+        week: bool,
+        /// The moment to show, RFC 3339 (default: now).
+        #[arg(long)]
+        now: Option<DateTime<FixedOffset>>,
+    },
+    /// Print a new random key for OVERDOSE_BOT_HANDOFF_KEY.
+    HandoffKey,
     /// Print the content tree as a diagram, the emergency path in red.
     Graph {
         #[command(flatten)]
@@ -94,8 +115,17 @@ enum Command {
         /// Interface language, as a Telegram language code (ru, en, uk, ...).
         #[arg(long, env = "OVERDOSE_BOT_LANG")]
         lang: Option<String>,
+        /// Simulate the doctors' line with this roster.
+        #[arg(long, env = "OVERDOSE_BOT_ROSTER")]
+        roster: Option<PathBuf>,
+        /// The moment the simulation runs at, RFC 3339 (default: now).
+        #[arg(long, requires = "roster")]
+        now: Option<DateTime<FixedOffset>>,
     },
 }
+
+/// Environment variable with the key that seals handoff tickets.
+const HANDOFF_KEY_VAR: &str = "OVERDOSE_BOT_HANDOFF_KEY";
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum LogFormat {
@@ -154,8 +184,12 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             sources,
             format,
             deny_warnings,
+            roster,
         } => {
-            let loaded = sources.load();
+            let mut loaded = sources.load();
+            if let Some(path) = roster {
+                overdose_bot::roster::load(&path, &mut loaded.sources, &mut loaded.diagnostics);
+            }
             let (text, verdict) = report(&loaded, format, deny_warnings);
             io::stdout()
                 .write_all(text.as_bytes())
@@ -170,9 +204,17 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             log_format,
             no_throttle,
             metrics: metrics_address,
+            roster,
         } => {
             init_logging(log_format);
-            let loaded = sources.load();
+            let mut loaded = sources.load();
+            let desk = match roster {
+                Some(path) => match load_roster(&path, &mut loaded) {
+                    Some(roster) => Some(Arc::new(desk(roster)?)),
+                    None => return Ok(refuse(&loaded)),
+                },
+                None => None,
+            };
             let Some(content) = loaded.content else {
                 return Ok(refuse(&loaded));
             };
@@ -222,6 +264,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                     mode,
                     throttle: !no_throttle,
                     metrics,
+                    desk,
                 };
                 serve(shared, options, shutdown_signal())
                     .await
@@ -254,8 +297,45 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Console { sources, lang } => {
-            let loaded = sources.load();
+        Command::Roster { roster, week, now } => {
+            let mut sources = overdose_bot::diagnostics::SourceMap::new();
+            let mut diagnostics = overdose_bot::diagnostics::Diagnostics::default();
+            let Some(roster) = overdose_bot::roster::load(&roster, &mut sources, &mut diagnostics) else {
+                eprint!(
+                    "{}",
+                    overdose_bot::diagnostics::render(&diagnostics, &sources, Format::Human)
+                );
+                return Ok(ExitCode::from(1));
+            };
+            let now = now.map_or_else(Utc::now, |t| t.with_timezone(&Utc));
+            let table = overdose_bot::roster::render_table(&roster, now, if week { 7 } else { 1 });
+            io::stdout()
+                .write_all(table.as_bytes())
+                .context("cannot write the table")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::HandoffKey => {
+            println!("{}", Sealer::generate_key());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Console {
+            sources,
+            lang,
+            roster,
+            now,
+        } => {
+            let mut loaded = sources.load();
+            let desk = match roster {
+                Some(path) => match load_roster(&path, &mut loaded) {
+                    Some(roster) => Some(Desk {
+                        roster,
+                        sealer: Sealer::ephemeral(),
+                        limit: QuestionLimit::new(),
+                    }),
+                    None => return Ok(refuse(&loaded)),
+                },
+                None => None,
+            };
             let Some(content) = loaded.content.as_ref() else {
                 return Ok(refuse(&loaded));
             };
@@ -265,11 +345,36 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             };
             let stdin = io::stdin();
             let interactive = stdin.is_terminal();
-            overdose_bot::console::run(content, locale, stdin.lock(), io::stdout().lock(), interactive)
+            let handoff = desk.as_ref().map(|desk| overdose_bot::console::Handoff {
+                desk,
+                now: now.map_or_else(Utc::now, |t| t.with_timezone(&Utc)),
+            });
+            overdose_bot::console::run(content, locale, handoff, stdin.lock(), io::stdout().lock(), interactive)
                 .context("console input/output failed")?;
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Reads the roster into `loaded`'s diagnostics; `None` if it has errors.
+fn load_roster(path: &std::path::Path, loaded: &mut Loaded) -> Option<overdose_bot::roster::Roster> {
+    overdose_bot::roster::load(path, &mut loaded.sources, &mut loaded.diagnostics)
+}
+
+/// The doctors' line for `roster`, with the key from the environment.
+fn desk(roster: overdose_bot::roster::Roster) -> anyhow::Result<Desk> {
+    let key = std::env::var(HANDOFF_KEY_VAR).map_err(|_| {
+        anyhow::anyhow!(
+            "the doctors' line needs {HANDOFF_KEY_VAR}: make one with `overdose-bot handoff-key` and keep it secret"
+        )
+    })?;
+    let previous = std::env::var(format!("{HANDOFF_KEY_VAR}_PREVIOUS")).ok();
+    let sealer = Sealer::from_base64(HANDOFF_KEY_VAR, &key, previous.as_deref())?;
+    Ok(Desk {
+        roster,
+        sealer,
+        limit: QuestionLimit::new(),
+    })
 }
 
 /// Prints why content cannot be used; exit 1 (or 2 if unreadable).

@@ -28,6 +28,7 @@ pub struct Metrics {
     deliveries: Family<Labels, Counter>,
     api_errors: Family<Labels, Counter>,
     reloads: Family<Labels, Counter>,
+    handoff: Family<Labels, Counter>,
     content: Family<Labels, Gauge>,
     latency: Histogram,
     /// The content version labelled 1 in `content_version`.
@@ -49,6 +50,7 @@ impl Metrics {
         let deliveries = Family::<Labels, Counter>::default();
         let api_errors = Family::<Labels, Counter>::default();
         let reloads = Family::<Labels, Counter>::default();
+        let handoff = Family::<Labels, Counter>::default();
         let content = Family::<Labels, Gauge>::default();
         let latency = Histogram::new(exponential_buckets(0.0001, 2.0, 16));
         registry.register("updates", "Updates received, by kind", updates.clone());
@@ -60,6 +62,11 @@ impl Metrics {
         registry.register("deliveries", "Screens delivered, by outcome", deliveries.clone());
         registry.register("bot_api_errors", "Bot API errors, by kind", api_errors.clone());
         registry.register("reloads", "Content reloads, by outcome", reloads.clone());
+        registry.register(
+            "handoff_events",
+            "Doctors' line: questions, answers, follow-ups and card taps, by event",
+            handoff.clone(),
+        );
         registry.register(
             "content_version",
             "The content version being served (1)",
@@ -77,6 +84,7 @@ impl Metrics {
             deliveries,
             api_errors,
             reloads,
+            handoff,
             content,
             latency,
             version: Mutex::new(None),
@@ -105,6 +113,11 @@ impl Metrics {
 
     pub fn reload(&self, outcome: &'static str) {
         self.reloads.get_or_create(&vec![("outcome", outcome.to_owned())]).inc();
+    }
+
+    /// A step of the doctors' line, e.g. `question_sent`, `answer_failed`.
+    pub fn handoff(&self, event: &'static str) {
+        self.handoff.get_or_create(&vec![("event", event.to_owned())]).inc();
     }
 
     pub fn handled(&self, latency: Duration) {

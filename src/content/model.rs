@@ -198,7 +198,9 @@ impl Content {
             .iter()
             .map(|&(name, value)| (name, fluent_bundle::FluentValue::from(value)))
             .collect();
-        self.messages(locale).format(id, Some(&args)).unwrap_or_else(|_| id.to_owned())
+        self.messages(locale)
+            .format(id, Some(&args))
+            .unwrap_or_else(|_| id.to_owned())
     }
 
     pub fn footer(&self, locale: Locale) -> &Rendered {

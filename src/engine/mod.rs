@@ -148,7 +148,9 @@ fn root_with<'c>(page: Pages<'c, '_>, locale: Locale, notice: Notice) -> Screen<
     };
     Screen {
         toast,
-        ..page.node(&Position::top(content.root(), locale)).with_notice(notice, text)
+        ..page
+            .node(&Position::top(content.root(), locale))
+            .with_notice(notice, text)
     }
 }
 

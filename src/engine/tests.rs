@@ -363,8 +363,13 @@ proptest! {
     fn any_deep_link_gets_a_valid_screen(payload in "[A-Za-z0-9_-]{0,64}|\\PC{0,100}") {
         let screen = handle(tree(), en(), Input::Start { payload: Some(&payload) });
         assert_buttons_valid(&screen)?;
-        if tree().node_by_id(&payload).is_none() && !payload.trim().is_empty() {
+        let button_data = CallbackData::decode(payload.trim()).is_ok();
+        if tree().node_by_id(&payload).is_none() && !payload.trim().is_empty() && !button_data {
             prop_assert_eq!(screen.notice, Some(Notice::UnknownLink));
+        }
+        if button_data {
+            // A prompt's topic link: opened like the button it copies.
+            prop_assert!(matches!(screen.notice, None | Some(Notice::MenuUpdated | Notice::InvalidButton)));
         }
     }
 
@@ -395,12 +400,23 @@ proptest! {
 fn the_ask_a_doctor_screen_says_who_is_on_duty_and_offers_the_question_button() {
     let ask = tree().node_by_id("ask-doctor").unwrap();
     let start = handle(tree(), en(), Input::Start { payload: None });
-    let data = start.buttons.iter().flatten().find(|b| b.label == "Ask a doctor").unwrap().data.clone();
+    let data = start
+        .buttons
+        .iter()
+        .flatten()
+        .find(|b| b.label == "Ask a doctor")
+        .unwrap()
+        .data
+        .clone();
 
     let on_shift = Duty::OnShift(vec!["Dr Anna (ru, en)".to_owned()]);
     let screen = handle_with(tree(), &on_shift, en(), Input::Callback { data: &data });
     assert_eq!(screen.shows, Shows::Node(ask));
-    assert!(screen.plain.starts_with("🩺 On duty now: Dr Anna (ru, en)."), "{}", screen.plain);
+    assert!(
+        screen.plain.starts_with("🩺 On duty now: Dr Anna (ru, en)."),
+        "{}",
+        screen.plain
+    );
     assert!(screen.plain.contains("Text of Ask a doctor"));
     assert!(screen.plain.contains("112"), "emergency numbers stay on the screen");
     let ask_button = &screen.buttons[0][0];
@@ -416,19 +432,54 @@ fn the_ask_a_doctor_screen_says_who_is_on_duty_and_offers_the_question_button() 
     let off = Duty::OffHours {
         next: Some("25.11 20:00 (Europe/Moscow)".to_owned()),
     };
-    let screen = handle_with(tree(), &off, ru(), Input::Start { payload: Some("ask-doctor") });
-    assert!(screen.plain.contains("следующая смена начнётся 25.11 20:00 (Europe/Moscow)"), "{}", screen.plain);
+    let screen = handle_with(
+        tree(),
+        &off,
+        ru(),
+        Input::Start {
+            payload: Some("ask-doctor"),
+        },
+    );
+    assert!(
+        screen
+            .plain
+            .contains("следующая смена начнётся 25.11 20:00 (Europe/Moscow)"),
+        "{}",
+        screen.plain
+    );
     assert_eq!(screen.buttons[0][0].label, "✍️ Написать вопрос");
 
-    let screen = handle(tree(), en(), Input::Start { payload: Some("ask-doctor") });
-    assert!(screen.plain.starts_with("The doctors' line is not open in this bot yet. Organisation: 1 Ligovsky Ave."), "{}", screen.plain);
-    assert!(screen.buttons.iter().flatten().all(|b| !b.data.starts_with(ASK_PREFIX)), "no question without a roster");
+    let screen = handle(
+        tree(),
+        en(),
+        Input::Start {
+            payload: Some("ask-doctor"),
+        },
+    );
+    assert!(
+        screen
+            .plain
+            .starts_with("The doctors' line is not open in this bot yet. Organisation: 1 Ligovsky Ave."),
+        "{}",
+        screen.plain
+    );
+    assert!(
+        screen.buttons.iter().flatten().all(|b| !b.data.starts_with(ASK_PREFIX)),
+        "no question without a roster"
+    );
 }
 
 #[test]
 fn a_prompt_topic_link_opens_the_screen_it_names() {
     let start = handle(tree(), en(), Input::Start { payload: None });
-    let data = start.buttons.iter().flatten().find(|b| b.label == "Step 1").unwrap().data.clone();
+    let data = start
+        .buttons
+        .iter()
+        .flatten()
+        .find(|b| b.label == "Step 1")
+        .unwrap()
+        .data
+        .clone();
     let screen = handle(tree(), en(), Input::Start { payload: Some(&data) });
     assert_eq!(shown(&screen), "chain-1");
     assert_eq!(screen.notice, None);

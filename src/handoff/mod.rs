@@ -99,13 +99,8 @@ impl Desk {
     /// shift who speaks it (else any doctor on shift), else the duty chat.
     pub fn route(&self, now: DateTime<Utc>, language: &str) -> Route {
         let on_duty = self.roster.on_duty(now);
-        let speaks = |shift: &&crate::roster::Shift| {
-            self.roster
-                .doctor(shift.doctor)
-                .languages
-                .iter()
-                .any(|l| l == language)
-        };
+        let speaks =
+            |shift: &&crate::roster::Shift| self.roster.doctor(shift.doctor).languages.iter().any(|l| l == language);
         on_duty
             .iter()
             .find(speaks)
@@ -151,13 +146,19 @@ pub fn path_of(content: &Content, locale: Locale, position: &str) -> String {
         return "?".to_owned();
     };
     std::iter::once(content.root())
-        .chain(data.crumbs.iter().chain([&data.target]).filter_map(|key| content.node_by_key(*key)))
+        .chain(
+            data.crumbs
+                .iter()
+                .chain([&data.target])
+                .filter_map(|key| content.node_by_key(*key)),
+        )
         .map(|node| content.node(node).title(locale))
         .collect::<Vec<_>>()
         .join(" › ")
 }
 
-/// A new case card, HTML; its last line is the status, which taps replace.
+/// A new case card, plain text (escape it for HTML); its last line is the
+/// status, which taps replace.
 pub fn case_card(content: &Content, locale: Locale, case: CaseCode, language: &str, time: &str, path: &str) -> String {
     let card = content.text(
         locale,
@@ -170,7 +171,7 @@ pub fn case_card(content: &Content, locale: Locale, case: CaseCode, language: &s
         ],
     );
     let status = status_line(content, locale, &Status::New);
-    format!("{}\n{}", escape_html(&card), escape_html(&status))
+    format!("{card}\n{status}")
 }
 
 pub fn status_line(content: &Content, locale: Locale, status: &Status<'_>) -> String {
@@ -188,13 +189,21 @@ pub fn with_status(card: &str, status: &str) -> String {
 }
 
 /// The buttons under a card: what can be done next, each carrying the ticket.
-pub fn card_buttons<'c>(content: &'c Content, locale: Locale, status: &Status<'_>, ticket: &str) -> Vec<Vec<Button<'c>>> {
+pub fn card_buttons<'c>(
+    content: &'c Content,
+    locale: Locale,
+    status: &Status<'_>,
+    ticket: &str,
+) -> Vec<Vec<Button<'c>>> {
     let button = |id: &str, prefix: char| Button {
         label: Cow::Owned(content.text(locale, id, &[])),
         data: format!("{prefix}{ticket}"),
     };
     vec![match status {
-        Status::New => vec![button("button-take", prefix::TAKE), button("button-resolve", prefix::RESOLVE)],
+        Status::New => vec![
+            button("button-take", prefix::TAKE),
+            button("button-resolve", prefix::RESOLVE),
+        ],
         Status::Taken { .. } => vec![button("button-resolve", prefix::RESOLVE)],
         Status::Resolved { .. } => vec![button("button-reopen", prefix::REOPEN)],
     }]

@@ -40,8 +40,16 @@ fn cases_go_to_a_doctor_who_speaks_the_language_else_anyone_on_shift_else_the_du
     let anna = desk.roster.doctor_by_user(101).unwrap();
     let boris = desk.roster.doctor_by_user(102).unwrap();
     assert_eq!(desk.route(evening, "en"), Route::Doctor(anna));
-    assert_eq!(desk.route(evening, "ru"), Route::Doctor(anna), "the first on shift (roster order) who speaks it");
-    assert_eq!(desk.route(evening, "de"), Route::Doctor(anna), "nobody speaks it: the first on shift");
+    assert_eq!(
+        desk.route(evening, "ru"),
+        Route::Doctor(anna),
+        "the first on shift (roster order) who speaks it"
+    );
+    assert_eq!(
+        desk.route(evening, "de"),
+        Route::Doctor(anna),
+        "nobody speaks it: the first on shift"
+    );
     assert_eq!(desk.route(at("2026-11-25T01:00:00+03:00"), "en"), Route::Doctor(boris));
     let noon = at("2026-11-25T12:00:00+03:00");
     assert_eq!(desk.route(noon, "ru"), Route::DutyChat);
@@ -80,19 +88,39 @@ fn a_card_shows_case_path_language_and_time_and_its_status_line_is_replaced_by_t
     let locale = desk.card_locale(content);
     assert_eq!(content.locale_code(locale), "en");
     let start = engine::handle(content, locale, Input::Start { payload: None });
-    let ask = start.buttons.iter().flatten().find(|b| b.label == "Ask a doctor").unwrap();
+    let ask = start
+        .buttons
+        .iter()
+        .flatten()
+        .find(|b| b.label == "Ask a doctor")
+        .unwrap();
     let path = path_of(content, locale, &ask.data);
     assert_eq!(path, "Start › Ask a doctor");
     let case = CaseCode::random();
     let time = desk.local_time(at("2026-11-24T21:00:00+03:00"));
     let card = case_card(content, locale, case, "ru", &time, &path);
-    assert!(card.starts_with(&format!("🆕 Case {case} · language: ru · 24.11 21:00 (Europe/Moscow)\nPath: Start › Ask a doctor\n")), "{card}");
+    assert!(
+        card.starts_with(&format!(
+            "🆕 Case {case} · language: ru · 24.11 21:00 (Europe/Moscow)\nPath: Start › Ask a doctor\n"
+        )),
+        "{card}"
+    );
     assert!(card.ends_with("\nStatus: new"), "{card}");
     let taken = with_status(
         &card,
-        &status_line(content, locale, &Status::Taken { by: "Dr <Anna>", at: "21:05" }),
+        &status_line(
+            content,
+            locale,
+            &Status::Taken {
+                by: "Dr <Anna>",
+                at: "21:05",
+            },
+        ),
     );
-    assert!(taken.ends_with("\nStatus: taken by Dr &lt;Anna&gt; at 21:05"), "{taken}");
+    assert!(
+        taken.ends_with("\nStatus: taken by Dr &lt;Anna&gt; at 21:05"),
+        "{taken}"
+    );
     assert_eq!(taken.lines().count(), card.lines().count());
     let ticket = "TICKET";
     let new = card_buttons(content, locale, &Status::New, ticket);
@@ -102,7 +130,11 @@ fn a_card_shows_case_path_language_and_time_and_its_status_line_is_replaced_by_t
     let resolved = card_buttons(content, locale, &Status::Resolved { by: "x", at: "y" }, ticket);
     assert_eq!(resolved[0][0].data, "oTICKET");
     assert_eq!(ticket_in(["1abc", "cT"]), Some((CaseAction::Show, "T")));
-    assert_eq!(ticket_in(["1abc", "wT"]), None, "a person's button is not a case button");
+    assert_eq!(
+        ticket_in(["1abc", "wT"]),
+        None,
+        "a person's button is not a case button"
+    );
 }
 
 #[test]

@@ -202,8 +202,10 @@ impl UiStrings {
             contact: context.contact.to_owned(),
         };
         for (id, variables) in RUNTIME_MESSAGES {
-            let samples: Vec<(&'static str, FluentValue<'_>)> =
-                variables.iter().map(|&name| (name, FluentValue::from("sample"))).collect();
+            let samples: Vec<(&'static str, FluentValue<'_>)> = variables
+                .iter()
+                .map(|&name| (name, FluentValue::from("sample")))
+                .collect();
             format(id, &samples);
         }
         if errors.is_empty() { Ok(strings) } else { Err(errors) }

@@ -21,8 +21,11 @@ pub fn load(path: &Path, sources: &mut SourceMap, diagnostics: &mut Diagnostics)
         Ok(text) => text,
         Err(error) => {
             diagnostics.push(
-                Diagnostic::new(Code::Io, format!("cannot read the roster `{}`: {error}", path.display()))
-                    .help("`--roster` (or OVERDOSE_BOT_ROSTER) names the file; roster.example.yaml shows the format"),
+                Diagnostic::new(
+                    Code::Io,
+                    format!("cannot read the roster `{}`: {error}", path.display()),
+                )
+                .help("`--roster` (or OVERDOSE_BOT_ROSTER) names the file; roster.example.yaml shows the format"),
             );
             return None;
         }
@@ -164,9 +167,12 @@ impl Validator<'_> {
                 let span = spanned(self.sources, self.file, &doctor.id);
                 let earlier = spanned(self.sources, self.file, first);
                 self.diagnostics.push(
-                    Diagnostic::new(Code::RosterInvalid, format!("doctor `{}` is listed twice", doctor.id.value))
-                        .at(span)
-                        .related(earlier, "first listed here"),
+                    Diagnostic::new(
+                        Code::RosterInvalid,
+                        format!("doctor `{}` is listed twice", doctor.id.value),
+                    )
+                    .at(span)
+                    .related(earlier, "first listed here"),
                 );
             }
             if doctor.name.value.trim().is_empty() {
@@ -177,12 +183,7 @@ impl Validator<'_> {
                 let message = format!("doctor `{}` lists no languages", doctor.id.value);
                 self.error(Code::RosterInvalid, &doctor.languages, message, None);
             }
-            let languages = doctor
-                .languages
-                .value
-                .iter()
-                .filter_map(|l| self.language(l))
-                .collect();
+            let languages = doctor.languages.value.iter().filter_map(|l| self.language(l)).collect();
             doctors.push(Doctor {
                 id: doctor.id.value.clone(),
                 name: doctor.name.value.trim().to_owned(),
@@ -388,6 +389,13 @@ fn uncovered(weekly: &[WeeklyShift]) -> Vec<(i64, i64)> {
     if reached < WEEK_MINUTES {
         gaps.push((reached, WEEK_MINUTES));
     }
+    // A gap over Sunday midnight is one gap, not two.
+    if gaps.len() > 1 && gaps[0].0 == 0 && gaps[gaps.len() - 1].1 == WEEK_MINUTES {
+        let first = gaps.remove(0);
+        if let Some(last) = gaps.last_mut() {
+            last.1 = WEEK_MINUTES + first.1;
+        }
+    }
     gaps
 }
 
@@ -431,6 +439,12 @@ mod tests {
         let gaps = uncovered(&all_nights);
         assert_eq!(gaps.len(), 7, "{gaps:?}");
         assert_eq!(week_range(gaps[0].0, gaps[0].1), "Mon 08:00–Mon 20:00");
+        let weekend = [
+            shift(Weekday::Sat, "10:00", "22:00"),
+            shift(Weekday::Mon, "20:00", "08:00"),
+        ];
+        let gaps: Vec<String> = uncovered(&weekend).iter().map(|&(a, b)| week_range(a, b)).collect();
+        assert_eq!(gaps, ["Tue 08:00–Sat 10:00", "Sat 22:00–Mon 20:00"]);
         let round_the_clock: Vec<WeeklyShift> = (0..7)
             .map(|d| shift(Weekday::try_from(d).unwrap(), "09:00", "09:00"))
             .collect();

@@ -78,7 +78,10 @@ pub fn render_table(roster: &Roster, now: DateTime<Utc>, days: i64) -> String {
             .map_or("none in the next two weeks".to_owned(), |s| {
                 format!("{} at {}", roster.doctor(s.doctor).name, local(s.start))
             });
-        let _ = writeln!(out, "On duty now: nobody (cases go to the duty chat). Next shift: {next}.");
+        let _ = writeln!(
+            out,
+            "On duty now: nobody (cases go to the duty chat). Next shift: {next}."
+        );
     } else {
         for shift in &on_duty {
             let _ = writeln!(

@@ -9,7 +9,9 @@ use std::future::{Future, IntoFuture};
 use std::time::Duration;
 
 use teloxide::prelude::*;
-use teloxide::types::{CallbackQueryId, ChatId, InputFile, MessageId, ParseMode};
+use teloxide::types::{
+    CallbackQueryId, ChatId, InlineKeyboardMarkup, InputFile, MessageId, ParseMode, ReplyMarkup, ReplyParameters,
+};
 use teloxide::{ApiError, RequestError};
 
 use super::keyboard::markup;
@@ -182,12 +184,82 @@ impl Delivery {
         }
     }
 
-    fn settle(&self, result: Result<(), RequestError>, success: &'static str) -> Result<(), Failure> {
+    /// Sends an HTML text (a prompt, a case card, a confirmation), as a
+    /// reply to `reply_to` when given; returns the new message's id.
+    pub async fn send_html(
+        &self,
+        bot: &Tg,
+        chat: ChatId,
+        html: &str,
+        markup: Option<ReplyMarkup>,
+        reply_to: Option<MessageId>,
+    ) -> Result<MessageId, Failure> {
+        self.pacer.wait(chat.0).await;
+        let result = retrying(&self.metrics, MAX_RETRY_AFTER, || {
+            let mut request = bot.send_message(chat, html).parse_mode(ParseMode::Html);
+            if let Some(markup) = &markup {
+                request = request.reply_markup(markup.clone());
+            }
+            if let Some(message) = reply_to {
+                request = request.reply_parameters(ReplyParameters::new(message).allow_sending_without_reply());
+            }
+            request.into_future()
+        })
+        .await;
+        self.settle(result.map(|m| m.id), "sent")
+    }
+
+    /// Copies `message` from chat `from` into `chat`, without "forwarded
+    /// from": how questions and answers cross between person and doctor.
+    pub async fn copy(
+        &self,
+        bot: &Tg,
+        chat: ChatId,
+        from: ChatId,
+        message: MessageId,
+        markup: InlineKeyboardMarkup,
+        reply_to: Option<MessageId>,
+    ) -> Result<MessageId, Failure> {
+        self.pacer.wait(chat.0).await;
+        let result = retrying(&self.metrics, MAX_RETRY_AFTER, || {
+            let mut request = bot.copy_message(chat, from, message).reply_markup(markup.clone());
+            if let Some(target) = reply_to {
+                request = request.reply_parameters(ReplyParameters::new(target).allow_sending_without_reply());
+            }
+            request.into_future()
+        })
+        .await;
+        self.settle(result, "copied")
+    }
+
+    /// Replaces an HTML text and its buttons (a case card after a tap).
+    pub async fn edit_html(
+        &self,
+        bot: &Tg,
+        chat: ChatId,
+        message: MessageId,
+        html: &str,
+        markup: InlineKeyboardMarkup,
+    ) -> Result<(), Failure> {
+        let result = retrying(&self.metrics, MAX_RETRY_AFTER, || {
+            bot.edit_message_text(chat, message, html)
+                .parse_mode(ParseMode::Html)
+                .reply_markup(markup.clone())
+                .into_future()
+        })
+        .await;
         match result {
-            Ok(()) => {
+            Err(RequestError::Api(ApiError::MessageNotModified)) => self.settle(Ok(()), "edited"),
+            other => self.settle(other.map(drop), "edited"),
+        }
+    }
+
+    fn settle<T>(&self, result: Result<T, RequestError>, success: &'static str) -> Result<T, Failure> {
+        match result {
+            Ok(value) => {
                 self.metrics.set_telegram_reachable(true);
                 self.metrics.delivery(success);
-                Ok(())
+                Ok(value)
             }
             Err(RequestError::Api(
                 ApiError::BotBlocked

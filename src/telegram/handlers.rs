@@ -11,9 +11,10 @@ use teloxide::prelude::*;
 use teloxide::types::{InlineQuery, Me};
 
 use super::delivery::{Delivery, Failure, Tg, error_kind};
-use super::{inline, input};
+use super::{handoff, inline, input};
 use crate::content::Content;
-use crate::engine::{self, Input, Screen, Shows};
+use crate::engine::{self, Duty, Input, Screen, Shows};
+use crate::handoff::Desk;
 use crate::metrics::Metrics;
 use crate::reload::SharedContent;
 
@@ -22,6 +23,16 @@ pub struct BotState {
     /// Swapped whole on reload; each update uses the version it started with.
     pub content: SharedContent,
     pub delivery: Delivery,
+    /// The doctors' line, when a roster and a key are configured.
+    pub desk: Option<Arc<Desk>>,
+}
+
+impl BotState {
+    fn duty(&self) -> Duty {
+        self.desk
+            .as_ref()
+            .map_or(Duty::Unavailable, |desk| desk.duty(chrono::Utc::now()))
+    }
 }
 
 type HandlerResult = Result<(), Infallible>;
@@ -43,24 +54,61 @@ async fn on_message(bot: Tg, state: Arc<BotState>, me: Me, message: Message) -> 
     } else {
         "message"
     });
+    if let Some(desk) = &state.desk
+        && handoff_message(&bot, &state, desk, &me, &message).await
+    {
+        return Ok(());
+    }
     let Some(input) = input::from_message(&message, me.username()) else {
         return Ok(());
     };
     let content = &*state.content.load_full();
     let locale = content.negotiate(message.from.as_ref().and_then(|u| u.language_code.as_deref()));
-    let screen = engine::handle(content, locale, input);
+    let screen = engine::handle_with(content, &state.duty(), locale, input);
     let outcome = state.delivery.send(&bot, message.chat.id, &screen).await;
     log_update(kind_of(&input), content, &screen, &outcome, started, metrics);
     Ok(())
 }
 
-async fn on_callback(bot: Tg, state: Arc<BotState>, query: CallbackQuery) -> HandlerResult {
+/// Messages of the doctors' line: replies to its prompts, cards and
+/// answers, its commands, the follow-up link. True when handled.
+async fn handoff_message(bot: &Tg, state: &BotState, desk: &Desk, me: &Me, message: &Message) -> bool {
+    if let Some(incoming) = handoff::classify(message, me) {
+        handoff::on_incoming(bot, state, desk, message, incoming).await;
+        return true;
+    }
+    let Some((name, argument)) = input::command(message, me.username()) else {
+        return false;
+    };
+    match name.as_str() {
+        "oncall" | "roster" => {
+            handoff::command(bot, state, desk, message, &name).await;
+            true
+        }
+        "start" => match handoff::follow_up_link(argument) {
+            Some(ticket) => {
+                handoff::follow_up_prompt_from_link(bot, state, desk, me, message, ticket).await;
+                true
+            }
+            None => false,
+        },
+        _ => false,
+    }
+}
+
+async fn on_callback(bot: Tg, state: Arc<BotState>, me: Me, query: CallbackQuery) -> HandlerResult {
     let started = Instant::now();
     state.delivery.metrics.update("callback_query");
+    if let Some(desk) = &state.desk
+        && handoff::on_callback(&bot, &state, desk, &me, &query).await
+    {
+        return Ok(());
+    }
     let content = &*state.content.load_full();
     let locale = content.negotiate(query.from.language_code.as_deref());
-    let screen = engine::handle(
+    let screen = engine::handle_with(
         content,
+        &state.duty(),
         locale,
         Input::Callback {
             data: query.data.as_deref().unwrap_or_default(),

@@ -11,8 +11,8 @@ pub fn from_message<'m>(message: &'m Message, bot_username: &str) -> Option<Inpu
     let private = message.chat.is_private();
     let text = message.text().map(str::trim);
     if let Some(text) = text {
-        if let Some(command) = text.strip_prefix('/') {
-            return command_input(command, bot_username);
+        if text.starts_with('/') {
+            return command_input(message, bot_username);
         }
         if private {
             return Some(Input::Text { text });
@@ -27,16 +27,22 @@ pub fn from_message<'m>(message: &'m Message, bot_username: &str) -> Option<Inpu
     })
 }
 
-/// `/start payload`, `/help@this_bot`, ... Commands for other bots in a group
-/// are not ours; unknown commands get the help screen.
-fn command_input<'m>(command: &'m str, bot_username: &str) -> Option<Input<'m>> {
+/// The command `message` gives this bot, lowercased, with its argument:
+/// `/oncall@this_bot` -> ("oncall", ""). Commands for other bots are not ours.
+pub fn command<'m>(message: &'m Message, bot_username: &str) -> Option<(String, &'m str)> {
+    let command = message.text()?.trim().strip_prefix('/')?;
     let (name, argument) = command.split_once(char::is_whitespace).unwrap_or((command, ""));
     let (name, addressee) = name.split_once('@').map_or((name, None), |(n, a)| (n, Some(a)));
     if !addressee.is_none_or(|a| a.eq_ignore_ascii_case(bot_username)) {
         return None;
     }
-    let argument = argument.trim();
-    Some(match name.to_ascii_lowercase().as_str() {
+    Some((name.to_ascii_lowercase(), argument.trim()))
+}
+
+/// `/start payload`, `/help@this_bot`, ...; unknown commands get the help screen.
+fn command_input<'m>(message: &'m Message, bot_username: &str) -> Option<Input<'m>> {
+    let (name, argument) = command(message, bot_username)?;
+    Some(match name.as_str() {
         "start" => Input::Start {
             payload: Some(argument).filter(|a| !a.is_empty()),
         },

@@ -8,6 +8,7 @@
 mod commands;
 mod delivery;
 mod handlers;
+mod handoff;
 mod inline;
 mod input;
 mod keyboard;

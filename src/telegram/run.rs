@@ -19,6 +19,7 @@ use super::delivery::{Delivery, Tg, error_kind};
 use super::handlers::{BotState, schema};
 use super::media::FileIdCache;
 use super::pacing::{PaceLimits, Pacer};
+use crate::handoff::Desk;
 use crate::metrics::Metrics;
 use crate::reload::SharedContent;
 
@@ -45,6 +46,8 @@ pub struct ServeOptions {
     pub throttle: bool,
     /// Shared with the metrics endpoint and the reloader.
     pub metrics: Arc<Metrics>,
+    /// The doctors' line (roster, key, limit); `None` leaves it closed.
+    pub desk: Option<Arc<Desk>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -109,6 +112,7 @@ pub async fn serve(
             metrics: options.metrics.clone(),
             pacer: Pacer::new(options.throttle.then_some(PaceLimits::TELEGRAM)),
         },
+        desk: options.desk.clone(),
     });
     let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
         .dependencies(dptree::deps![state.clone()])
