@@ -23,8 +23,16 @@ const ALLOWED_TAGS: &[&str] = &[
 
 /// The text without tags, entities decoded, or what is wrong with the markup.
 pub fn parse(html: &str) -> Result<String, String> {
+    parse_with_links(html).map(|(visible, _)| visible)
+}
+
+/// The visible text and its `text_link` entities, as Telegram stores a
+/// message sent with parse_mode HTML (other formatting is not kept).
+pub fn parse_with_links(html: &str) -> Result<(String, Vec<serde_json::Value>), String> {
     let mut visible = String::new();
-    let mut open: Vec<String> = Vec::new();
+    let mut links = Vec::new();
+    // Open tags, with the href and start offset (UTF-16) of links.
+    let mut open: Vec<(String, Option<(String, usize)>)> = Vec::new();
     let mut rest = html;
     while let Some(c) = rest.chars().next() {
         match c {
@@ -36,8 +44,13 @@ pub fn parse(html: &str) -> Result<String, String> {
                 if let Some(name) = tag.strip_prefix('/') {
                     let name = name.trim();
                     match open.pop() {
-                        Some(expected) if expected == name => {}
-                        Some(expected) => return Err(format!("`</{name}>` closes `<{expected}>`")),
+                        Some((expected, link)) if expected == name => {
+                            if let Some((url, start)) = link {
+                                let length = utf16_len(&visible) - start;
+                                links.push(serde_json::json!({ "type": "text_link", "offset": start, "length": length, "url": url }));
+                            }
+                        }
+                        Some((expected, _)) => return Err(format!("`</{name}>` closes `<{expected}>`")),
                         None => return Err(format!("`</{name}>` closes nothing")),
                     }
                 } else {
@@ -45,10 +58,17 @@ pub fn parse(html: &str) -> Result<String, String> {
                     if !ALLOWED_TAGS.contains(&name) {
                         return Err(format!("unsupported tag `<{name}>`"));
                     }
-                    if name == "a" && !tag.contains("href=\"") {
-                        return Err("`<a>` without href".to_owned());
-                    }
-                    open.push(name.to_owned());
+                    let link = if name == "a" {
+                        let href = tag
+                            .split_once("href=\"")
+                            .and_then(|(_, rest)| rest.split_once('"'))
+                            .map(|(url, _)| url.replace("&amp;", "&"))
+                            .ok_or("`<a>` without href")?;
+                        Some((href, utf16_len(&visible)))
+                    } else {
+                        None
+                    };
+                    open.push((name.to_owned(), link));
                 }
                 rest = &rest[end + 1..];
             }
@@ -83,8 +103,8 @@ pub fn parse(html: &str) -> Result<String, String> {
         }
     }
     match open.pop() {
-        Some(tag) => Err(format!("`<{tag}>` is never closed")),
-        None => Ok(visible),
+        Some((tag, _)) => Err(format!("`<{tag}>` is never closed")),
+        None => Ok((visible, links)),
     }
 }
 
@@ -108,6 +128,12 @@ mod tests {
             "Call 1 < 2 & go"
         );
         assert_eq!(utf16_len(&parse("🚑 &#33;").unwrap()), 4);
+        let (text, links) = parse_with_links("🚑 <a href=\"https://t.me/b?start=x&amp;y\">go</a>").unwrap();
+        assert_eq!(text, "🚑 go");
+        assert_eq!(
+            links,
+            [serde_json::json!({ "type": "text_link", "offset": 3, "length": 2, "url": "https://t.me/b?start=x&y" })]
+        );
     }
 
     #[test]

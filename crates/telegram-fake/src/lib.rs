@@ -144,7 +144,7 @@ impl FakeTelegram {
     /// The person writes `text` (a `/command` gets its bot_command entity).
     pub fn send_text(&self, chat: &TestChat, user: &TestUser, text: &str) -> i64 {
         let mut state = self.inner.lock();
-        let message_id = state.user_message(chat.id, text);
+        let message_id = state.user_message(chat.id, text, None, None);
         let mut content = json!({ "text": text });
         if text.starts_with('/') {
             content["entities"] = updates::command_entities(text);
@@ -279,10 +279,45 @@ impl FakeTelegram {
     }
 
     fn send_content(&self, chat: &TestChat, user: &TestUser, shown: &str, content: Value) -> i64 {
+        self.send_in_reply(chat, user, None, shown, content)
+    }
+
+    /// The person replies to message `reply_to` of `chat` (swiping on it, or
+    /// because the bot asked with ForceReply) with `text`.
+    pub fn reply_text(&self, chat: &TestChat, user: &TestUser, reply_to: i64, text: &str) -> i64 {
+        self.send_in_reply(chat, user, Some(reply_to), text, json!({ "text": text }))
+    }
+
+    /// The person replies to message `reply_to` with a voice message.
+    pub fn reply_voice(&self, chat: &TestChat, user: &TestUser, reply_to: i64) -> i64 {
+        self.send_in_reply(chat, user, Some(reply_to), "(voice)", updates::voice())
+    }
+
+    /// The bot's latest message in `chat` that asked for a reply (ForceReply).
+    pub fn last_prompt(&self, chat: &TestChat) -> Option<ViewMessage> {
+        self.chat(chat).into_iter().rev().find(|m| m.from_bot && m.force_reply)
+    }
+
+    fn send_in_reply(
+        &self,
+        chat: &TestChat,
+        user: &TestUser,
+        reply_to: Option<i64>,
+        shown: &str,
+        content: Value,
+    ) -> i64 {
         let mut state = self.inner.lock();
-        let message_id = state.user_message(chat.id, shown);
-        let update = json!({ "message": updates::message(chat, user, message_id, content) });
-        self.push(state, update)
+        let media = ["voice", "photo"].iter().find_map(|kind| {
+            let file = &content[*kind];
+            let id = file["file_id"].as_str().or_else(|| file[0]["file_id"].as_str())?;
+            Some(((*kind).to_owned(), id.to_owned()))
+        });
+        let message_id = state.user_message(chat.id, shown, media, reply_to);
+        let mut message = updates::message(chat, user, message_id, content);
+        if let Some(replied) = reply_to.and_then(|id| server::current_message_json(&state, chat.id, id)) {
+            message["reply_to_message"] = replied;
+        }
+        self.push(state, json!({ "message": message }))
     }
 
     /// Queues `update` for getUpdates, or POSTs it to the webhook if one is set.

@@ -333,10 +333,24 @@ fn chat_json(chat: i64) -> Value {
 }
 
 fn message_json(chat: i64, message: &ViewMessage) -> Value {
-    let mut json = json!({ "message_id": message.message_id, "date": crate::updates::now(), "chat": chat_json(chat), "from": bot_user() });
+    let from = if message.from_bot {
+        bot_user()
+    } else {
+        json!({ "id": chat.abs(), "is_bot": false, "first_name": "User" })
+    };
+    let mut json = json!({ "message_id": message.message_id, "date": crate::updates::now(), "chat": chat_json(chat), "from": from });
     match &message.media {
         Some((kind, file_id)) => {
-            json["caption"] = json!(message.text);
+            let (caption, links) = match message.html {
+                true => {
+                    crate::html::parse_with_links(&message.text).unwrap_or_else(|_| (message.text.clone(), Vec::new()))
+                }
+                false => (message.text.clone(), Vec::new()),
+            };
+            json["caption"] = json!(caption);
+            if !links.is_empty() {
+                json["caption_entities"] = json!(links);
+            }
             json[kind.as_str()] = match kind.as_str() {
                 "photo" => {
                     json!([{ "file_id": file_id, "file_unique_id": format!("u{file_id}"), "width": 640, "height": 480, "file_size": 1000 }])
@@ -346,7 +360,18 @@ fn message_json(chat: i64, message: &ViewMessage) -> Value {
                 }
             };
         }
-        None => json["text"] = json!(message.text),
+        None => {
+            let (text, links) = match message.html {
+                true => {
+                    crate::html::parse_with_links(&message.text).unwrap_or_else(|_| (message.text.clone(), Vec::new()))
+                }
+                false => (message.text.clone(), Vec::new()),
+            };
+            json["text"] = json!(text);
+            if !links.is_empty() {
+                json["entities"] = json!(links);
+            }
+        }
     }
     if !message.buttons.is_empty() {
         let rows: Vec<Value> = message
@@ -384,9 +409,11 @@ fn answer(inner: &Inner, method: &str, params: &Value, uploads: &[String]) -> Re
                 message_id: state.new_message_id(),
                 from_bot: true,
                 text: params["text"].as_str().unwrap_or_default().to_owned(),
+                html: params["parse_mode"] == "HTML",
                 buttons: buttons_of(&params["reply_markup"]),
-                media: None,
-                edits: 0,
+                reply_to: params["reply_parameters"]["message_id"].as_i64(),
+                force_reply: params["reply_markup"]["force_reply"] == true,
+                ..ViewMessage::default()
             };
             let json = message_json(chat, &message);
             state.chats.entry(chat).or_default().push(message);
@@ -405,9 +432,10 @@ fn answer(inner: &Inner, method: &str, params: &Value, uploads: &[String]) -> Re
                 message_id: state.new_message_id(),
                 from_bot: true,
                 text: params["caption"].as_str().unwrap_or_default().to_owned(),
+                html: params["parse_mode"] == "HTML",
                 buttons: buttons_of(&params["reply_markup"]),
                 media: Some((kind, file_id)),
-                edits: 0,
+                ..ViewMessage::default()
             };
             let json = message_json(chat, &message);
             state.chats.entry(chat).or_default().push(message);
@@ -444,6 +472,23 @@ fn answer(inner: &Inner, method: &str, params: &Value, uploads: &[String]) -> Re
             message.edits += 1;
             let message = message.clone();
             ok(message_json(chat, &message))
+        }
+        "copyMessage" => {
+            let from = params["from_chat_id"].as_i64().unwrap_or(0);
+            let source_id = params["message_id"].as_i64().unwrap_or(0);
+            let Some(source) = state.message(from, source_id).cloned() else {
+                return error(400, "Bad Request: message to copy not found", None);
+            };
+            let message = ViewMessage {
+                message_id: state.new_message_id(),
+                from_bot: true,
+                buttons: buttons_of(&params["reply_markup"]),
+                reply_to: params["reply_parameters"]["message_id"].as_i64(),
+                ..source
+            };
+            let id = message.message_id;
+            state.chats.entry(chat).or_default().push(message);
+            ok(json!({ "message_id": id }))
         }
         "setWebhook" => {
             state.webhook = params["url"]

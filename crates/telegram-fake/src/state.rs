@@ -65,17 +65,23 @@ pub struct ViewButton {
 }
 
 /// One message in a chat, with edits applied.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct ViewMessage {
     pub message_id: i64,
     pub from_bot: bool,
     /// Text or caption, as sent (HTML when the bot used parse_mode HTML).
     pub text: String,
+    /// Whether `text` is HTML (sent with parse_mode HTML).
+    pub html: bool,
     pub buttons: Vec<Vec<ViewButton>>,
     /// `photo`, `audio` or `voice` with its file_id.
     pub media: Option<(String, String)>,
     /// How many times the bot edited it.
     pub edits: u32,
+    /// The message this one replies to.
+    pub reply_to: Option<i64>,
+    /// Sent with ForceReply: the person's client opens a reply to it.
+    pub force_reply: bool,
 }
 
 impl ViewMessage {
@@ -127,15 +133,20 @@ impl State {
     }
 
     /// A message the person sends; returns its message_id.
-    pub fn user_message(&mut self, chat: i64, text: &str) -> i64 {
+    pub fn user_message(
+        &mut self,
+        chat: i64,
+        text: &str,
+        media: Option<(String, String)>,
+        reply_to: Option<i64>,
+    ) -> i64 {
         let id = self.new_message_id();
         self.chats.entry(chat).or_default().push(ViewMessage {
             message_id: id,
-            from_bot: false,
             text: text.to_owned(),
-            buttons: Vec::new(),
-            media: None,
-            edits: 0,
+            media,
+            reply_to,
+            ..ViewMessage::default()
         });
         id
     }

@@ -1,0 +1,502 @@
+//! End-to-end: the doctors' line through the real binary and the fake Bot
+//! API. A person's chat, a doctor's private chat and the duty group chat;
+//! every request checked against the spec; the person's identity never in a
+//! card, a doctor's chat or the logs.
+
+mod support;
+
+use std::path::PathBuf;
+
+use support::{RunningBot, Tree, start_bot};
+use telegram_fake::{FakeTelegram, Fault, STEP_TIMEOUT, TestChat, TestUser, ViewMessage};
+
+/// A fixed key for the tests (base64 of 32 bytes).
+const KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+const DUTY_CHAT: i64 = -100_777;
+
+fn person() -> TestUser {
+    TestUser::new(5_550_001, "Alice", Some("alice_private"), Some("en"))
+}
+
+fn doctor() -> TestUser {
+    TestUser::new(7_001, "Anna Ivanova", Some("anna_md"), Some("ru"))
+}
+
+fn coordinator() -> TestUser {
+    TestUser::new(7_009, "Coordinator", None, Some("en"))
+}
+
+fn stranger() -> TestUser {
+    TestUser::new(8_888, "Mallory", Some("mallory"), Some("en"))
+}
+
+/// A roster with Dr Anna on shift round the clock, or with nobody on shift
+/// now but a shift starting in six hours.
+fn roster(dir: &std::path::Path, on_shift_now: bool) -> PathBuf {
+    let shifts = if on_shift_now {
+        r#"[{ doctor: anna, days: [daily], from: "00:00", to: "00:00" }]"#.to_owned()
+    } else {
+        let hour = |ahead: i64| (chrono::Utc::now() + chrono::Duration::hours(ahead)).format("%H:00");
+        format!(
+            r#"[{{ doctor: anna, days: [daily], from: "{}", to: "{}" }}]"#,
+            hour(6),
+            hour(7)
+        )
+    };
+    let text = format!(
+        "timezone: UTC\nlanguage: en\nduty_chat: {DUTY_CHAT}\nadmins: [7009]\ndoctors:\n  - {{ id: anna, name: Dr Anna, chat: 7001, languages: [ru, en] }}\nshifts: {shifts}\n"
+    );
+    let path = dir.join("roster.yaml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+async fn bot_with_roster(on_shift_now: bool) -> (FakeTelegram, RunningBot, tempdir::Dir) {
+    bot_with_roster_and(on_shift_now, &[]).await
+}
+
+async fn bot_with_roster_and(on_shift_now: bool, args: &[&str]) -> (FakeTelegram, RunningBot, tempdir::Dir) {
+    let telegram = FakeTelegram::start().await;
+    let dir = tempdir::Dir::new();
+    let roster = roster(dir.path(), on_shift_now);
+    let mut args = args.to_vec();
+    args.extend(["--roster", roster.to_str().unwrap()]);
+    let bot = start_bot(&telegram, Tree::Shipped, &args, &[("OVERDOSE_BOT_HANDOFF_KEY", KEY)]).await;
+    (telegram, bot, dir)
+}
+
+/// Waits until `chat` shows a message for which `found` holds; returns it.
+async fn shows(
+    telegram: &FakeTelegram,
+    chat: &TestChat,
+    what: &str,
+    found: impl Fn(&ViewMessage) -> bool,
+) -> ViewMessage {
+    telegram
+        .wait_for(what, STEP_TIMEOUT, |_| telegram.chat(chat).iter().any(&found))
+        .await
+        .unwrap_or_else(|e| panic!("{e}; chat: {:#?}", telegram.chat(chat)));
+    telegram.chat(chat).into_iter().rev().find(|m| found(m)).unwrap()
+}
+
+/// Opens "Ask a doctor" from the main menu and taps "Write your question";
+/// returns the prompt.
+async fn ask(telegram: &FakeTelegram, chat: &TestChat, user: &TestUser) -> ViewMessage {
+    telegram.send_text(chat, user, "/start");
+    shows(telegram, chat, "the main menu", |m| m.button("Ask a doctor").is_some()).await;
+    telegram.press(chat, user, "Ask a doctor").unwrap();
+    shows(telegram, chat, "the Ask a doctor screen", |m| {
+        m.button("✍️ Write your question").is_some()
+    })
+    .await;
+    telegram.press(chat, user, "✍️ Write your question").unwrap();
+    shows(telegram, chat, "the question prompt", |m| m.force_reply).await
+}
+
+async fn finish(telegram: &FakeTelegram, bot: RunningBot) -> String {
+    let (code, logs) = bot.stop().await;
+    assert_eq!(code, 0, "exit code after SIGTERM; logs:\n{logs}");
+    assert_eq!(
+        telegram.violations(),
+        Vec::<String>::new(),
+        "requests that break the Bot API spec"
+    );
+    println!(
+        "validated {} Bot API requests against the spec",
+        telegram.requests().len()
+    );
+    logs
+}
+
+fn case_code(text: &str) -> String {
+    let at = text.find("Case ").or_else(|| text.find("case ")).expect("a case code");
+    text[at + 5..at + 10].to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn question_card_take_answer_and_follow_up_without_identities() {
+    let (telegram, bot, _dir) = bot_with_roster(true).await;
+    let (alice, alice_chat) = (person(), TestChat::private(&person()));
+    let (anna, anna_chat) = (doctor(), TestChat::private(&doctor()));
+
+    telegram.send_text(&alice_chat, &alice, "/start");
+    shows(&telegram, &alice_chat, "the main menu", |m| {
+        m.button("Ask a doctor").is_some()
+    })
+    .await;
+    telegram.press(&alice_chat, &alice, "Ask a doctor").unwrap();
+    let screen = shows(&telegram, &alice_chat, "the Ask a doctor screen", |m| {
+        m.text.starts_with("🩺 On duty now: Dr Anna (ru, en).")
+    })
+    .await;
+    assert!(screen.text.contains("112"), "emergency numbers on the screen");
+    assert!(!screen.text.contains("7001"), "a doctor's chat id is never shown");
+    let prompt = ask(&telegram, &alice_chat, &alice).await;
+    assert!(
+        prompt
+            .text
+            .contains("Write your question to the doctor as a reply to this message")
+    );
+    assert!(
+        prompt.text.contains("<a href=\"https://t.me/overdose_test_bot?start=1"),
+        "{}",
+        prompt.text
+    );
+
+    let question = "My friend took pills and is very sleepy but breathing. What should I watch?";
+    telegram.reply_text(&alice_chat, &alice, prompt.message_id, question);
+    let card = shows(&telegram, &anna_chat, "the case card", |m| {
+        m.text.contains("Status: new")
+    })
+    .await;
+    let code = case_code(&card.text);
+    assert!(
+        card.text.starts_with(&format!("🆕 Case {code} · language: en · ")),
+        "{}",
+        card.text
+    );
+    assert!(
+        card.text.contains("Path: Overdose help › Ask a doctor"),
+        "{}",
+        card.text
+    );
+    assert_eq!(card.labels(), ["🙋 Take", "✅ Resolve"]);
+    let copy = shows(&telegram, &anna_chat, "the copied question", |m| m.text == question).await;
+    assert_eq!(
+        copy.reply_to,
+        Some(card.message_id),
+        "the question hangs under its card"
+    );
+    for message in telegram.chat(&anna_chat) {
+        for secret in ["5550001", "Alice", "alice_private"] {
+            assert!(
+                !message.text.contains(secret),
+                "{secret} reached the doctor: {}",
+                message.text
+            );
+            for button in message.buttons.iter().flatten() {
+                assert!(!button.callback_data.as_deref().unwrap_or_default().contains(secret));
+            }
+        }
+    }
+    shows(&telegram, &alice_chat, "the confirmation", |m| {
+        m.text
+            .starts_with(&format!("✅ Your question is with the doctor on duty. Case {code}."))
+    })
+    .await;
+
+    telegram.press(&anna_chat, &anna, "🙋 Take").unwrap();
+    let taken = shows(&telegram, &anna_chat, "the taken card", |m| {
+        m.text.contains("Status: taken by Dr Anna at")
+    })
+    .await;
+    assert_eq!(taken.message_id, card.message_id, "the card is edited in place");
+    assert_eq!(taken.labels(), ["✅ Resolve"]);
+
+    let answer = "Keep her on her side and stay with her. Call 112 if her breathing slows.";
+    telegram.reply_text(&anna_chat, &anna, copy.message_id, answer);
+    shows(&telegram, &alice_chat, "the answer's header", |m| {
+        m.text == format!("🩺 Answer from the doctor on duty (case {code}):")
+    })
+    .await;
+    let delivered = shows(&telegram, &alice_chat, "the answer", |m| m.text == answer).await;
+    assert_eq!(delivered.labels(), ["✍️ Write back"]);
+    shows(&telegram, &anna_chat, "the delivery report", |m| {
+        m.text == format!("✓ Delivered to the person (case {code}).")
+    })
+    .await;
+    for message in telegram.chat(&alice_chat) {
+        for secret in ["7001", "Anna Ivanova", "anna_md"] {
+            assert!(
+                !message.text.contains(secret),
+                "{secret} reached the person: {}",
+                message.text
+            );
+        }
+    }
+
+    // A follow-up through "Write back" and its prompt, threaded under the copy the doctor answered.
+    telegram.press(&alice_chat, &alice, "✍️ Write back").unwrap();
+    let follow_prompt = shows(&telegram, &alice_chat, "the follow-up prompt", |m| {
+        m.force_reply && m.text.contains(&code)
+    })
+    .await;
+    telegram.reply_text(
+        &alice_chat,
+        &alice,
+        follow_prompt.message_id,
+        "She is awake now, thank you",
+    );
+    let follow = shows(&telegram, &anna_chat, "the follow-up", |m| {
+        m.text == "She is awake now, thank you"
+    })
+    .await;
+    assert_eq!(follow.reply_to, Some(copy.message_id));
+    assert_eq!(follow.labels(), [format!("↪️ Case {code}: reply to answer")]);
+    shows(&telegram, &alice_chat, "the follow-up confirmation", |m| {
+        m.text == format!("✅ Sent to the doctor (case {code}).")
+    })
+    .await;
+
+    // A voice follow-up, replying straight to the doctor's answer.
+    telegram.reply_voice(&alice_chat, &alice, delivered.message_id);
+    shows(&telegram, &anna_chat, "the voice follow-up", |m| {
+        m.media.as_ref().is_some_and(|(kind, _)| kind == "voice")
+    })
+    .await;
+
+    // The doctor answers the follow-up; it reaches the person again.
+    telegram.reply_text(&anna_chat, &anna, follow.message_id, "Good. Let her rest, not alone.");
+    shows(&telegram, &alice_chat, "the second answer", |m| {
+        m.text == "Good. Let her rest, not alone."
+    })
+    .await;
+
+    telegram.press(&anna_chat, &anna, "✅ Resolve").unwrap();
+    let resolved = shows(&telegram, &anna_chat, "the resolved card", |m| {
+        m.text.contains("Status: resolved by Dr Anna")
+    })
+    .await;
+    assert_eq!(resolved.labels(), ["↩️ Reopen"]);
+
+    let logs = finish(&telegram, bot).await;
+    for secret in [
+        "5550001",
+        "Alice",
+        "alice_private",
+        "7001",
+        "Anna Ivanova",
+        "anna_md",
+        question,
+        answer,
+        "She is awake",
+    ] {
+        assert!(!logs.contains(secret), "{secret:?} is in the logs:\n{logs}");
+    }
+    assert!(logs.contains("question_sent") && logs.contains("answer_sent"), "{logs}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_hours_cases_go_to_the_duty_chat_and_strangers_are_refused() {
+    let (telegram, bot, _dir) = bot_with_roster(false).await;
+    let (alice, alice_chat) = (person(), TestChat::private(&person()));
+    let duty = TestChat::group(DUTY_CHAT, "Duty team");
+
+    telegram.send_text(&alice_chat, &alice, "/start ask-doctor");
+    let screen = shows(&telegram, &alice_chat, "the after-hours screen", |m| {
+        m.text
+            .starts_with("🌙 No doctor is on shift right now; the next shift starts ")
+    })
+    .await;
+    assert!(screen.text.contains("(UTC)"), "{}", screen.text);
+    assert!(
+        screen.button("✍️ Write your question").is_some(),
+        "questions can be left after hours"
+    );
+    telegram.press(&alice_chat, &alice, "✍️ Write your question").unwrap();
+    let prompt = shows(&telegram, &alice_chat, "the prompt", |m| m.force_reply).await;
+    telegram.reply_voice(&alice_chat, &alice, prompt.message_id);
+    let card = shows(&telegram, &duty, "the card in the duty chat", |m| {
+        m.text.contains("Status: new")
+    })
+    .await;
+    let copy = shows(&telegram, &duty, "the copied voice message", |m| m.media.is_some()).await;
+    assert_eq!(copy.reply_to, Some(card.message_id));
+    shows(&telegram, &alice_chat, "the confirmation", |m| {
+        m.text.starts_with("✅ Your question is with the duty team")
+    })
+    .await;
+
+    // Someone in the group who is not on the roster: their taps and replies do nothing.
+    let mallory = stranger();
+    telegram.press(&duty, &mallory, "🙋 Take").unwrap();
+    telegram
+        .wait_for("the refusal toast", STEP_TIMEOUT, |requests| {
+            requests.iter().any(|r| {
+                r.method == "answerCallbackQuery"
+                    && r.params["text"] == "Only the organisation's doctors on the roster can answer cases."
+            })
+        })
+        .await
+        .unwrap();
+    let replies_before = telegram.chat(&alice_chat).len();
+    telegram.reply_text(&duty, &mallory, card.message_id, "I am not a doctor");
+    shows(&telegram, &duty, "the refusal", |m| {
+        m.text == "Only the organisation's doctors on the roster can answer cases."
+    })
+    .await;
+    telegram.send_text(&duty, &mallory, "/oncall");
+    shows(&telegram, &duty, "the command refusal", |m| {
+        m.text == "This command is for the organisation's doctors and coordinators."
+    })
+    .await;
+
+    // The coordinator can see the roster; the doctor answers from the group.
+    telegram.send_text(&duty, &coordinator(), "/roster");
+    let table = shows(&telegram, &duty, "the roster table", |m| {
+        m.text.starts_with("<pre>Time zone UTC")
+    })
+    .await;
+    assert!(table.text.contains("On duty now: nobody"), "{}", table.text);
+    telegram.press(&duty, &doctor(), "🙋 Take").unwrap();
+    shows(&telegram, &duty, "the taken card", |m| {
+        m.text.contains("Status: taken by Dr Anna")
+    })
+    .await;
+    telegram.reply_text(
+        &duty,
+        &doctor(),
+        card.message_id,
+        "Please tell me more: what was taken?",
+    );
+    shows(&telegram, &alice_chat, "the answer", |m| {
+        m.text == "Please tell me more: what was taken?"
+    })
+    .await;
+    assert_eq!(
+        telegram.chat(&alice_chat).len(),
+        replies_before + 2,
+        "the stranger's reply never reached the person; the doctor's did (header + answer)"
+    );
+    assert!(
+        telegram
+            .chat(&alice_chat)
+            .iter()
+            .all(|m| !m.text.contains("not a doctor"))
+    );
+
+    // A forged case button is refused with a message, not followed.
+    telegram.press_data(
+        &duty,
+        &doctor(),
+        card.message_id,
+        "tAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    );
+    telegram
+        .wait_for("the invalid-card toast", STEP_TIMEOUT, |requests| {
+            requests.iter().any(|r| {
+                r.method == "answerCallbackQuery"
+                    && r.params["text"] == "This is not a valid case card (it was changed or comes from another bot)."
+            })
+        })
+        .await
+        .unwrap();
+    finish(&telegram, bot).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_delivery_falls_back_to_the_duty_chat_then_tells_the_person() {
+    let (telegram, bot, _dir) = bot_with_roster(true).await;
+    let (alice, alice_chat) = (person(), TestChat::private(&person()));
+    let duty = TestChat::group(DUTY_CHAT, "Duty team");
+    let prompt = ask(&telegram, &alice_chat, &alice).await;
+
+    // The doctor blocked the bot: the case goes to the duty chat instead.
+    telegram.fail_next("sendMessage", Fault::BotBlocked);
+    telegram.reply_text(&alice_chat, &alice, prompt.message_id, "first question");
+    shows(&telegram, &duty, "the rerouted card", |m| {
+        m.text.contains("Status: new")
+    })
+    .await;
+    shows(&telegram, &alice_chat, "the confirmation", |m| {
+        m.text.starts_with("✅ Your question is with the duty team")
+    })
+    .await;
+
+    // Neither the doctor nor the duty chat can be reached: the person is told at once.
+    telegram.fail_next("sendMessage", Fault::ChatNotFound);
+    telegram.fail_next("sendMessage", Fault::ChatNotFound);
+    telegram.reply_text(&alice_chat, &alice, prompt.message_id, "second question");
+    let failed = shows(&telegram, &alice_chat, "the failure message", |m| {
+        m.text.starts_with("❌")
+    })
+    .await;
+    assert!(
+        failed
+            .text
+            .contains("Contact Harm-reduction programme, St Petersburg: "),
+        "{}",
+        failed.text
+    );
+    assert!(failed.text.contains("call 112, 103 now"), "{}", failed.text);
+    finish(&telegram, bot).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_questions_an_hour_then_a_polite_wait() {
+    // Unpaced: at Telegram's 1 message/s per chat, ten messages to the doctor take ten seconds.
+    let (telegram, bot, _dir) = bot_with_roster_and(true, &["--no-throttle"]).await;
+    let (alice, alice_chat) = (person(), TestChat::private(&person()));
+    let anna_chat = TestChat::private(&doctor());
+    let prompt = ask(&telegram, &alice_chat, &alice).await;
+    for n in 1..=6 {
+        telegram.reply_text(&alice_chat, &alice, prompt.message_id, &format!("question {n}"));
+    }
+    shows(&telegram, &alice_chat, "the limit message", |m| {
+        m.text.starts_with("You have sent several questions in the last hour")
+    })
+    .await;
+    telegram
+        .wait_for("five cards", STEP_TIMEOUT, |_| {
+            telegram
+                .chat(&anna_chat)
+                .iter()
+                .filter(|m| m.text.contains("Status: new"))
+                .count()
+                == 5
+        })
+        .await
+        .unwrap();
+    assert!(telegram.chat(&anna_chat).iter().all(|m| m.text != "question 6"));
+    finish(&telegram, bot).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_roster_without_a_key_is_refused_at_start() {
+    let telegram = FakeTelegram::start().await;
+    let dir = tempdir::Dir::new();
+    let roster = roster(dir.path(), true);
+    let bot = support::spawn(
+        telegram.url(),
+        telegram.token().to_owned(),
+        Tree::Shipped,
+        &["--roster", roster.to_str().unwrap()],
+        &[],
+    );
+    let (code, logs) = bot.finish().await;
+    assert_eq!(code, 2, "{logs}");
+    assert!(
+        logs.contains("the doctors' line needs OVERDOSE_BOT_HANDOFF_KEY"),
+        "{logs}"
+    );
+}
+
+/// A temporary directory removed on drop (std only).
+mod tempdir {
+    pub struct Dir(std::path::PathBuf);
+
+    impl Dir {
+        pub fn new() -> Self {
+            use std::sync::atomic::{AtomicU32, Ordering};
+            static NEXT: AtomicU32 = AtomicU32::new(0);
+            let name = format!(
+                "overdose-handoff-{}-{}",
+                std::process::id(),
+                NEXT.fetch_add(1, Ordering::Relaxed)
+            );
+            let path = std::env::temp_dir().join(name);
+            std::fs::create_dir_all(&path).unwrap();
+            Dir(path)
+        }
+
+        pub fn path(&self) -> &std::path::Path {
+            &self.0
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
