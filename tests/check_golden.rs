@@ -94,6 +94,7 @@ golden!(
     missing_dirs,
     missing_locale,
     reviews,
+    roster,
     too_long,
     unknown_button,
     unknown_field,

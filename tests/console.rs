@@ -155,3 +155,95 @@ fn invalid_content_is_refused_with_diagnostics() {
         "{stderr}"
     );
 }
+
+#[test]
+fn simulates_a_case_with_a_roster_at_a_given_time() {
+    let roster = std::env::temp_dir().join(format!("overdose-console-roster-{}.yaml", std::process::id()));
+    std::fs::write(
+        &roster,
+        "timezone: Europe/Moscow\nlanguage: en\nduty_chat: -100\ndoctors:\n  - { id: anna, name: Dr Anna, chat: 1, languages: [ru, en] }\nshifts:\n  - { doctor: anna, days: [daily], from: \"20:00\", to: \"08:00\" }\n",
+    )
+    .unwrap();
+    let mut args = TREE.to_vec();
+    args.extend(["--lang", "en", "--roster", roster.to_str().unwrap()]);
+    // Start -> Ask a doctor (5) -> Write your question (1) -> question -> the doctor's reply.
+    let script = "5\n1\nHe took pills, sleepy but breathing.\nKeep him on his side; call 112 if breathing slows.\n";
+    let (night, code) = console(&[&args[..], &["--now", "2026-11-24T23:30:00+03:00"]].concat(), script);
+    assert_eq!(code, 0, "{night}");
+    assert!(night.contains("🩺 On duty now: Dr Anna (ru, en)."), "{night}");
+    assert!(
+        night.contains("══ case card sent to the doctor on shift, Dr Anna ══\n🆕 Case "),
+        "{night}"
+    );
+    assert!(
+        night.contains(" · language: en · 24.11 23:30 (Europe/Moscow)\nPath: Start › Ask a doctor\n"),
+        "{night}"
+    );
+    assert!(
+        night.contains(
+            "Status: new\n[🙋 Take]   [✅ Resolve]\n── copied question ──\nHe took pills, sleepy but breathing."
+        ),
+        "{night}"
+    );
+    assert!(night.contains("🩺 Answer from the doctor on duty (case "), "{night}");
+    assert!(
+        night.contains("Keep him on his side; call 112 if breathing slows.\n[✍️ Write back]"),
+        "{night}"
+    );
+    assert!(night.contains("✓ Delivered to the person (case "), "{night}");
+
+    let (day, _) = console(&[&args[..], &["--now", "2026-11-25T12:00:00+03:00"]].concat(), script);
+    assert!(
+        day.contains("the next shift starts 25.11 20:00 (Europe/Moscow)"),
+        "{day}"
+    );
+    assert!(
+        day.contains("══ case card sent to the duty chat (nobody is on shift) ══"),
+        "{day}"
+    );
+    assert!(day.contains("✅ Your question is with the duty team"), "{day}");
+    std::fs::remove_file(roster).unwrap();
+}
+
+#[test]
+fn the_roster_command_prints_the_week_with_gaps() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = Command::new(env!("CARGO_BIN_EXE_overdose-bot"))
+        .args([
+            "roster",
+            "--roster",
+            "roster.example.yaml",
+            "--week",
+            "--now",
+            "2026-12-03T22:00:00+03:00",
+        ])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let table = String::from_utf8(output.stdout).unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        table.starts_with("Time zone Europe/Moscow (UTC+03:00). Now: Thu 03 Dec 2026 22:00.\n"),
+        "{table}"
+    );
+    assert!(
+        table.contains("On duty now: Борис, врач (ru) until Fri 04 Dec 08:00."),
+        "{table}"
+    );
+    // Anna's Friday night was swapped to Boris.
+    assert!(
+        table.contains("Fri 04 Dec 20:00   Sat 05 Dec 08:00   Борис, врач (ru)"),
+        "{table}"
+    );
+    assert!(
+        table.contains("Fri 04 Dec 08:00   Fri 04 Dec 20:00   -- nobody: cases go to the duty chat --"),
+        "{table}"
+    );
+    let broken = Command::new(env!("CARGO_BIN_EXE_overdose-bot"))
+        .args(["roster", "--roster", "tests/fixtures/check/roster/roster.yaml"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("roster.yaml:2:11"));
+}
