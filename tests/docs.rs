@@ -1,7 +1,7 @@
 //! Keeps the editor documentation true to the code.
 
 use overdose_bot::diagnostics::Code;
-use overdose_bot::i18n::REQUIRED_MESSAGES;
+use overdose_bot::i18n::{REQUIRED_MESSAGES, RUNTIME_MESSAGES};
 
 #[test]
 fn content_readme_lists_every_diagnostic_code() {
@@ -15,11 +15,21 @@ fn content_readme_lists_every_diagnostic_code() {
 #[test]
 fn locales_readme_lists_every_message() {
     let readme = include_str!("../locales/README.md");
-    for id in REQUIRED_MESSAGES {
+    let runtime = RUNTIME_MESSAGES.iter().map(|(id, _)| id);
+    for id in REQUIRED_MESSAGES.iter().chain(runtime) {
         assert!(
             readme.contains(&format!("`{id}`")),
             "locales/README.md does not describe `{id}`"
         );
+    }
+    for (id, variables) in RUNTIME_MESSAGES {
+        let row = readme.lines().find(|l| l.contains(&format!("`{id}`"))).unwrap();
+        for variable in *variables {
+            assert!(
+                row.contains(&format!("`${variable}`")),
+                "locales/README.md: `{id}` lacks `${variable}`"
+            );
+        }
     }
 }
 

@@ -4,7 +4,8 @@
 //! the other side's buttons ([`seal`]).
 //!
 //! This module decides (who gets a case, what a card says, which buttons it
-//! carries); `telegram::handoff` does the sending. Pure: no I/O, no clock.
+//! carries); `telegram::handoff` does the sending. No I/O and no clock (the
+//! time is an argument); randomness only for nonces and case codes.
 
 pub mod limit;
 pub mod seal;
