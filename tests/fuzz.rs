@@ -192,3 +192,39 @@ fn yaml_loader() {
 fn fluent_loader() {
     mutate_and_load("fluent", "locales/ru/bot.ftl");
 }
+
+/// Sealed tickets: random strings and every single-byte change of a real
+/// ticket are refused (never opened to a wrong chat), and never panic.
+#[test]
+#[ignore = "long: run with --ignored"]
+fn sealed_tickets() {
+    use overdose_bot::handoff::{CaseCode, PersonTicket, Sealer, expiry_from};
+    let sealer = Sealer::from_base64("KEY", &Sealer::generate_key(), None).unwrap();
+    let now = chrono::Utc::now();
+    let genuine = sealer.seal_person(&PersonTicket {
+        chat: 123_456_789,
+        locale: *b"ru",
+        case: CaseCode::random(),
+        expires: expiry_from(now),
+    });
+    let mutated = (0..genuine.len(), any::<u8>()).prop_map({
+        let genuine = genuine.clone();
+        move |(at, byte)| {
+            let mut bytes = genuine.clone().into_bytes();
+            bytes[at] = byte;
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+    });
+    let strategy = prop_oneof!["[A-Za-z0-9_-]{0,100}", "\\PC{0,100}", mutated];
+    runner()
+        .run(&strategy, |text| {
+            let opened = sealer.open_person(&text, now);
+            if text != genuine {
+                prop_assert!(opened.is_err(), "a changed ticket opened: {text}");
+            }
+            prop_assert!(sealer.open_doctor(&text, now).is_err());
+            Ok(())
+        })
+        .unwrap();
+    report("sealed tickets");
+}
