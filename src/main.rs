@@ -15,9 +15,9 @@ use overdose_bot::check::{Verdict, report};
 use overdose_bot::content::{LoadOptions, Loaded, ValidateOptions, load};
 use overdose_bot::diagnostics::Format;
 use overdose_bot::graph::{GraphFormat, render as render_graph};
-use overdose_bot::handoff::{Desk, QuestionLimit, Sealer};
+use overdose_bot::handoff::{Desk, Sealer, SharedDesk};
 use overdose_bot::metrics::Metrics;
-use overdose_bot::reload::{ReloadOutcome, SharedContent, reload};
+use overdose_bot::reload::{ReloadCause, ReloadOutcome, ReloadRequest, ReloadRequests, SharedContent, reload};
 use overdose_bot::schema::{MANIFEST_SCHEMA_FILE, NODES_SCHEMA_FILE, manifest_schema, nodes_schema};
 use overdose_bot::telegram::{Mode, ServeOptions, serve};
 use overdose_bot::watch::watch;
@@ -208,9 +208,10 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         } => {
             init_logging(log_format);
             let mut loaded = sources.load();
+            let roster_path = roster.clone();
             let desk = match roster {
                 Some(path) => match load_roster(&path, &mut loaded) {
-                    Some(roster) => Some(Arc::new(desk(roster)?)),
+                    Some(roster) => Some(SharedDesk::new(ArcSwap::from_pointee(desk(roster)?))),
                     None => return Ok(refuse(&loaded)),
                 },
                 None => None,
@@ -256,15 +257,23 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 };
                 let file_changes = reloads.clone();
                 tokio::spawn(async move {
-                    while changed.recv().await.is_some() && file_changes.send(ReloadCause::FileChange).is_ok() {}
+                    while changed.recv().await.is_some() && file_changes.send(request(ReloadCause::FileChange)).is_ok()
+                    {
+                    }
                 });
-                tokio::spawn(reload_on_sighup(reloads));
-                tokio::spawn(reload_worker(shared.clone(), sources, metrics.clone(), reload_requests));
+                tokio::spawn(reload_on_sighup(reloads.clone()));
+                let reloadable = Reloadable {
+                    content: shared.clone(),
+                    sources,
+                    roster: desk.clone().zip(roster_path),
+                };
+                tokio::spawn(reload_worker(reloadable, metrics.clone(), reload_requests));
                 let options = ServeOptions {
                     mode,
                     throttle: !no_throttle,
                     metrics,
                     desk,
+                    reload: Some(reloads),
                 };
                 serve(shared, options, shutdown_signal())
                     .await
@@ -327,11 +336,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             let mut loaded = sources.load();
             let desk = match roster {
                 Some(path) => match load_roster(&path, &mut loaded) {
-                    Some(roster) => Some(Desk {
-                        roster,
-                        sealer: Sealer::ephemeral(),
-                        limit: QuestionLimit::new(),
-                    }),
+                    Some(roster) => Some(Desk::new(roster, Sealer::ephemeral())),
                     None => return Ok(refuse(&loaded)),
                 },
                 None => None,
@@ -370,11 +375,7 @@ fn desk(roster: overdose_bot::roster::Roster) -> anyhow::Result<Desk> {
     })?;
     let previous = std::env::var(format!("{HANDOFF_KEY_VAR}_PREVIOUS")).ok();
     let sealer = Sealer::from_base64(HANDOFF_KEY_VAR, &key, previous.as_deref())?;
-    Ok(Desk {
-        roster,
-        sealer,
-        limit: QuestionLimit::new(),
-    })
+    Ok(Desk::new(roster, sealer))
 }
 
 /// Prints why content cannot be used; exit 1 (or 2 if unreadable).
@@ -409,61 +410,103 @@ fn init_logging(format: LogFormat) {
     }
 }
 
-/// Why a reload happens.
-#[derive(Clone, Copy, Debug)]
-enum ReloadCause {
-    Signal,
-    FileChange,
-}
-
 /// Sends a reload request on every SIGHUP (`systemctl reload`).
-async fn reload_on_sighup(requests: tokio::sync::mpsc::UnboundedSender<ReloadCause>) {
+async fn reload_on_sighup(requests: ReloadRequests) {
     let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else {
         tracing::warn!("cannot listen for SIGHUP: content reload by signal is off");
         return;
     };
-    while hangups.recv().await.is_some() && requests.send(ReloadCause::Signal).is_ok() {}
+    while hangups.recv().await.is_some() && requests.send(request(ReloadCause::Signal)).is_ok() {}
+}
+
+fn request(cause: ReloadCause) -> ReloadRequest {
+    ReloadRequest { cause, reply: None }
 }
 
 /// How long file changes must settle before a reload: editors and `git
 /// checkout` write several files, and half-written files must not be read.
 const RELOAD_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(300);
 
-/// Reloads content and locales on each request, in the background, one at a
-/// time; requests arriving meanwhile are merged. Errors keep the content
-/// being served and are logged.
-async fn reload_worker(
-    shared: SharedContent,
+/// What the reload worker reloads: content and locales always, the roster
+/// when the doctors' line is open.
+struct Reloadable {
+    content: SharedContent,
     sources: SourceArgs,
+    roster: Option<(SharedDesk, PathBuf)>,
+}
+
+/// Reloads on each request, in the background, one at a time; requests
+/// arriving meanwhile are merged. Errors keep what is being served and are
+/// logged; a `/reload` gets the same summary as its answer.
+async fn reload_worker(
+    reloadable: Reloadable,
     metrics: Arc<Metrics>,
-    mut requests: tokio::sync::mpsc::UnboundedReceiver<ReloadCause>,
+    mut requests: tokio::sync::mpsc::UnboundedReceiver<ReloadRequest>,
 ) {
-    while let Some(cause) = requests.recv().await {
+    let reloadable = Arc::new(reloadable);
+    while let Some(first) = requests.recv().await {
         tokio::time::sleep(RELOAD_DEBOUNCE).await;
-        while requests.try_recv().is_ok() {}
-        let options = sources.options();
-        let target = shared.clone();
-        match tokio::task::spawn_blocking(move || reload(&target, &options)).await {
-            Ok(ReloadOutcome::Swapped {
-                version,
-                nodes,
-                warnings,
-            }) => {
-                metrics.reload("swapped");
-                metrics.content_version(&version);
-                tracing::info!(?cause, content_version = %version, nodes, warnings, "content reloaded");
-            }
-            Ok(ReloadOutcome::Rejected { diagnostics, rendered }) => {
-                metrics.reload("rejected");
-                tracing::error!(
-                    ?cause,
-                    errors = diagnostics.error_count(),
-                    "content reload rejected; still serving the previous version:\n{rendered}"
-                );
-            }
-            Err(error) => tracing::error!(%error, "content reload failed"),
+        let cause = first.cause;
+        let mut replies: Vec<_> = first.reply.into_iter().collect();
+        while let Ok(more) = requests.try_recv() {
+            replies.extend(more.reply);
+        }
+        let job = reloadable.clone();
+        let metrics_job = metrics.clone();
+        let summary = tokio::task::spawn_blocking(move || reload_all(&job, &metrics_job, cause)).await;
+        let summary = summary.unwrap_or_else(|error| format!("reload failed: {error}"));
+        for reply in replies {
+            let _ = reply.send(summary.clone());
         }
     }
+}
+
+/// One reload of everything; returns a summary for people.
+fn reload_all(reloadable: &Reloadable, metrics: &Metrics, cause: ReloadCause) -> String {
+    let mut summary = match reload(&reloadable.content, &reloadable.sources.options()) {
+        ReloadOutcome::Swapped {
+            version,
+            nodes,
+            warnings,
+        } => {
+            metrics.reload("swapped");
+            metrics.content_version(&version);
+            tracing::info!(?cause, content_version = %version, nodes, warnings, "content reloaded");
+            format!("Content {version} reloaded: {nodes} screens, {warnings} warnings.")
+        }
+        ReloadOutcome::Rejected { diagnostics, rendered } => {
+            metrics.reload("rejected");
+            tracing::error!(
+                ?cause,
+                errors = diagnostics.error_count(),
+                "content reload rejected; still serving the previous version:\n{rendered}"
+            );
+            let version = reloadable.content.load().version().to_owned();
+            format!(
+                "Content NOT reloaded, still serving {version}: {} errors.\n{rendered}",
+                diagnostics.error_count()
+            )
+        }
+    };
+    if let Some((desk, path)) = &reloadable.roster {
+        summary.push('\n');
+        match overdose_bot::reload::reload_roster(desk, path) {
+            Ok(doctors) => {
+                metrics.reload("roster_swapped");
+                tracing::info!(?cause, doctors, "roster reloaded");
+                summary.push_str(&format!("Roster reloaded: {doctors} doctors."));
+            }
+            Err(rendered) => {
+                metrics.reload("roster_rejected");
+                tracing::error!(
+                    ?cause,
+                    "roster reload rejected; keeping the previous roster:\n{rendered}"
+                );
+                summary.push_str(&format!("Roster NOT reloaded, keeping the previous one:\n{rendered}"));
+            }
+        }
+    }
+    summary
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM (systemd, docker stop).

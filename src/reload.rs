@@ -3,12 +3,34 @@
 //! version and say why. Updates already being handled keep the version they
 //! started with, so a reload never drops or splits one.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
 use crate::content::{Content, LoadOptions, load};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Format, SourceMap, render};
+use crate::handoff::SharedDesk;
+
+/// Why a reload happens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReloadCause {
+    /// SIGHUP (`systemctl reload`).
+    Signal,
+    /// Content or locale files changed.
+    FileChange,
+    /// `/reload` from a coordinator in Telegram.
+    Command,
+}
+
+/// A request to the reload worker; `reply` gets a summary of what happened.
+#[derive(Debug)]
+pub struct ReloadRequest {
+    pub cause: ReloadCause,
+    pub reply: Option<tokio::sync::oneshot::Sender<String>>,
+}
+
+pub type ReloadRequests = tokio::sync::mpsc::UnboundedSender<ReloadRequest>;
 
 /// The content being served, replaced whole on reload.
 pub type SharedContent = Arc<ArcSwap<Content>>;
@@ -41,12 +63,28 @@ pub fn reload(shared: &SharedContent, options: &LoadOptions) -> ReloadOutcome {
             outcome
         }
         None => {
-            let rendered =
-                crate::diagnostics::render(&loaded.diagnostics, &loaded.sources, crate::diagnostics::Format::Human);
+            let rendered = render(&loaded.diagnostics, &loaded.sources, Format::Human);
             ReloadOutcome::Rejected {
                 diagnostics: loaded.diagnostics,
                 rendered,
             }
         }
+    }
+}
+
+/// Loads the roster at `path` and swaps it into `desk`, keeping the key and
+/// the question counts. Blocking (reads a file). `Err` holds the rendered
+/// diagnostics; the previous roster stays in use.
+pub fn reload_roster(desk: &SharedDesk, path: &Path) -> Result<usize, String> {
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Diagnostics::default();
+    match crate::roster::load(path, &mut sources, &mut diagnostics) {
+        Some(roster) => {
+            let doctors = roster.doctors().count();
+            let current = desk.load();
+            desk.store(Arc::new(current.with_roster(roster)));
+            Ok(doctors)
+        }
+        None => Err(render(&diagnostics, &sources, Format::Human)),
     }
 }

@@ -500,3 +500,63 @@ mod tempdir {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coordinator_reloads_the_roster_and_a_broken_one_is_kept_out() {
+    let (telegram, bot, dir) = bot_with_roster(true).await;
+    let duty = TestChat::group(DUTY_CHAT, "Duty team");
+    let (alice, alice_chat) = (person(), TestChat::private(&person()));
+
+    // A doctor is not a coordinator (and reads Telegram in Russian).
+    telegram.send_text(&duty, &doctor(), "/reload");
+    shows(&telegram, &duty, "the refusal", |m| {
+        m.text == "Эта команда — для координаторов организации."
+    })
+    .await;
+
+    // Dr Anna becomes Dr Anna K.; the coordinator reloads; people see the new name.
+    let path = dir.path().join("roster.yaml");
+    let renamed = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("Dr Anna,", "Dr Anna K.,");
+    std::fs::write(&path, renamed).unwrap();
+    telegram.send_text(&duty, &coordinator(), "/reload");
+    let report = shows(&telegram, &duty, "the reload report", |m| {
+        m.text.contains("Roster reloaded")
+    })
+    .await;
+    assert!(report.text.contains("Roster reloaded: 1 doctors."), "{}", report.text);
+    telegram.send_text(&alice_chat, &alice, "/start ask-doctor");
+    shows(&telegram, &alice_chat, "the new name", |m| {
+        m.text.starts_with("🩺 On duty now: Dr Anna K. (ru, en).")
+    })
+    .await;
+
+    // A broken roster is refused with its diagnostics; the last good one keeps serving.
+    std::fs::write(&path, "timezone: Mars/Olympus\nduty_chat: -1\ndoctors: []\n").unwrap();
+    telegram.send_text(&duty, &coordinator(), "/reload");
+    let refused = shows(&telegram, &duty, "the refusal report", |m| {
+        m.text.contains("Roster NOT reloaded")
+    })
+    .await;
+    assert!(
+        refused.text.contains("unknown time zone `Mars/Olympus`"),
+        "{}",
+        refused.text
+    );
+    assert!(refused.text.contains("roster.yaml:1:11"), "{}", refused.text);
+    telegram.send_text(&alice_chat, &alice, "/start ask-doctor");
+    telegram
+        .wait_for("the second Ask a doctor screen", STEP_TIMEOUT, |_| {
+            telegram
+                .chat(&alice_chat)
+                .iter()
+                .filter(|m| m.text.starts_with("🩺 On duty now: Dr Anna K. (ru, en)."))
+                .count()
+                == 2
+        })
+        .await
+        .unwrap();
+    let logs = finish(&telegram, bot).await;
+    assert!(logs.contains("roster reload rejected"), "{logs}");
+}

@@ -97,3 +97,4 @@ toast-case-taken = Taken
 toast-case-resolved = Resolved
 toast-case-reopened = Reopened
 command-not-member = This command is for the organisation's doctors and coordinators.
+command-admins-only = This command is for the organisation's coordinators.

@@ -98,3 +98,4 @@ toast-case-taken = Взято
 toast-case-resolved = Закрыто
 toast-case-reopened = Открыто снова
 command-not-member = Эта команда — для врачей и координаторов организации.
+command-admins-only = Эта команда — для координаторов организации.

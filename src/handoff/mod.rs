@@ -11,6 +11,9 @@ pub mod limit;
 pub mod seal;
 
 use std::borrow::Cow;
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
 
 use chrono::{DateTime, Utc};
 
@@ -77,10 +80,34 @@ pub enum Status<'a> {
 }
 
 /// The roster, the key and the rate limit: what the handoff needs to run.
+/// Replaced whole when the roster is reloaded (keeping the key and the
+/// counts), like `Content`; each update uses the desk it started with.
 pub struct Desk {
     pub roster: Roster,
-    pub sealer: Sealer,
-    pub limit: QuestionLimit,
+    pub sealer: Arc<Sealer>,
+    pub limit: Arc<QuestionLimit>,
+}
+
+/// The desk being served.
+pub type SharedDesk = Arc<ArcSwap<Desk>>;
+
+impl Desk {
+    pub fn new(roster: Roster, sealer: Sealer) -> Self {
+        Desk {
+            roster,
+            sealer: Arc::new(sealer),
+            limit: Arc::new(QuestionLimit::new()),
+        }
+    }
+
+    /// The same key and counts with another roster.
+    pub fn with_roster(&self, roster: Roster) -> Self {
+        Desk {
+            roster,
+            sealer: self.sealer.clone(),
+            limit: self.limit.clone(),
+        }
+    }
 }
 
 impl Desk {

@@ -22,11 +22,10 @@ fn desk() -> Desk {
     let mut sources = SourceMap::new();
     let file = sources.add("roster.yaml", ROSTER);
     let mut diagnostics = Diagnostics::default();
-    Desk {
-        roster: crate::roster::parse(&sources, file, &mut diagnostics).expect("valid roster"),
-        sealer: Sealer::ephemeral(),
-        limit: QuestionLimit::new(),
-    }
+    Desk::new(
+        crate::roster::parse(&sources, file, &mut diagnostics).expect("valid roster"),
+        Sealer::ephemeral(),
+    )
 }
 
 fn at(text: &str) -> DateTime<Utc> {

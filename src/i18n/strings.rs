@@ -71,6 +71,7 @@ pub const RUNTIME_MESSAGES: &[(&str, &[&str])] = &[
     ("toast-case-resolved", &[]),
     ("toast-case-reopened", &[]),
     ("command-not-member", &[]),
+    ("command-admins-only", &[]),
 ];
 
 /// The most search results a screen lists.

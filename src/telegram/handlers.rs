@@ -14,25 +14,31 @@ use super::delivery::{Delivery, Failure, Tg, error_kind};
 use super::{handoff, inline, input};
 use crate::content::Content;
 use crate::engine::{self, Duty, Input, Screen, Shows};
-use crate::handoff::Desk;
+use crate::handoff::{Desk, SharedDesk};
 use crate::metrics::Metrics;
-use crate::reload::SharedContent;
+use crate::reload::{ReloadRequests, SharedContent};
 
 /// What every handler shares.
 pub struct BotState {
     /// Swapped whole on reload; each update uses the version it started with.
     pub content: SharedContent,
     pub delivery: Delivery,
-    /// The doctors' line, when a roster and a key are configured.
-    pub desk: Option<Arc<Desk>>,
+    /// The doctors' line, when a roster and a key are configured; swapped
+    /// whole when the roster is reloaded.
+    pub desk: Option<SharedDesk>,
+    /// The reload worker, for `/reload` from a coordinator.
+    pub reload: Option<ReloadRequests>,
 }
 
 impl BotState {
-    fn duty(&self) -> Duty {
-        self.desk
-            .as_ref()
-            .map_or(Duty::Unavailable, |desk| desk.duty(chrono::Utc::now()))
+    /// The desk as of now, kept for the whole update.
+    fn desk(&self) -> Option<Arc<Desk>> {
+        self.desk.as_ref().map(|desk| desk.load_full())
     }
+}
+
+fn duty(desk: Option<&Desk>) -> Duty {
+    desk.map_or(Duty::Unavailable, |desk| desk.duty(chrono::Utc::now()))
 }
 
 type HandlerResult = Result<(), Infallible>;
@@ -54,7 +60,8 @@ async fn on_message(bot: Tg, state: Arc<BotState>, me: Me, message: Message) -> 
     } else {
         "message"
     });
-    if let Some(desk) = &state.desk
+    let desk = state.desk();
+    if let Some(desk) = &desk
         && handoff_message(&bot, &state, desk, &me, &message).await
     {
         return Ok(());
@@ -64,7 +71,7 @@ async fn on_message(bot: Tg, state: Arc<BotState>, me: Me, message: Message) -> 
     };
     let content = &*state.content.load_full();
     let locale = content.negotiate(message.from.as_ref().and_then(|u| u.language_code.as_deref()));
-    let screen = engine::handle_with(content, &state.duty(), locale, input);
+    let screen = engine::handle_with(content, &duty(desk.as_deref()), locale, input);
     let outcome = state.delivery.send(&bot, message.chat.id, &screen).await;
     log_update(kind_of(&input), content, &screen, &outcome, started, metrics);
     Ok(())
@@ -85,6 +92,10 @@ async fn handoff_message(bot: &Tg, state: &BotState, desk: &Desk, me: &Me, messa
             handoff::command(bot, state, desk, message, &name).await;
             true
         }
+        "reload" => {
+            handoff::reload_command(bot, state, desk, message).await;
+            true
+        }
         "start" => match handoff::follow_up_link(argument) {
             Some(ticket) => {
                 handoff::follow_up_prompt_from_link(bot, state, desk, me, message, ticket).await;
@@ -99,7 +110,8 @@ async fn handoff_message(bot: &Tg, state: &BotState, desk: &Desk, me: &Me, messa
 async fn on_callback(bot: Tg, state: Arc<BotState>, me: Me, query: CallbackQuery) -> HandlerResult {
     let started = Instant::now();
     state.delivery.metrics.update("callback_query");
-    if let Some(desk) = &state.desk
+    let desk = state.desk();
+    if let Some(desk) = &desk
         && handoff::on_callback(&bot, &state, desk, &me, &query).await
     {
         return Ok(());
@@ -108,7 +120,7 @@ async fn on_callback(bot: Tg, state: Arc<BotState>, me: Me, query: CallbackQuery
     let locale = content.negotiate(query.from.language_code.as_deref());
     let screen = engine::handle_with(
         content,
-        &state.duty(),
+        &duty(desk.as_deref()),
         locale,
         Input::Callback {
             data: query.data.as_deref().unwrap_or_default(),

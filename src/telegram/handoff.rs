@@ -28,6 +28,7 @@ use crate::handoff::{
 };
 use crate::handoff::{CaseCode, parse_case_button};
 use crate::markup::escape_html;
+use crate::reload::{ReloadCause, ReloadRequest};
 use crate::roster::render_table;
 
 /// A message that belongs to the doctors' line.
@@ -175,6 +176,47 @@ pub async fn command(bot: &Tg, state: &BotState, desk: &Desk, message: &Message,
     };
     let _ = state.delivery.send_html(bot, message.chat.id, &html, None, None).await;
 }
+
+/// `/reload` from a coordinator: content, locales and roster are reloaded
+/// (or kept, with the reasons), and the summary is the answer.
+pub async fn reload_command(bot: &Tg, state: &BotState, desk: &Desk, message: &Message) {
+    let content = &*state.content.load_full();
+    let admin = message
+        .from
+        .as_ref()
+        .is_some_and(|u| desk.roster.is_admin(u.id.0 as i64));
+    let (Some(requests), true) = (&state.reload, admin) else {
+        state.delivery.metrics.handoff("command_refused");
+        let locale = content.negotiate(message.from.as_ref().and_then(|u| u.language_code.as_deref()));
+        let html = escape_html(&content.text(locale, "command-admins-only", &[]));
+        let _ = state.delivery.send_html(bot, message.chat.id, &html, None, None).await;
+        return;
+    };
+    let (reply, summary) = tokio::sync::oneshot::channel();
+    let request = ReloadRequest {
+        cause: ReloadCause::Command,
+        reply: Some(reply),
+    };
+    let summary = match requests.send(request) {
+        Ok(()) => tokio::time::timeout(RELOAD_ANSWER_WAIT, summary)
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_else(|| "The reload takes long; see the logs.".to_owned()),
+        Err(_) => "The reloader is not running.".to_owned(),
+    };
+    let summary: String = summary.chars().take(MAX_SUMMARY_CHARS).collect();
+    let html = format!("<pre>{}</pre>", escape_html(&summary));
+    let _ = state
+        .delivery
+        .send_html(bot, message.chat.id, &html, None, Some(message.id))
+        .await;
+}
+
+/// How long `/reload` waits for the worker before answering anyway.
+const RELOAD_ANSWER_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+/// Keeps the answer under Telegram's 4096 characters after escaping.
+const MAX_SUMMARY_CHARS: usize = 3000;
 
 async fn send_question_prompt(
     bot: &Tg,

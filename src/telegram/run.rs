@@ -19,8 +19,9 @@ use super::delivery::{Delivery, Tg, error_kind};
 use super::handlers::{BotState, schema};
 use super::media::FileIdCache;
 use super::pacing::{PaceLimits, Pacer};
-use crate::handoff::Desk;
+use crate::handoff::SharedDesk;
 use crate::metrics::Metrics;
+use crate::reload::ReloadRequests;
 use crate::reload::SharedContent;
 
 /// Where updates come from.
@@ -47,7 +48,9 @@ pub struct ServeOptions {
     /// Shared with the metrics endpoint and the reloader.
     pub metrics: Arc<Metrics>,
     /// The doctors' line (roster, key, limit); `None` leaves it closed.
-    pub desk: Option<Arc<Desk>>,
+    pub desk: Option<SharedDesk>,
+    /// Where `/reload` from a coordinator sends its request.
+    pub reload: Option<ReloadRequests>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -113,6 +116,7 @@ pub async fn serve(
             pacer: Pacer::new(options.throttle.then_some(PaceLimits::TELEGRAM)),
         },
         desk: options.desk.clone(),
+        reload: options.reload.clone(),
     });
     let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
         .dependencies(dptree::deps![state.clone()])
