@@ -5,14 +5,10 @@
 
 mod support;
 
-use std::path::PathBuf;
-
 use support::{RunningBot, Tree, start_bot};
 use telegram_fake::{FakeTelegram, Fault, STEP_TIMEOUT, TestChat, TestUser, ViewMessage};
 
-/// A fixed key for the tests (base64 of 32 bytes).
-const KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
-const DUTY_CHAT: i64 = -100_777;
+use support::{DUTY_CHAT, HANDOFF_KEY as KEY, TempDir, write_roster as roster};
 
 fn person() -> TestUser {
     TestUser::new(5_550_001, "Alice", Some("alice_private"), Some("en"))
@@ -30,34 +26,13 @@ fn stranger() -> TestUser {
     TestUser::new(8_888, "Mallory", Some("mallory"), Some("en"))
 }
 
-/// A roster with Dr Anna on shift round the clock, or with nobody on shift
-/// now but a shift starting in six hours.
-fn roster(dir: &std::path::Path, on_shift_now: bool) -> PathBuf {
-    let shifts = if on_shift_now {
-        r#"[{ doctor: anna, days: [daily], from: "00:00", to: "00:00" }]"#.to_owned()
-    } else {
-        let hour = |ahead: i64| (chrono::Utc::now() + chrono::Duration::hours(ahead)).format("%H:00");
-        format!(
-            r#"[{{ doctor: anna, days: [daily], from: "{}", to: "{}" }}]"#,
-            hour(6),
-            hour(7)
-        )
-    };
-    let text = format!(
-        "timezone: UTC\nlanguage: en\nduty_chat: {DUTY_CHAT}\nadmins: [7009]\ndoctors:\n  - {{ id: anna, name: Dr Anna, chat: 7001, languages: [ru, en] }}\nshifts: {shifts}\n"
-    );
-    let path = dir.join("roster.yaml");
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-async fn bot_with_roster(on_shift_now: bool) -> (FakeTelegram, RunningBot, tempdir::Dir) {
+async fn bot_with_roster(on_shift_now: bool) -> (FakeTelegram, RunningBot, TempDir) {
     bot_with_roster_and(on_shift_now, &[]).await
 }
 
-async fn bot_with_roster_and(on_shift_now: bool, args: &[&str]) -> (FakeTelegram, RunningBot, tempdir::Dir) {
+async fn bot_with_roster_and(on_shift_now: bool, args: &[&str]) -> (FakeTelegram, RunningBot, TempDir) {
     let telegram = FakeTelegram::start().await;
-    let dir = tempdir::Dir::new();
+    let dir = TempDir::new();
     let roster = roster(dir.path(), on_shift_now);
     let mut args = args.to_vec();
     args.extend(["--roster", roster.to_str().unwrap()]);
@@ -454,7 +429,7 @@ async fn five_questions_an_hour_then_a_polite_wait() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_roster_without_a_key_is_refused_at_start() {
     let telegram = FakeTelegram::start().await;
-    let dir = tempdir::Dir::new();
+    let dir = TempDir::new();
     let roster = roster(dir.path(), true);
     let bot = support::spawn(
         telegram.url(),
@@ -469,36 +444,6 @@ async fn a_roster_without_a_key_is_refused_at_start() {
         logs.contains("the doctors' line needs OVERDOSE_BOT_HANDOFF_KEY"),
         "{logs}"
     );
-}
-
-/// A temporary directory removed on drop (std only).
-mod tempdir {
-    pub struct Dir(std::path::PathBuf);
-
-    impl Dir {
-        pub fn new() -> Self {
-            use std::sync::atomic::{AtomicU32, Ordering};
-            static NEXT: AtomicU32 = AtomicU32::new(0);
-            let name = format!(
-                "overdose-handoff-{}-{}",
-                std::process::id(),
-                NEXT.fetch_add(1, Ordering::Relaxed)
-            );
-            let path = std::env::temp_dir().join(name);
-            std::fs::create_dir_all(&path).unwrap();
-            Dir(path)
-        }
-
-        pub fn path(&self) -> &std::path::Path {
-            &self.0
-        }
-    }
-
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -27,8 +27,34 @@ pub type Tg = Bot;
 /// A send of one of the media kinds, boxed so the kinds share a type.
 type SendFuture<'a> = std::pin::Pin<Box<dyn Future<Output = Result<Message, RequestError>> + Send + 'a>>;
 
-/// How many times a call is repeated after RetryAfter or a network error.
-const MAX_RETRIES: u32 = 3;
+/// How hard a call is retried after RetryAfter, network errors and 5xx.
+#[derive(Clone, Copy, Debug)]
+struct Patience {
+    retries: u32,
+    /// The network backoff doubles from [`NETWORK_BACKOFF`] up to this.
+    max_backoff: Duration,
+}
+
+/// A callback answer only stops a spinner, and Telegram forgets the query
+/// within seconds: three quick retries, so the screen after it is not held up.
+const CALLBACK: Patience = Patience {
+    retries: 3,
+    max_backoff: Duration::from_secs(2),
+};
+
+/// A menu screen: retried through about 45 s of outage. A person who wrote
+/// /start while Telegram was unreachable still gets the menu when it is back.
+const SCREEN: Patience = Patience {
+    retries: 12,
+    max_backoff: Duration::from_secs(5),
+};
+
+/// The doctors' line (questions, cards, answers, their confirmations): worth
+/// waiting out an outage of a couple of minutes rather than losing a case.
+const ESCALATION: Patience = Patience {
+    retries: 30,
+    max_backoff: Duration::from_secs(5),
+};
 /// Longer waits than this are not worth it: the person has moved on.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 /// First network backoff; doubles each time.
@@ -60,7 +86,7 @@ impl Delivery {
             Some(media) => self.send_media(bot, chat, screen, media).await,
             None => {
                 let html = screen.html.as_ref();
-                retrying(&self.metrics, MAX_RETRY_AFTER, || {
+                retrying(&self.metrics, SCREEN, MAX_RETRY_AFTER, || {
                     bot.send_message(chat, html)
                         .parse_mode(ParseMode::Html)
                         .reply_markup(markup(screen))
@@ -77,7 +103,7 @@ impl Delivery {
     /// Telegram cannot edit it (too old, deleted, not text).
     pub async fn edit(&self, bot: &Tg, chat: ChatId, message: MessageId, screen: &Screen<'_>) -> Result<(), Failure> {
         let html = screen.html.as_ref();
-        let result = retrying(&self.metrics, MAX_RETRY_AFTER, || {
+        let result = retrying(&self.metrics, SCREEN, MAX_RETRY_AFTER, || {
             bot.edit_message_text(chat, message, html)
                 .parse_mode(ParseMode::Html)
                 .reply_markup(markup(screen))
@@ -106,7 +132,7 @@ impl Delivery {
     /// Stops the button's spinner, with a short pop-up if there is one.
     /// Failures are logged and otherwise ignored: the screen matters more.
     pub async fn answer_callback(&self, bot: &Tg, id: CallbackQueryId, toast: Option<&str>) {
-        let result = retrying(&self.metrics, MAX_CALLBACK_ANSWER_WAIT, || {
+        let result = retrying(&self.metrics, CALLBACK, MAX_CALLBACK_ANSWER_WAIT, || {
             let answer = bot.answer_callback_query(id.clone());
             match toast {
                 Some(text) => answer.text(text).into_future(),
@@ -132,7 +158,7 @@ impl Delivery {
             None => InputFile::memory(media.bytes.to_vec()).file_name(file_name(&media.file)),
         };
         let html = screen.html.as_ref();
-        let sent = retrying(&self.metrics, MAX_RETRY_AFTER, || {
+        let sent = retrying(&self.metrics, SCREEN, MAX_RETRY_AFTER, || {
             let keyboard = markup(screen);
             let caption = html.to_owned();
             let request: SendFuture<'_> = match media.kind {
@@ -185,7 +211,8 @@ impl Delivery {
     }
 
     /// Sends an HTML text (a prompt, a case card, a confirmation), as a
-    /// reply to `reply_to` when given; returns the new message's id.
+    /// reply to `reply_to` when given; returns the new message's id. Retried
+    /// with the doctors' line's patience: through an outage of minutes.
     pub async fn send_html(
         &self,
         bot: &Tg,
@@ -195,7 +222,7 @@ impl Delivery {
         reply_to: Option<MessageId>,
     ) -> Result<MessageId, Failure> {
         self.pacer.wait(chat.0).await;
-        let result = retrying(&self.metrics, MAX_RETRY_AFTER, || {
+        let result = retrying(&self.metrics, ESCALATION, MAX_RETRY_AFTER, || {
             let mut request = bot.send_message(chat, html).parse_mode(ParseMode::Html);
             if let Some(markup) = &markup {
                 request = request.reply_markup(markup.clone());
@@ -221,7 +248,7 @@ impl Delivery {
         reply_to: Option<MessageId>,
     ) -> Result<MessageId, Failure> {
         self.pacer.wait(chat.0).await;
-        let result = retrying(&self.metrics, MAX_RETRY_AFTER, || {
+        let result = retrying(&self.metrics, ESCALATION, MAX_RETRY_AFTER, || {
             let mut request = bot.copy_message(chat, from, message).reply_markup(markup.clone());
             if let Some(target) = reply_to {
                 request = request.reply_parameters(ReplyParameters::new(target).allow_sending_without_reply());
@@ -241,7 +268,7 @@ impl Delivery {
         html: &str,
         markup: InlineKeyboardMarkup,
     ) -> Result<(), Failure> {
-        let result = retrying(&self.metrics, MAX_RETRY_AFTER, || {
+        let result = retrying(&self.metrics, ESCALATION, MAX_RETRY_AFTER, || {
             bot.edit_message_text(chat, message, html)
                 .parse_mode(ParseMode::Html)
                 .reply_markup(markup.clone())
@@ -283,30 +310,35 @@ impl Delivery {
 }
 
 /// Runs `call` until it succeeds, waiting as Telegram says after RetryAfter
-/// (if no longer than `max_wait`) and backing off after network errors, at
-/// most [`MAX_RETRIES`] times.
-async fn retrying<T, F, Fut>(metrics: &Metrics, max_wait: Duration, mut call: F) -> Result<T, RequestError>
+/// (if no longer than `max_wait`) and backing off after network errors and
+/// 5xx, at most `patience.retries` times.
+async fn retrying<T, F, Fut>(
+    metrics: &Metrics,
+    patience: Patience,
+    max_wait: Duration,
+    mut call: F,
+) -> Result<T, RequestError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, RequestError>>,
 {
     let mut attempt = 0;
     loop {
+        let retry = attempt < patience.retries;
+        let backoff = (NETWORK_BACKOFF * 2u32.pow(attempt.min(8))).min(patience.max_backoff);
         let wait = match call().await {
-            Err(RequestError::RetryAfter(after)) if attempt < MAX_RETRIES && after.duration() <= max_wait => {
+            Err(RequestError::RetryAfter(after)) if retry && after.duration() <= max_wait => {
                 metrics.api_error("retry_after");
                 after.duration()
             }
-            Err(RequestError::Network(_)) if attempt < MAX_RETRIES => {
+            Err(RequestError::Network(_)) if retry => {
                 metrics.api_error("network");
                 metrics.set_telegram_reachable(false);
-                NETWORK_BACKOFF * 2u32.pow(attempt)
+                backoff
             }
-            Err(RequestError::Api(ApiError::Unknown(description)))
-                if attempt < MAX_RETRIES && is_server_error(&description) =>
-            {
+            Err(RequestError::Api(ApiError::Unknown(description))) if retry && is_server_error(&description) => {
                 metrics.api_error("server_error");
-                NETWORK_BACKOFF * 2u32.pow(attempt)
+                backoff
             }
             other => return other,
         };

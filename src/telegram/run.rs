@@ -10,7 +10,7 @@ use teloxide::dispatching::Dispatcher;
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
 use teloxide::types::Me;
-use teloxide::update_listeners::{self, webhooks};
+use teloxide::update_listeners::{Polling, webhooks};
 use teloxide::{ApiError, RequestError};
 use url::Url;
 
@@ -71,6 +71,15 @@ pub enum ServeError {
     #[error("cannot start dispatching: {0}")]
     Dispatch(String),
 }
+
+/// Wait before the next getUpdates after `errors` failures in a row: 0.5 s
+/// doubling to 5 s. teloxide's default grows to 64 s, which after an outage
+/// would leave people unanswered for up to a minute once Telegram is back.
+fn polling_backoff(errors: u32) -> Duration {
+    (Duration::from_millis(500) * 2u32.pow(errors.min(4))).min(MAX_POLLING_BACKOFF)
+}
+
+const MAX_POLLING_BACKOFF: Duration = Duration::from_secs(5);
 
 /// Backoff while Telegram cannot be reached at start-up.
 const STARTUP_BACKOFF: Duration = Duration::from_secs(1);
@@ -139,7 +148,12 @@ pub async fn serve(
 
     let result = match options.mode {
         Mode::Polling => {
-            let listener = update_listeners::polling_default(bot).await;
+            let listener = Polling::builder(bot)
+                .timeout(Duration::from_secs(10))
+                .backoff_strategy(polling_backoff)
+                .delete_webhook()
+                .await
+                .build();
             // Not teloxide's LoggingErrorHandler: its Debug output of an
             // unparsable getUpdates response would carry people's messages.
             let metrics = options.metrics.clone();

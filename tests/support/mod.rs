@@ -201,3 +201,57 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A fixed handoff key for the tests (base64 of 32 bytes).
+pub const HANDOFF_KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+/// The duty group chat of [`write_roster`].
+pub const DUTY_CHAT: i64 = -100_777;
+
+/// Writes `roster.yaml` into `dir`: Dr Anna (user 7001) on shift round the
+/// clock, or nobody on shift now but a shift starting in six hours; admin 7009.
+pub fn write_roster(dir: &Path, on_shift_now: bool) -> PathBuf {
+    let shifts = if on_shift_now {
+        r#"[{ doctor: anna, days: [daily], from: "00:00", to: "00:00" }]"#.to_owned()
+    } else {
+        let hour = |ahead: i64| (chrono::Utc::now() + chrono::Duration::hours(ahead)).format("%H:00");
+        format!(
+            r#"[{{ doctor: anna, days: [daily], from: "{}", to: "{}" }}]"#,
+            hour(6),
+            hour(7)
+        )
+    };
+    let text = format!(
+        "timezone: UTC\nlanguage: en\nduty_chat: {DUTY_CHAT}\nadmins: [7009]\ndoctors:\n  - {{ id: anna, name: Dr Anna, chat: 7001, languages: [ru, en] }}\nshifts: {shifts}\n"
+    );
+    let path = dir.join("roster.yaml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// A temporary directory, removed on drop.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new() -> Self {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "overdose-test-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = std::env::temp_dir().join(name);
+        std::fs::create_dir_all(&path).unwrap();
+        TempDir(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

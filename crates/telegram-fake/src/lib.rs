@@ -131,6 +131,22 @@ impl FakeTelegram {
             .collect()
     }
 
+    /// Telegram becomes unreachable for `length` from the next request of
+    /// `method` on (that request included): every connection is closed
+    /// unanswered, getUpdates too, as in a network outage.
+    pub fn outage_from_next(&self, method: &str, length: Duration) {
+        self.inner.lock().outage = Some(state::Outage {
+            trigger: Some(method.to_owned()),
+            length,
+            until: None,
+        });
+    }
+
+    /// How many requests got an injected fault (errors, drops, outage).
+    pub fn faults_injected(&self) -> usize {
+        self.inner.lock().requests.iter().filter(|r| r.fault.is_some()).count()
+    }
+
     /// The chat as the person sees it.
     pub fn chat(&self, chat: &TestChat) -> Vec<ViewMessage> {
         self.inner.lock().chats.get(&chat.id).cloned().unwrap_or_default()

@@ -105,6 +105,22 @@ async fn handle(
     });
     violations.extend(spec().check_method(&canonical, &params, &uploads));
     violations.extend(limits::check(&canonical, &params));
+    if inner.lock().unreachable(&canonical) {
+        record(
+            &inner,
+            Recorded {
+                method: canonical,
+                params,
+                uploads,
+                violations,
+                fault: Some(Fault::Unreachable),
+                at: arrived,
+            },
+        );
+        // A short pause, as a refused connection would take, then no answer.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        std::panic::resume_unwind(Box::new("telegram unreachable"))
+    }
     let fault = inner.lock().take_fault(&canonical);
     let recorded = Recorded {
         method: canonical.clone(),

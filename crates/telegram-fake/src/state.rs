@@ -38,6 +38,9 @@ pub enum Fault {
     /// Never answers: the connection is closed after the delay, as a dead
     /// network would (the client sees an error, not a response).
     DropConnection(Duration),
+    /// Recorded for requests that arrived during an outage (see
+    /// `FakeTelegram::outage_from_next`): the connection was closed at once.
+    Unreachable,
 }
 
 impl Fault {
@@ -51,7 +54,7 @@ impl Fault {
             Fault::BotBlocked => (403, "Forbidden: bot was blocked by the user".to_owned()),
             Fault::ChatNotFound => (400, "Bad Request: chat not found".to_owned()),
             Fault::ServerError => (500, "Internal Server Error".to_owned()),
-            Fault::Delay(_) | Fault::DropConnection(_) => return None,
+            Fault::Delay(_) | Fault::DropConnection(_) | Fault::Unreachable => return None,
         })
     }
 }
@@ -105,6 +108,16 @@ pub struct State {
     pub next_file: u64,
     /// Set by setWebhook: updates are then POSTed there instead of queued.
     pub webhook: Option<Webhook>,
+    pub outage: Option<Outage>,
+}
+
+/// Telegram unreachable: every request's connection is closed unanswered.
+#[derive(Clone, Debug)]
+pub struct Outage {
+    /// Starts when a request of this method arrives (`None`: already started).
+    pub trigger: Option<String>,
+    pub length: Duration,
+    pub until: Option<Instant>,
 }
 
 /// Where and how to deliver updates, as setWebhook asked.
@@ -123,6 +136,26 @@ impl State {
             }
         }
         None
+    }
+
+    /// Whether a request of `method` arriving now meets an outage (and
+    /// starts a pending one it triggers).
+    pub fn unreachable(&mut self, method: &str) -> bool {
+        let now = Instant::now();
+        let Some(outage) = &mut self.outage else {
+            return false;
+        };
+        if outage.until.is_none() && outage.trigger.as_deref().is_none_or(|t| t == method) {
+            outage.until = Some(now + outage.length);
+        }
+        match outage.until {
+            Some(until) if now < until => true,
+            Some(_) => {
+                self.outage = None;
+                false
+            }
+            None => false,
+        }
     }
 
     pub fn push_update(&mut self, mut update: Value) -> i64 {
