@@ -394,6 +394,11 @@ async fn a_failed_delivery_falls_back_to_the_duty_chat_then_tells_the_person() {
         failed.text
     );
     assert!(failed.text.contains("call 112, 103 now"), "{}", failed.text);
+    assert!(
+        failed.text.ends_with("\nDr Anna: +7 900 000-00-01"),
+        "the doctors' public contacts: {}",
+        failed.text
+    );
     finish(&telegram, bot).await;
 }
 

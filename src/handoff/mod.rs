@@ -158,6 +158,20 @@ impl Desk {
         format!("{} ({zone})", at.with_timezone(&zone).format("%d.%m %H:%M"))
     }
 
+    /// "Dr Anna: +7 900 …" for the doctors who gave a public contact (at
+    /// most three, those on shift first): offered when a question could not
+    /// be delivered.
+    pub fn public_contacts(&self, now: DateTime<Utc>) -> Vec<String> {
+        let on_duty: Vec<DoctorIdx> = self.roster.on_duty(now).iter().map(|s| s.doctor).collect();
+        let mut doctors: Vec<(DoctorIdx, &crate::roster::Doctor)> = self.roster.doctors().collect();
+        doctors.sort_by_key(|(index, _)| !on_duty.contains(index));
+        doctors
+            .into_iter()
+            .filter_map(|(_, d)| d.contact.as_ref().map(|c| format!("{}: {c}", d.name)))
+            .take(3)
+            .collect()
+    }
+
     /// The name a doctor's card actions are signed with.
     pub fn signature(&self, content: &Content, user: i64) -> String {
         match self.roster.doctor_by_user(user) {

@@ -12,7 +12,8 @@ duty_chat: -100500
 admins: [900]
 doctors:
   - { id: anna, name: Dr Anna, chat: 101, languages: [ru, en] }
-  - { id: boris, name: Dr Boris, chat: 102, languages: [ru] }
+  - { id: boris, name: Dr Boris, chat: 102, languages: [ru], contact: "+7 900 000-00-02" }
+  - { id: vera, name: Dr Vera, chat: 103, languages: [ru], contact: "vera@example.org" }
 shifts:
   - { doctor: boris, days: [daily], from: "20:00", to: "08:00" }
   - { doctor: anna, days: [daily], from: "20:00", to: "23:00" }
@@ -142,4 +143,14 @@ fn actions_are_signed_with_the_doctors_display_name() {
     assert_eq!(desk.signature(tree(), 101), "Dr Anna");
     assert_eq!(desk.signature(tree(), 900), "the coordinator");
     assert!(desk.roster.is_member(900) && desk.roster.is_member(102) && !desk.roster.is_member(5));
+}
+
+#[test]
+fn public_contacts_list_doctors_on_shift_first() {
+    let desk = desk();
+    assert_eq!(
+        desk.public_contacts(at("2026-11-25T01:00:00+03:00")),
+        ["Dr Boris: +7 900 000-00-02", "Dr Vera: vera@example.org"]
+    );
+    assert_eq!(desk.public_contacts(at("2026-11-25T12:00:00+03:00")).len(), 2);
 }

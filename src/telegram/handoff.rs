@@ -367,15 +367,7 @@ async fn question(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, me
                 event = "question_failed",
                 "handoff: no chat of the roster accepted the case"
             );
-            content.text(
-                locale,
-                "handoff-failed",
-                &[
-                    ("organisation", &ui.organisation),
-                    ("contact", &ui.contact),
-                    ("numbers", &ui.numbers),
-                ],
-            )
+            failed_text(content, desk, locale)
         }
     };
     let _ = state
@@ -476,15 +468,7 @@ async fn follow_up(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, m
         Err(failure) => {
             log_failure("follow-up", &failure);
             metrics.handoff("follow_up_failed");
-            content.text(
-                locale,
-                "handoff-failed",
-                &[
-                    ("organisation", &ui.organisation),
-                    ("contact", &ui.contact),
-                    ("numbers", &ui.numbers),
-                ],
-            )
+            failed_text(content, desk, locale)
         }
     };
     let _ = state
@@ -646,6 +630,26 @@ async fn case_tap(
         metrics.handoff(event);
     }
     content.text(locale, toast, &[])
+}
+
+/// Nothing could be delivered: the organisation's contact, the doctors'
+/// public contacts, the emergency numbers.
+fn failed_text(content: &Content, desk: &Desk, locale: Locale) -> String {
+    let ui = content.ui(locale);
+    let mut text = content.text(
+        locale,
+        "handoff-failed",
+        &[
+            ("organisation", &ui.organisation),
+            ("contact", &ui.contact),
+            ("numbers", &ui.numbers),
+        ],
+    );
+    for contact in desk.public_contacts(Utc::now()) {
+        text.push('\n');
+        text.push_str(&contact);
+    }
+    text
 }
 
 fn start_link(me: &Me, payload: &str) -> String {

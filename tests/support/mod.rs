@@ -221,7 +221,7 @@ pub fn write_roster(dir: &Path, on_shift_now: bool) -> PathBuf {
         )
     };
     let text = format!(
-        "timezone: UTC\nlanguage: en\nduty_chat: {DUTY_CHAT}\nadmins: [7009]\ndoctors:\n  - {{ id: anna, name: Dr Anna, chat: 7001, languages: [ru, en] }}\nshifts: {shifts}\n"
+        "timezone: UTC\nlanguage: en\nduty_chat: {DUTY_CHAT}\nadmins: [7009]\ndoctors:\n  - {{ id: anna, name: Dr Anna, chat: 7001, languages: [ru, en], contact: \"+7 900 000-00-01\" }}\nshifts: {shifts}\n"
     );
     let path = dir.join("roster.yaml");
     std::fs::write(&path, text).unwrap();
