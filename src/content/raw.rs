@@ -131,6 +131,13 @@ pub struct RawNode {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub sources: Vec<Spanned<String>>,
+    /// `true` on a page only the organisation can write (its addresses,
+    /// hours, where to get naloxone): the shipped text is a stand-in and
+    /// `check` warns (W0006) until the organisation replaces it and removes
+    /// this line. Such pages need no `sources`.
+    #[serde(default)]
+    #[schemars(with = "Option<bool>")]
+    pub fill_in: Option<Spanned<bool>>,
 }
 
 /// What a node is for; decides which fields it needs.

@@ -230,7 +230,18 @@ fn check_node<'a>(
     }
 
     let review = check_review(context, file, raw, kind, push);
-    if kind == NodeKind::Page && raw.sources.is_empty() {
+    let fill_in = raw.fill_in.as_ref().filter(|f| f.value);
+    if let Some(fill_in) = fill_in {
+        push(
+            Diagnostic::new(
+                Code::OrganisationUnfilled,
+                format!("page `{id}` is the organisation's to write and still has stand-in text"),
+            )
+            .at(spanned(sources, file, fill_in))
+            .help("write the organisation's own details, then remove `fill_in: true`"),
+        );
+    }
+    if kind == NodeKind::Page && raw.sources.is_empty() && fill_in.is_none() {
         push(
             Diagnostic::new(Code::NoSources, format!("page `{id}` names no sources"))
                 .at(id_span)
