@@ -9,8 +9,10 @@
 //!   with the stateless callback codec.
 //! - [`markup`], [`search`], [`i18n`]: rendering, free-text search and
 //!   interface strings used by the two above.
-//! - [`diagnostics`], [`check`], [`graph`]: compiler-style reports and a
-//!   diagram of the tree, for editors and CI.
+//! - [`diagnostics`], [`check`], [`graph`], [`preview`]: compiler-style
+//!   reports, a diagram of the tree and a static preview site, for editors
+//!   and CI.
+//! - [`roster`], [`handoff`]: the doctors' roster and the doctors' line.
 //! - [`metrics`]: Prometheus metrics and health endpoints.
 //! - [`watch`]: notices edits to content files, to trigger reloads.
 //! - [`reload`]: swapping content while serving, keeping the last good one.
@@ -28,6 +30,7 @@ pub mod handoff;
 pub mod i18n;
 pub mod markup;
 pub mod metrics;
+pub mod preview;
 pub mod reload;
 pub mod roster;
 pub mod schema;

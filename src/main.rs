@@ -101,6 +101,15 @@ enum Command {
         #[arg(long, env = "OVERDOSE_BOT_LANG")]
         lang: Option<String>,
     },
+    /// Write the content as a static website: every screen in every locale,
+    /// like a phone chat, with review state and sources.
+    Preview {
+        #[command(flatten)]
+        sources: SourceArgs,
+        /// Directory to write the site into (created; files in it replaced).
+        #[arg(long, default_value = "preview", env = "OVERDOSE_BOT_PREVIEW_DIR")]
+        out: PathBuf,
+    },
     /// Write the JSON Schemas of content files and the manifest, for editor
     /// autocompletion (yaml-language-server).
     Schema {
@@ -292,6 +301,27 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             io::stdout()
                 .write_all(render_graph(content, locale, format).as_bytes())
                 .context("cannot write the graph")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Preview { sources, out } => {
+            let loaded = sources.load();
+            let Some(content) = loaded.content.as_ref() else {
+                return Ok(refuse(&loaded));
+            };
+            let files = overdose_bot::preview::site(content);
+            for file in &files {
+                let path = out.join(&file.path);
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+                }
+                std::fs::write(&path, &file.bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            println!(
+                "wrote {} files to {}; open {}",
+                files.len(),
+                out.display(),
+                out.join("index.html").display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema { out } => {

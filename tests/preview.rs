@@ -1,0 +1,108 @@
+//! `overdose-bot preview` on the shipped content: a page per screen and
+//! locale whose links all resolve, then a real headless Chromium (Debian's,
+//! driven by playwright-core from `tests/browser`) follows the emergency path
+//! by clicking and takes a screenshot.
+//!
+//! The browser part needs `/usr/bin/chromium` and `npm ci` in
+//! `tests/browser`; `.ci/run` installs both and sets
+//! `OVERDOSE_BOT_BROWSER_TESTS=required`, so CI never skips it. Elsewhere it
+//! is skipped, saying so, when they are missing.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+
+use support::{TempDir, Tree, root};
+
+#[test]
+fn the_preview_site_has_every_screen_and_chromium_can_walk_the_emergency_path() {
+    let dir = TempDir::new();
+    let site = dir.path().join("site");
+    let output = Command::new(env!("CARGO_BIN_EXE_overdose-bot"))
+        .args(["preview", "--out"])
+        .arg(&site)
+        .current_dir(root())
+        .env_remove("OVERDOSE_BOT_CONTENT")
+        .env_remove("OVERDOSE_BOT_LOCALES")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let content = Tree::Shipped.content();
+    for locale in content.locales() {
+        for (_, node) in content.nodes() {
+            let page = site
+                .join(content.locale_code(locale))
+                .join(format!("{}.html", node.id()));
+            assert!(page.is_file(), "{} is missing", page.display());
+        }
+    }
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert_eq!(index.matches("<tr><td><code>").count(), content.nodes().len());
+    assert!(index.contains("draft: not yet medically reviewed"));
+
+    let Some(node) = browser_available() else {
+        return;
+    };
+    let screenshot = dir.path().join("emergency.png");
+    let output = Command::new(node)
+        .arg(root().join("tests/browser/preview.mjs"))
+        .arg(&site)
+        .arg(&screenshot)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "the browser walk failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON line");
+    let visited = report["visited"].as_array().unwrap();
+    let pages: Vec<&str> = visited.iter().map(|v| v["page"].as_str().unwrap()).collect();
+    assert_eq!(
+        pages,
+        ["start.html", "not-breathing.html", "cpr-steps.html", "cpr-steps.html"]
+    );
+    assert_eq!(visited[0]["buttons"][0], "🆘 Не отвечает / не дышит", "emergency first");
+    let emergency = visited[1]["bubble"].as_str().unwrap();
+    assert!(emergency.contains("Звоните 112"), "{emergency}");
+    assert!(visited[3]["lang"] == "en" && visited[3]["bubble"].as_str().unwrap().contains("CPR"));
+    let png = std::fs::read(&screenshot).expect("a screenshot");
+    assert!(
+        png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000,
+        "a real picture"
+    );
+    if let Ok(keep) = std::env::var("OVERDOSE_BOT_KEEP_SCREENSHOT") {
+        std::fs::copy(&screenshot, keep).unwrap();
+    }
+}
+
+/// `node`, when Chromium and playwright-core are installed; otherwise a
+/// skip (or a failure where `OVERDOSE_BOT_BROWSER_TESTS=required`).
+fn browser_available() -> Option<&'static str> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
+    let playwright = root().join("tests/browser/node_modules/playwright-core");
+    let node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let missing: Vec<&str> = [
+        (!Path::new(&chromium).exists()).then_some("chromium (apt-get install chromium)"),
+        (!playwright.is_dir()).then_some("playwright-core (npm ci in tests/browser)"),
+        (!node).then_some("node"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if missing.is_empty() {
+        return Some("node");
+    }
+    let required = std::env::var("OVERDOSE_BOT_BROWSER_TESTS").is_ok_and(|v| v == "required");
+    assert!(
+        !required,
+        "browser tests are required but missing: {}",
+        missing.join(", ")
+    );
+    eprintln!("skipped the browser walk: missing {}", missing.join(", "));
+    None
+}
