@@ -9,7 +9,7 @@
 
 use std::fmt::Write;
 
-use crate::content::{Content, Locale, NodeIdx, NodeKind, Review};
+use crate::content::{Content, Locale, Node, NodeIdx, NodeKind, Review};
 use crate::engine::{self, CallbackData, Input, Screen};
 use crate::markup::escape_html;
 
@@ -64,6 +64,10 @@ fn head(title: &str, lang: &str, root: &str) -> String {
     )
 }
 
+/// Shown beside pages marked `fill_in: true`, so nobody mistakes the
+/// stand-in text for the organisation's real details.
+const FILL_IN_BADGE: &str = "<span class=\"badge fill-in\">to fill in: the organisation's own details</span>";
+
 /// The review state as a badge.
 fn badge(review: &Review) -> String {
     match review {
@@ -73,6 +77,16 @@ fn badge(review: &Review) -> String {
             "<span class=\"badge reviewed\">reviewed by {} on {on}</span>",
             escape_html(by)
         ),
+    }
+}
+
+/// The index's review column: the review badge, and the fill-in badge
+/// where the organisation still has to write the page.
+fn review_cell(node: &Node) -> String {
+    if node.needs_filling_in() {
+        format!("{} {FILL_IN_BADGE}", badge(node.review()))
+    } else {
+        badge(node.review())
     }
 }
 
@@ -119,7 +133,7 @@ fn index(content: &Content) -> String {
             "<tr><td><code>{}</code></td><td>{}</td><td>{kind}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape_html(node.id()),
             escape_html(node.title(default)),
-            badge(node.review()),
+            review_cell(node),
             node.sources().len(),
             screens.join(" ")
         );
@@ -216,6 +230,9 @@ fn details(content: &Content, node_index: NodeIdx) -> String {
         escape_html(node.file()),
         badge(node.review())
     );
+    if node.needs_filling_in() {
+        let _ = writeln!(out, "<p>{FILL_IN_BADGE}</p>");
+    }
     if !node.sources().is_empty() {
         out.push_str("<h2>Sources</h2>\n<ul class=\"sources\">\n");
         for source in node.sources() {

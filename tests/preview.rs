@@ -40,6 +40,18 @@ fn the_preview_site_has_every_screen_and_chromium_can_walk_the_emergency_path() 
     let index = std::fs::read_to_string(site.join("index.html")).unwrap();
     assert_eq!(index.matches("<tr><td><code>").count(), content.nodes().len());
     assert!(index.contains("draft: not yet medically reviewed"));
+    let fill_in = "to fill in: the organisation's own details";
+    let unfilled = content.nodes().filter(|(_, n)| n.needs_filling_in()).count();
+    assert!(unfilled > 0, "the shipped content still has stand-in pages");
+    assert_eq!(
+        index.matches(fill_in).count(),
+        unfilled,
+        "each stand-in page is flagged in the index"
+    );
+    let where_naloxone = std::fs::read_to_string(site.join("en/where-naloxone.html")).unwrap();
+    assert!(where_naloxone.contains(fill_in), "and on its own page");
+    let naloxone = std::fs::read_to_string(site.join("en/naloxone.html")).unwrap();
+    assert!(!naloxone.contains(fill_in), "written pages are not flagged");
 
     let Some(node) = browser_available() else {
         return;

@@ -61,6 +61,8 @@ pub struct Node {
     pub(crate) media: Option<Media>,
     pub(crate) review: Review,
     pub(crate) sources: Vec<String>,
+    /// Holds stand-ins for the organisation's own details (`fill_in: true`).
+    pub(crate) fill_in: bool,
     /// The file the node is defined in, as given to the loader.
     pub(crate) file: String,
 }
@@ -269,5 +271,10 @@ impl Node {
 
     pub fn file(&self) -> &str {
         &self.file
+    }
+
+    /// Whether the organisation still has to write this page's details.
+    pub fn needs_filling_in(&self) -> bool {
+        self.fill_in
     }
 }
