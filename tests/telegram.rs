@@ -354,6 +354,31 @@ async fn groups_hear_only_commands_and_mentions() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cpr_metronome_is_sent_as_audio_with_its_page_as_caption() {
+    let telegram = FakeTelegram::start().await;
+    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let (user, chat) = (alice(), TestChat::private(&alice()));
+    telegram.send_text(&chat, &user, "/start cpr-metronome");
+    answered(&telegram, "the metronome", |r| count(r, "sendAudio") == 1).await;
+    let send = &telegram.requests_of("sendAudio")[0];
+    assert_eq!(send.uploads.len(), 1, "the committed mp3 is uploaded");
+    assert!(send.violations.is_empty(), "{:?}", send.violations);
+    let (html, labels) = expected(
+        &Tree::Shipped.content(),
+        "en",
+        Input::Start {
+            payload: Some("cpr-metronome"),
+        },
+    );
+    let shown = telegram.last_bot_message(&chat).unwrap();
+    assert_eq!(shown.media.as_ref().map(|(kind, _)| kind.as_str()), Some("audio"));
+    assert_eq!(shown.text, html, "the page is the caption, numbers included");
+    assert!(shown.text.contains("112"));
+    assert_eq!(shown.labels(), labels);
+    finish(&telegram, bot).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn media_is_uploaded_once_then_sent_by_file_id() {
     let telegram = FakeTelegram::start().await;
     let bot = start_bot(&telegram, Tree::Fixture, &[], &[]).await;
