@@ -162,3 +162,11 @@ fn the_words_people_type_find_the_right_page() {
     }
     assert!(misses.is_empty(), "{}", misses.join("\n"));
 }
+
+#[test]
+fn the_readme_counts_the_screens_right() {
+    let content = Tree::Shipped.content();
+    let readme = std::fs::read_to_string(support::root().join("README.md")).unwrap();
+    let claim = format!("{} screens in\neach language", content.nodes().len());
+    assert!(readme.contains(&claim), "README.md should say \"{claim}\"");
+}
