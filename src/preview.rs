@@ -80,8 +80,8 @@ fn badge(review: &Review) -> String {
     }
 }
 
-/// The index's review column: the review badge, and the fill-in badge
-/// where the organisation still has to write the page.
+/// The review badge, and the fill-in badge where the organisation still
+/// has to write the page: in the index and beside each screen.
 fn review_cell(node: &Node) -> String {
     if node.needs_filling_in() {
         format!("{} {FILL_IN_BADGE}", badge(node.review()))
@@ -228,11 +228,8 @@ fn details(content: &Content, node_index: NodeIdx) -> String {
         "<p><code>{}</code> in <code>{}</code></p>\n<p>{}</p>",
         escape_html(node.id()),
         escape_html(node.file()),
-        badge(node.review())
+        review_cell(node)
     );
-    if node.needs_filling_in() {
-        let _ = writeln!(out, "<p>{FILL_IN_BADGE}</p>");
-    }
     if !node.sources().is_empty() {
         out.push_str("<h2>Sources</h2>\n<ul class=\"sources\">\n");
         for source in node.sources() {
