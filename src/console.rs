@@ -18,10 +18,11 @@ use chrono::{DateTime, Utc};
 use fluent_bundle::FluentArgs;
 
 use crate::content::{Content, Locale};
-use crate::engine::{self, ASK_PREFIX, Duty, Input, MessageKind, Screen};
+use crate::engine::{self, Duty, Input, MessageKind, Screen};
 use crate::handoff::{
     CaseCode, Desk, PersonTicket, Route, Status, card_buttons, case_card, expiry_from, path_of, ticket_in,
 };
+use crate::payload::Prefix;
 
 /// The doctors' line to simulate, at a fixed moment.
 pub struct Handoff<'d> {
@@ -60,9 +61,9 @@ pub fn run(
         let pressed: Option<String>;
         let input = match line.parse::<usize>() {
             Ok(number) => match screen.buttons.iter().flatten().nth(number.wrapping_sub(1)) {
-                Some(button) if button.data.starts_with(ASK_PREFIX) => {
+                Some(button) if Prefix::of_callback(&button.data).is_some_and(|(p, _)| p == Prefix::Ask) => {
                     if let Some(handoff) = &handoff {
-                        let position = &button.data[ASK_PREFIX.len_utf8()..];
+                        let position = &button.data[Prefix::Ask.char().len_utf8()..];
                         simulate_case(content, screen.locale, handoff, position, &mut lines, &mut output)?;
                         print_screen(&mut output, &screen)?;
                     }

@@ -13,6 +13,7 @@
 //!   reports, a diagram of the tree and a static preview site, for editors
 //!   and CI.
 //! - [`roster`], [`handoff`]: the doctors' roster and the doctors' line.
+//! - [`payload`]: the one owner of callback-data and deep-link prefixes.
 //! - [`metrics`]: Prometheus metrics and health endpoints.
 //! - [`watch`]: notices edits to content files, to trigger reloads.
 //! - [`reload`]: swapping content while serving, keeping the last good one.
@@ -30,6 +31,7 @@ pub mod handoff;
 pub mod i18n;
 pub mod markup;
 pub mod metrics;
+pub mod payload;
 pub mod preview;
 pub mod reload;
 pub mod roster;

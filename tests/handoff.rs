@@ -113,7 +113,7 @@ async fn question_card_take_answer_and_follow_up_without_identities() {
             .contains("Write your question to the doctor as a reply to this message")
     );
     assert!(
-        prompt.text.contains("<a href=\"https://t.me/overdose_test_bot?start=1"),
+        prompt.text.contains("<a href=\"https://t.me/overdose_test_bot?start=M"),
         "{}",
         prompt.text
     );

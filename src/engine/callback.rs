@@ -1,24 +1,25 @@
 //! The callback-data codec: everything the next tap needs, in at most 64 bytes.
 //!
-//! Layout (all characters from the deep-link alphabet `[A-Za-z0-9_-]`):
+//! Layout (all characters from the deep-link alphabet `[A-Za-z0-9_-]`; the
+//! first is [`Prefix::Menu`], owned by `crate::payload`):
 //!
 //! ```text
-//! 1 VVVV LL TTTTTT [CCCCCC]*
+//! M VVVV LL TTTTTT [CCCCCC]*
 //! | |    |  |       breadcrumb for Back, oldest first, at most MAX_CRUMBS
 //! | |    |  target node key
 //! | |    locale code
 //! | content version tag
-//! format version
+//! format (the menu prefix)
 //! ```
 //!
 //! Decoding never panics: anything malformed is a [`DecodeError`].
 
 use crate::content::{NodeKey, VersionTag};
+use crate::payload::Prefix;
 
 /// How many steps Back remembers; deeper paths forget their oldest steps.
 pub const MAX_CRUMBS: usize = 8;
 
-const FORMAT: u8 = b'1';
 const HEADER_LEN: usize = 1 + VersionTag::LEN + 2;
 
 /// The longest callback data the codec can produce.
@@ -49,7 +50,7 @@ pub enum DecodeError {
 impl CallbackData {
     pub fn encode(&self) -> String {
         let mut out = String::with_capacity(MAX_LEN);
-        out.push(FORMAT as char);
+        out.push(Prefix::Menu.char());
         out.push_str(self.version.as_str());
         out.push(self.locale[0] as char);
         out.push(self.locale[1] as char);
@@ -62,10 +63,10 @@ impl CallbackData {
     }
 
     pub fn decode(data: &str) -> Result<Self, DecodeError> {
-        let bytes = data.as_bytes();
-        if bytes.first() != Some(&FORMAT) {
+        if !matches!(Prefix::of_callback(data), Some((Prefix::Menu, _))) {
             return Err(DecodeError::Format);
         }
+        let bytes = data.as_bytes();
         let keys_len = bytes.len().checked_sub(HEADER_LEN).ok_or(DecodeError::Length)?;
         if keys_len == 0 || keys_len % NodeKey::LEN != 0 || bytes.len() > MAX_LEN {
             return Err(DecodeError::Length);
@@ -114,6 +115,13 @@ mod tests {
     }
 
     #[test]
+    fn buttons_from_before_the_menu_prefix_still_decode() {
+        let data = sample(2);
+        let old = data.encode().replacen('M', "1", 1);
+        assert_eq!(CallbackData::decode(&old), Ok(data));
+    }
+
+    #[test]
     fn too_many_crumbs_keep_the_most_recent() {
         let data = sample(MAX_CRUMBS + 3);
         let decoded = CallbackData::decode(&data.encode()).unwrap();
@@ -131,7 +139,7 @@ mod tests {
         let mut broken = good.clone();
         broken.replace_range(9..10, "!");
         assert_eq!(CallbackData::decode(&broken), Err(DecodeError::Field));
-        assert_eq!(CallbackData::decode("1ééé"), Err(DecodeError::Length));
+        assert_eq!(CallbackData::decode("Mééé"), Err(DecodeError::Length));
     }
 
     fn key() -> impl Strategy<Value = NodeKey> {

@@ -15,8 +15,3 @@ pub enum Duty {
     /// next shift starts, already written in the roster's local time.
     OffHours { next: Option<String> },
 }
-
-/// Callback data of the "Write your question" button starts with this,
-/// followed by the position's callback data (so the case card can show the
-/// path that led here).
-pub const ASK_PREFIX: char = 'a';

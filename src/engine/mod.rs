@@ -10,12 +10,13 @@ mod duty;
 mod screen;
 
 pub use callback::{CallbackData, DecodeError, MAX_CRUMBS, MAX_LEN as MAX_CALLBACK_LEN};
-pub use duty::{ASK_PREFIX, Duty};
+pub use duty::Duty;
 pub use screen::{Button, Notice, Screen, Shows};
 
 use crate::content::{Content, Locale, NodeIdx};
 use crate::i18n::MAX_SEARCH_RESULTS;
 pub use crate::i18n::MessageKind;
+use crate::payload::DeepLink;
 use screen::Position;
 
 /// What a person did.
@@ -82,15 +83,15 @@ impl<'c> Pages<'c, '_> {
 
 fn start<'c>(page: Pages<'c, '_>, locale: Locale, payload: Option<&str>) -> Screen<'c> {
     let content = page.content;
-    let payload = payload.map(str::trim).filter(|p| !p.is_empty());
-    match payload {
-        None => page.node(&Position::top(content.root(), locale)),
-        Some(id) => match content.node_by_id(id) {
-            Some(node) => page.node(&Position::top(node, locale)),
-            // The topic link of a question prompt carries a button's data.
-            None if CallbackData::decode(id).is_ok() => callback(page, locale, id),
-            None => root_with(page, locale, Notice::UnknownLink),
-        },
+    match DeepLink::parse(payload, |id| content.node_by_id(id)) {
+        DeepLink::Home => page.node(&Position::top(content.root(), locale)),
+        DeepLink::Node(node) => page.node(&Position::top(node, locale)),
+        // The topic link of a question prompt carries a button's data.
+        DeepLink::Position(data) if CallbackData::decode(data).is_ok() => callback(page, locale, data),
+        // A follow-up link without the doctors' line, or from elsewhere.
+        DeepLink::Position(_) | DeepLink::WriteBack(_) | DeepLink::Unknown(_) => {
+            root_with(page, locale, Notice::UnknownLink)
+        }
     }
 }
 

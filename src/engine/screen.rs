@@ -3,10 +3,11 @@
 use std::borrow::Cow;
 
 use super::callback::{CallbackData, MAX_CRUMBS};
-use super::duty::{ASK_PREFIX, Duty};
+use super::duty::Duty;
 use crate::content::{Content, Locale, Media, NodeIdx, NodeKind};
 use crate::i18n::MessageKind;
 use crate::markup::{Rendered, escape_html};
+use crate::payload::Prefix;
 
 /// What a screen shows, for adapters' logs and metrics (never user data).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,10 +93,9 @@ impl<'c> Screen<'c> {
             html = Cow::Owned(format!("{}\n\n{html}", escape_html(&line)));
             plain = Cow::Owned(format!("{line}\n\n{plain}"));
             if *duty != Duty::Unavailable {
-                let data = format!(
-                    "{ASK_PREFIX}{}",
-                    encode(content, locale, position.node, &position.crumbs)
-                );
+                // The position travels with the question, so the case card
+                // can show the path that led here.
+                let data = Prefix::Ask.with(&encode(content, locale, position.node, &position.crumbs));
                 buttons.push(vec![Button {
                     label: Cow::Owned(content.text(locale, "button-ask", &[])),
                     data,

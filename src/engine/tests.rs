@@ -7,6 +7,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::content::VersionTag;
 use crate::content::fixture::tree;
+use crate::payload::Prefix;
 
 fn en() -> Locale {
     tree().locale_by_code("en").unwrap()
@@ -363,7 +364,8 @@ proptest! {
     fn any_deep_link_gets_a_valid_screen(payload in "[A-Za-z0-9_-]{0,64}|\\PC{0,100}") {
         let screen = handle(tree(), en(), Input::Start { payload: Some(&payload) });
         assert_buttons_valid(&screen)?;
-        let button_data = CallbackData::decode(payload.trim()).is_ok();
+        // Deep links read only the current menu prefix, never the old `1`.
+        let button_data = payload.trim().starts_with(Prefix::Menu.char()) && CallbackData::decode(payload.trim()).is_ok();
         if tree().node_by_id(&payload).is_none() && !payload.trim().is_empty() && !button_data {
             prop_assert_eq!(screen.notice, Some(Notice::UnknownLink));
         }
@@ -421,7 +423,7 @@ fn the_ask_a_doctor_screen_says_who_is_on_duty_and_offers_the_question_button() 
     assert!(screen.plain.contains("112"), "emergency numbers stay on the screen");
     let ask_button = &screen.buttons[0][0];
     assert_eq!(ask_button.label, "✍️ Write your question");
-    assert!(ask_button.data.starts_with(ASK_PREFIX));
+    assert!(ask_button.data.starts_with(Prefix::Ask.char()));
     assert!(ask_button.data.len() <= 64);
     assert_eq!(
         CallbackData::decode(&ask_button.data[1..]).unwrap().target,
@@ -464,7 +466,11 @@ fn the_ask_a_doctor_screen_says_who_is_on_duty_and_offers_the_question_button() 
         screen.plain
     );
     assert!(
-        screen.buttons.iter().flatten().all(|b| !b.data.starts_with(ASK_PREFIX)),
+        screen
+            .buttons
+            .iter()
+            .flatten()
+            .all(|b| !b.data.starts_with(Prefix::Ask.char())),
         "no question without a roster"
     );
 }

@@ -23,21 +23,8 @@ pub use seal::{CaseCode, DoctorTicket, OpenError, PersonTicket, Sealer, TICKET_L
 use crate::content::{Content, Locale};
 use crate::engine::{Button, CallbackData, Duty};
 use crate::markup::escape_html;
+use crate::payload::Prefix;
 use crate::roster::{DoctorIdx, Roster};
-
-/// First character of the callback data of case and answer buttons (menu
-/// buttons start with `1`, the "Write your question" button with `a`).
-pub mod prefix {
-    /// Doctor: take the case (then a person's ticket).
-    pub const TAKE: char = 't';
-    pub const RESOLVE: char = 'r';
-    pub const REOPEN: char = 'o';
-    /// Doctor: the button on a copied question, only there to carry the ticket.
-    pub const CASE: char = 'c';
-    /// Person: write back to the doctor (then a doctor's ticket). Also the
-    /// prefix of the follow-up prompt's link payload.
-    pub const WRITE_BACK: char = 'w';
-}
 
 /// What a case button asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,15 +38,15 @@ pub enum CaseAction {
 
 /// A case button's action and its sealed person's ticket.
 pub fn parse_case_button(data: &str) -> Option<(CaseAction, &str)> {
-    let mut chars = data.chars();
-    let action = match chars.next()? {
-        prefix::TAKE => CaseAction::Take,
-        prefix::RESOLVE => CaseAction::Resolve,
-        prefix::REOPEN => CaseAction::Reopen,
-        prefix::CASE => CaseAction::Show,
-        _ => return None,
+    let (prefix, ticket) = Prefix::of_callback(data)?;
+    let action = match prefix {
+        Prefix::Take => CaseAction::Take,
+        Prefix::Resolve => CaseAction::Resolve,
+        Prefix::Reopen => CaseAction::Reopen,
+        Prefix::Case => CaseAction::Show,
+        Prefix::Menu | Prefix::Ask | Prefix::WriteBack => return None,
     };
-    Some((action, chars.as_str()))
+    Some((action, ticket))
 }
 
 /// Where a case card is sent.
@@ -237,17 +224,17 @@ pub fn card_buttons<'c>(
     status: &Status<'_>,
     ticket: &str,
 ) -> Vec<Vec<Button<'c>>> {
-    let button = |id: &str, prefix: char| Button {
+    let button = |id: &str, prefix: Prefix| Button {
         label: Cow::Owned(content.text(locale, id, &[])),
-        data: format!("{prefix}{ticket}"),
+        data: prefix.with(ticket),
     };
     vec![match status {
         Status::New => vec![
-            button("button-take", prefix::TAKE),
-            button("button-resolve", prefix::RESOLVE),
+            button("button-take", Prefix::Take),
+            button("button-resolve", Prefix::Resolve),
         ],
-        Status::Taken { .. } => vec![button("button-resolve", prefix::RESOLVE)],
-        Status::Resolved { .. } => vec![button("button-reopen", prefix::REOPEN)],
+        Status::Taken { .. } => vec![button("button-resolve", Prefix::Resolve)],
+        Status::Resolved { .. } => vec![button("button-reopen", Prefix::Reopen)],
     }]
 }
 
@@ -256,7 +243,7 @@ pub fn card_buttons<'c>(
 pub fn copy_button<'c>(content: &'c Content, locale: Locale, case: CaseCode, ticket: &str) -> Vec<Vec<Button<'c>>> {
     vec![vec![Button {
         label: Cow::Owned(content.text(locale, "case-followup", &[("case", &case.to_string())])),
-        data: format!("{}{ticket}", prefix::CASE),
+        data: Prefix::Case.with(ticket),
     }]]
 }
 
@@ -264,7 +251,7 @@ pub fn copy_button<'c>(content: &'c Content, locale: Locale, case: CaseCode, tic
 pub fn write_back_button<'c>(content: &'c Content, locale: Locale, ticket: &str) -> Vec<Vec<Button<'c>>> {
     vec![vec![Button {
         label: Cow::Owned(content.text(locale, "button-write-back", &[])),
-        data: format!("{}{ticket}", prefix::WRITE_BACK),
+        data: Prefix::WriteBack.with(ticket),
     }]]
 }
 

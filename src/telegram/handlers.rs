@@ -96,7 +96,7 @@ async fn handoff_message(bot: &Tg, state: &BotState, desk: &Desk, me: &Me, messa
             handoff::reload_command(bot, state, desk, message).await;
             true
         }
-        "start" => match handoff::follow_up_link(argument) {
+        "start" => match handoff::follow_up_link(&state.content.load_full(), argument) {
             Some(ticket) => {
                 handoff::follow_up_prompt_from_link(bot, state, desk, me, message, ticket).await;
                 true

@@ -1,7 +1,7 @@
 //! The doctors' line over Telegram. Decisions come from `crate::handoff`;
 //! this file reads updates and sends.
 //!
-//! - "Write your question" (callback `a…`) sends a prompt the client answers
+//! - "Write your question" (callback [`Prefix::Ask`]) sends a prompt the client answers
 //!   with a reply (ForceReply). Its topic link carries the position, so the
 //!   reply alone says where the person came from: no state.
 //! - A reply to that prompt is a question: a case card plus a copy of the
@@ -21,13 +21,14 @@ use super::delivery::{Failure, Tg};
 use super::handlers::BotState;
 use super::keyboard::rows;
 use crate::content::{Content, Locale};
-use crate::engine::{ASK_PREFIX, CallbackData};
+use crate::engine::CallbackData;
 use crate::handoff::{
     CaseAction, Desk, DoctorTicket, OpenError, PersonTicket, Route, Status, card_buttons, case_card, copy_button,
-    expiry_from, path_of, prefix, status_line, ticket_in, with_status, write_back_button,
+    expiry_from, path_of, status_line, ticket_in, with_status, write_back_button,
 };
 use crate::handoff::{CaseCode, parse_case_button};
 use crate::markup::escape_html;
+use crate::payload::{DeepLink, Prefix};
 use crate::reload::{ReloadCause, ReloadRequest};
 use crate::roster::render_table;
 
@@ -63,7 +64,11 @@ pub fn classify(message: &Message, me: &Me) -> Option<Incoming> {
                 ticket: ticket.to_owned(),
             });
         }
-        if let Some(ticket) = data.iter().find_map(|d| d.strip_prefix(prefix::WRITE_BACK)) {
+        let write_back = data.iter().find_map(|d| match Prefix::of_callback(d) {
+            Some((Prefix::WriteBack, ticket)) => Some(ticket),
+            _ => None,
+        });
+        if let Some(ticket) = write_back {
             return Some(Incoming::FollowUp {
                 ticket: ticket.to_owned(),
             });
@@ -75,21 +80,26 @@ pub fn classify(message: &Message, me: &Me) -> Option<Incoming> {
             return None;
         };
         let payload = url.query_pairs().find(|(key, _)| key == "start")?.1.into_owned();
-        if let Some(ticket) = payload.strip_prefix(prefix::WRITE_BACK) {
-            Some(Incoming::FollowUp {
+        // The bot's own prompts link to tokens, never to pages; a prompt sent
+        // before the menu prefix changed carries the old one, which the
+        // callback codec still reads.
+        match DeepLink::parse(Some(&payload), |_| None::<()>) {
+            DeepLink::WriteBack(ticket) => Some(Incoming::FollowUp {
                 ticket: ticket.to_owned(),
-            })
-        } else {
-            CallbackData::decode(&payload)
-                .is_ok()
-                .then_some(Incoming::Question { position: payload })
+            }),
+            _ if CallbackData::decode(&payload).is_ok() => Some(Incoming::Question { position: payload }),
+            _ => None,
         }
     })
 }
 
-/// `/start w<ticket>`: the link in a follow-up prompt was tapped.
-pub fn follow_up_link(payload: &str) -> Option<&str> {
-    payload.strip_prefix(prefix::WRITE_BACK)
+/// `/start W<ticket>`: the link in a follow-up prompt was tapped. A page's
+/// id is never one, whatever letter it starts with.
+pub fn follow_up_link<'a>(content: &Content, payload: &'a str) -> Option<&'a str> {
+    match DeepLink::parse(Some(payload), |id| content.node_by_id(id)) {
+        DeepLink::WriteBack(ticket) => Some(ticket),
+        _ => None,
+    }
 }
 
 /// The follow-up link was tapped: the prompt again, ready for a reply.
@@ -125,14 +135,19 @@ pub async fn on_callback(bot: &Tg, state: &BotState, desk: &Desk, me: &Me, query
         return false;
     };
     let chat = message.chat().id;
-    if let Some(position) = data.strip_prefix(ASK_PREFIX) {
+    let Some((prefix, rest)) = Prefix::of_callback(data) else {
+        return false;
+    };
+    if prefix == Prefix::Ask {
+        let position = rest;
         state.delivery.answer_callback(bot, query.id.clone(), None).await;
         let locale =
             position_locale(content, position).unwrap_or(content.negotiate(query.from.language_code.as_deref()));
         send_question_prompt(bot, state, content, me, chat, locale, position).await;
         return true;
     }
-    if let Some(ticket) = data.strip_prefix(prefix::WRITE_BACK) {
+    if prefix == Prefix::WriteBack {
+        let ticket = rest;
         state.delivery.answer_callback(bot, query.id.clone(), None).await;
         let locale = content.negotiate(query.from.language_code.as_deref());
         send_follow_up_prompt(bot, state, desk, content, me, chat, locale, ticket).await;
@@ -269,7 +284,7 @@ async fn send_follow_up_prompt(
             // The case code links to the ticket: the reply finds its way through it.
             let link = format!(
                 "<a href=\"{}\">{case}</a>",
-                start_link(me, &format!("{}{ticket}", prefix::WRITE_BACK))
+                start_link(me, &Prefix::WriteBack.with(ticket))
             );
             text.replacen(&case, &link, 1)
         }

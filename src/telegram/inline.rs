@@ -11,6 +11,7 @@ use teloxide::types::{
 use super::delivery::Tg;
 use crate::content::{Content, Locale, NodeIdx};
 use crate::i18n::MAX_SEARCH_RESULTS;
+use crate::payload::node_link;
 
 /// How long Telegram may cache answers: content changes rarely.
 const CACHE_SECONDS: u32 = 300;
@@ -54,7 +55,7 @@ fn article(content: &Content, locale: Locale, index: NodeIdx, bot_username: &str
     let description: String = body.chars().take(DESCRIPTION_CHARS).collect();
     let mut article = InlineQueryResultArticle::new(node.id(), node.title(locale), InputMessageContent::Text(text))
         .description(description);
-    let link = format!("https://t.me/{bot_username}?start={}", node.id());
+    let link = format!("https://t.me/{bot_username}?start={}", node_link(node.id()));
     if let Ok(url) = url::Url::parse(&link) {
         let open = InlineKeyboardButton::url(content.ui(locale).inline_open_bot.as_str(), url);
         article = article.reply_markup(InlineKeyboardMarkup::new([[open]]));

@@ -105,12 +105,8 @@ pub fn check<'a>(context: &Context<'a>, push: &mut dyn FnMut(Diagnostic)) -> Che
 }
 
 fn check_id(id: &str, span: crate::diagnostics::Span, push: &mut dyn FnMut(Diagnostic)) {
-    let valid_chars = !id.is_empty()
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !id.starts_with('-')
-        && !id.ends_with('-');
+    let valid_chars =
+        !id.is_empty() && id.chars().all(crate::payload::is_node_id_char) && !id.starts_with('-') && !id.ends_with('-');
     if !valid_chars || id.len() > MAX_ID_LEN {
         let suggestion: String = id
             .to_lowercase()
