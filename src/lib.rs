@@ -5,6 +5,8 @@
 //! - [`content`]: reads and validates the YAML tree and Fluent strings into an
 //!   immutable, pre-rendered [`content::Content`]. The only module that reads
 //!   content files.
+//! - [`files`]: opens editors' and operators' files: regular files inside
+//!   their directory, size-capped.
 //! - [`engine`]: the pure menu engine, `(Content, Locale, Input) -> Screen`,
 //!   with the stateless callback codec.
 //! - [`markup`], [`search`], [`i18n`]: rendering, free-text search and
@@ -26,6 +28,7 @@ pub mod console;
 pub mod content;
 pub mod diagnostics;
 pub mod engine;
+pub mod files;
 pub mod graph;
 pub mod handoff;
 pub mod i18n;

@@ -504,7 +504,11 @@ fn reload_all(reloadable: &Reloadable, metrics: &Metrics, cause: ReloadCause) ->
             tracing::info!(?cause, content_version = %version, nodes, warnings, "content reloaded");
             format!("Content {version} reloaded: {nodes} screens, {warnings} warnings.")
         }
-        ReloadOutcome::Rejected { diagnostics, rendered } => {
+        ReloadOutcome::Rejected {
+            diagnostics,
+            rendered,
+            brief,
+        } => {
             metrics.reload("rejected");
             tracing::error!(
                 ?cause,
@@ -513,7 +517,7 @@ fn reload_all(reloadable: &Reloadable, metrics: &Metrics, cause: ReloadCause) ->
             );
             let version = reloadable.content.load().version().to_owned();
             format!(
-                "Content NOT reloaded, still serving {version}: {} errors.\n{rendered}",
+                "Content NOT reloaded, still serving {version}: {} errors.\n{brief}",
                 diagnostics.error_count()
             )
         }
@@ -526,13 +530,13 @@ fn reload_all(reloadable: &Reloadable, metrics: &Metrics, cause: ReloadCause) ->
                 tracing::info!(?cause, doctors, "roster reloaded");
                 summary.push_str(&format!("Roster reloaded: {doctors} doctors."));
             }
-            Err(rendered) => {
+            Err((rendered, brief)) => {
                 metrics.reload("roster_rejected");
                 tracing::error!(
                     ?cause,
                     "roster reload rejected; keeping the previous roster:\n{rendered}"
                 );
-                summary.push_str(&format!("Roster NOT reloaded, keeping the previous one:\n{rendered}"));
+                summary.push_str(&format!("Roster NOT reloaded, keeping the previous one:\n{brief}"));
             }
         }
     }

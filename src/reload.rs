@@ -9,7 +9,7 @@ use std::sync::Arc;
 use arc_swap::ArcSwap;
 
 use crate::content::{Content, LoadOptions, load};
-use crate::diagnostics::{Diagnostics, Format, SourceMap, render};
+use crate::diagnostics::{Diagnostics, Format, SourceMap, render, render_brief};
 use crate::handoff::SharedDesk;
 
 /// Why a reload happens.
@@ -45,7 +45,13 @@ pub enum ReloadOutcome {
         warnings: usize,
     },
     /// The files have errors; the previous content is still served.
-    Rejected { diagnostics: Diagnostics, rendered: String },
+    /// `rendered` (with source excerpts) is for the server's logs, `brief`
+    /// (one line each, no excerpts) for answers in Telegram.
+    Rejected {
+        diagnostics: Diagnostics,
+        rendered: String,
+        brief: String,
+    },
 }
 
 /// Loads `options` and swaps it into `shared` if it has no errors. Blocking
@@ -64,9 +70,11 @@ pub fn reload(shared: &SharedContent, options: &LoadOptions) -> ReloadOutcome {
         }
         None => {
             let rendered = render(&loaded.diagnostics, &loaded.sources, Format::Human);
+            let brief = render_brief(&loaded.diagnostics, &loaded.sources);
             ReloadOutcome::Rejected {
                 diagnostics: loaded.diagnostics,
                 rendered,
+                brief,
             }
         }
     }
@@ -74,8 +82,9 @@ pub fn reload(shared: &SharedContent, options: &LoadOptions) -> ReloadOutcome {
 
 /// Loads the roster at `path` and swaps it into `desk`, keeping the key and
 /// the question counts. Blocking (reads a file). `Err` holds the rendered
-/// diagnostics; the previous roster stays in use.
-pub fn reload_roster(desk: &SharedDesk, path: &Path) -> Result<usize, String> {
+/// diagnostics, for the logs and brief for Telegram; the previous roster
+/// stays in use.
+pub fn reload_roster(desk: &SharedDesk, path: &Path) -> Result<usize, (String, String)> {
     let mut sources = SourceMap::new();
     let mut diagnostics = Diagnostics::default();
     match crate::roster::load(path, &mut sources, &mut diagnostics) {
@@ -85,6 +94,9 @@ pub fn reload_roster(desk: &SharedDesk, path: &Path) -> Result<usize, String> {
             desk.store(Arc::new(current.with_roster(roster)));
             Ok(doctors)
         }
-        None => Err(render(&diagnostics, &sources, Format::Human)),
+        None => Err((
+            render(&diagnostics, &sources, Format::Human),
+            render_brief(&diagnostics, &sources),
+        )),
     }
 }

@@ -495,6 +495,8 @@ async fn a_coordinator_reloads_the_roster_and_a_broken_one_is_kept_out() {
         refused.text
     );
     assert!(refused.text.contains("roster.yaml:1:11"), "{}", refused.text);
+    // One line per finding: the file's own lines never go into a chat.
+    assert!(!refused.text.contains("timezone: Mars"), "{}", refused.text);
     telegram.send_text(&alice_chat, &alice, "/start ask-doctor");
     telegram
         .wait_for("the second Ask a doctor screen", STEP_TIMEOUT, |_| {

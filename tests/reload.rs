@@ -67,7 +67,9 @@ fn good_content_is_swapped_in_and_broken_content_keeps_the_last_good() {
         let before = std::fs::read_to_string(&path).ok();
         std::fs::write(&path, text).unwrap();
         match reload(&shared, &options) {
-            ReloadOutcome::Rejected { diagnostics, rendered } => {
+            ReloadOutcome::Rejected {
+                diagnostics, rendered, ..
+            } => {
                 assert!(diagnostics.has_errors(), "{what}");
                 assert!(rendered.contains("error["), "{what}: {rendered}");
             }

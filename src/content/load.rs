@@ -15,6 +15,7 @@ use super::model::Content;
 use super::raw::{RawManifest, RawNode};
 use super::validate::{self, Parsed};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, FileId, SourceMap, did_you_mean};
+use crate::files::{self, FileKind, ReadError};
 
 /// The manifest's file name inside the content directory.
 pub const MANIFEST_FILE: &str = "bot.yaml";
@@ -41,8 +42,15 @@ pub fn load(options: &LoadOptions) -> Loaded {
     let mut diagnostics = Diagnostics::default();
     let mut parsed = Parsed::default();
 
+    let content_root = options.content_dir.as_path();
     let manifest_path = options.content_dir.join(MANIFEST_FILE);
-    if let Some(file) = read(&mut sources, &mut diagnostics, &manifest_path) {
+    if let Some(file) = read(
+        &mut sources,
+        &mut diagnostics,
+        &manifest_path,
+        content_root,
+        FileKind::Content,
+    ) {
         match serde_saphyr::from_str::<RawManifest>(sources.text(file)) {
             Ok(manifest) => parsed.manifest = Some((file, manifest)),
             Err(error) => diagnostics.push(yaml_error(&sources, file, &error)),
@@ -52,7 +60,7 @@ pub fn load(options: &LoadOptions) -> Loaded {
     match yaml_files(&options.content_dir) {
         Ok(paths) => {
             for path in paths.iter().filter(|p| **p != manifest_path) {
-                if let Some(file) = read(&mut sources, &mut diagnostics, path) {
+                if let Some(file) = read(&mut sources, &mut diagnostics, path, content_root, FileKind::Content) {
                     parse_nodes(&sources, file, &mut parsed, &mut diagnostics);
                 }
             }
@@ -65,7 +73,15 @@ pub fn load(options: &LoadOptions) -> Loaded {
             for (code, paths) in locales {
                 let files = paths
                     .iter()
-                    .filter_map(|p| read(&mut sources, &mut diagnostics, p))
+                    .filter_map(|p| {
+                        read(
+                            &mut sources,
+                            &mut diagnostics,
+                            p,
+                            &options.locales_dir,
+                            FileKind::Fluent,
+                        )
+                    })
                     .collect();
                 parsed.locale_files.insert(code, files);
             }
@@ -85,14 +101,31 @@ pub fn load(options: &LoadOptions) -> Loaded {
     }
 }
 
-fn read(sources: &mut SourceMap, diagnostics: &mut Diagnostics, path: &Path) -> Option<FileId> {
-    match fs::read_to_string(path) {
+/// Reads one text file inside `root` into `sources`; a refusal is a diagnostic.
+fn read(
+    sources: &mut SourceMap,
+    diagnostics: &mut Diagnostics,
+    path: &Path,
+    root: &Path,
+    kind: FileKind,
+) -> Option<FileId> {
+    match files::read_text(path, Some(root), kind) {
         Ok(text) => Some(sources.add(path.display().to_string(), text)),
         Err(error) => {
-            diagnostics.push(io_error(path, &error));
+            diagnostics.push(refusal(&error));
             None
         }
     }
+}
+
+/// A file that could not or may not be read, as a diagnostic naming the
+/// path and the rule (never the file's contents).
+pub(crate) fn refusal(error: &ReadError) -> Diagnostic {
+    let code = match error {
+        ReadError::Io { .. } => Code::Io,
+        _ => Code::FileRefused,
+    };
+    Diagnostic::new(code, error.to_string()).help(error.help())
 }
 
 fn io_error(path: &Path, error: &std::io::Error) -> Diagnostic {
@@ -101,17 +134,20 @@ fn io_error(path: &Path, error: &std::io::Error) -> Diagnostic {
 }
 
 /// Every `.yaml`/`.yml` file under `dir`, recursively, in a stable order.
+/// Symlinked directories are not entered (a loop would never end); a
+/// symlinked file is listed, and `read` decides whether it may be read.
 fn yaml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(current) = pending.pop() {
         for entry in fs::read_dir(&current)? {
-            let path = entry?.path();
+            let entry = entry?;
+            let path = entry.path();
             let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
             if hidden {
                 continue;
             }
-            if path.is_dir() {
+            if entry.file_type()?.is_dir() {
                 pending.push(path);
             } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
                 found.push(path);
@@ -126,10 +162,12 @@ fn yaml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 fn locale_files(dir: &Path) -> std::io::Result<BTreeMap<String, Vec<PathBuf>>> {
     let mut locales = BTreeMap::new();
     for entry in fs::read_dir(dir)? {
-        let path = entry?.path();
-        if !path.is_dir() {
+        let entry = entry?;
+        // A real directory only: see `yaml_files`.
+        if !entry.file_type()?.is_dir() {
             continue;
         }
+        let path = entry.path();
         let code = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -250,16 +288,28 @@ fn unknown_field_hint(message: &str) -> Option<String> {
     })
 }
 
-/// Reads every media file the nodes reference that lies inside `content_dir`.
+/// Reads every media file the nodes reference that lies inside `content_dir`;
+/// files that exist but may not be sent are remembered with the reason.
 fn read_media(content_dir: &Path, parsed: &mut Parsed) {
     let mut media: HashMap<String, Arc<[u8]>> = HashMap::new();
+    let mut refused = HashMap::new();
     for (_, node) in &parsed.nodes {
         let Some(file) = &node.media else { continue };
-        let relative = Path::new(&file.value.file.value);
-        let inside = relative.components().all(|c| matches!(c, Component::Normal(_)));
-        if inside && let Ok(bytes) = fs::read(content_dir.join(relative)) {
-            media.insert(file.value.file.value.clone(), bytes.into());
+        let name = &file.value.file.value;
+        let relative = Path::new(name);
+        if !relative.components().all(|c| matches!(c, Component::Normal(_))) {
+            continue;
+        }
+        match files::read(&content_dir.join(relative), Some(content_dir), FileKind::Media) {
+            Ok(bytes) => {
+                media.insert(name.clone(), bytes.into());
+            }
+            Err(ReadError::Io { .. }) => {}
+            Err(reason) => {
+                refused.insert(name.clone(), reason.to_string());
+            }
         }
     }
     parsed.media = media;
+    parsed.media_refused = refused;
 }

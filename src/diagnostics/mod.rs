@@ -7,7 +7,7 @@
 mod render;
 mod source;
 
-pub use render::{Format, render};
+pub use render::{Format, render, render_brief};
 pub use source::{FileId, SourceMap, Span};
 
 use std::fmt;
@@ -83,6 +83,8 @@ codes! {
     RosterUnknownDoctor = "E0022", Error, "a roster shift or override names a doctor who is not listed";
     RosterOverlap = "E0023", Error, "two shifts of one doctor overlap";
     RosterInvalid = "E0024", Error, "a roster value is malformed (time, day, date, language, duplicate doctor)";
+    FileRefused = "E0025", Error, "a file leads outside its directory, is not a regular file, or is too large";
+    FluentTooDeep = "E0026", Error, "Fluent placeables nested deeper than the bot allows";
     NeverReviewed = "W0001", Warning, "a page has not been reviewed by a medical professional";
     StaleReview = "W0002", Warning, "a page's last review is older than the allowed age";
     FluentExtra = "W0003", Warning, "a Fluent message is never used by the bot";

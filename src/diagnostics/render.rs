@@ -26,16 +26,37 @@ pub fn render(diagnostics: &Diagnostics, sources: &SourceMap, format: Format) ->
     }
 }
 
+/// One line per diagnostic (`file:line:col: error[E0004]: message`) and no
+/// source excerpts: for answers in Telegram chats, which must never carry a
+/// file's contents.
+pub fn render_brief(diagnostics: &Diagnostics, sources: &SourceMap) -> String {
+    render_styled(diagnostics, sources, DisplayStyle::Short)
+}
+
 fn render_human(diagnostics: &Diagnostics, sources: &SourceMap) -> String {
+    render_styled(diagnostics, sources, DisplayStyle::Rich)
+}
+
+fn render_styled(diagnostics: &Diagnostics, sources: &SourceMap, display_style: DisplayStyle) -> String {
     let config = Config {
-        display_style: DisplayStyle::Rich,
+        display_style,
         chars: term::Chars::ascii(),
         ..Config::default()
+    };
+    let short = Config {
+        display_style: DisplayStyle::Short,
+        ..config.clone()
     };
     let mut out = String::new();
     for diagnostic in diagnostics.iter() {
         let report = to_report(diagnostic);
-        if term::emit_to_string(&mut out, &config, sources, &report).is_err() {
+        // An excerpt of a huge line would repeat the file in the report.
+        let config = if has_long_line(diagnostic, sources) {
+            &short
+        } else {
+            &config
+        };
+        if term::emit_to_string(&mut out, config, sources, &report).is_err() {
             // A span outside its file is a bug of ours; still say what we know.
             out.push_str(&format!(
                 "{}[{}]: {}\n\n",
@@ -46,6 +67,35 @@ fn render_human(diagnostics: &Diagnostics, sources: &SourceMap) -> String {
         }
     }
     out
+}
+
+/// Lines longer than this are not quoted in reports.
+const MAX_EXCERPT_LINE: usize = 400;
+/// Messages are cut here: they may quote a value from the file.
+const MAX_MESSAGE_CHARS: usize = 300;
+
+fn has_long_line(diagnostic: &Diagnostic, sources: &SourceMap) -> bool {
+    let spans = diagnostic
+        .span
+        .iter()
+        .chain(diagnostic.related.iter().map(|(span, _)| span));
+    spans.into_iter().any(|span| {
+        let starts = sources.line_starts(span.file);
+        let text = sources.text(span.file);
+        let line = starts
+            .partition_point(|&start| start <= span.range().start)
+            .saturating_sub(1);
+        let end = starts.get(line + 1).copied().unwrap_or(text.len());
+        end - starts.get(line).copied().unwrap_or(0) > MAX_EXCERPT_LINE || span.range().len() > MAX_EXCERPT_LINE
+    })
+}
+
+/// `message` cut to [`MAX_MESSAGE_CHARS`], marked with `…` when cut.
+fn clipped(message: &str) -> String {
+    match message.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((cut, _)) => format!("{}…", &message[..cut]),
+        None => message.to_owned(),
+    }
 }
 
 fn to_report(diagnostic: &Diagnostic) -> Report<FileId> {
@@ -63,7 +113,7 @@ fn to_report(diagnostic: &Diagnostic) -> Report<FileId> {
     let notes = diagnostic.help.iter().map(|h| format!("help: {h}")).collect();
     Report::new(severity)
         .with_code(diagnostic.code.as_str())
-        .with_message(diagnostic.message.clone())
+        .with_message(clipped(&diagnostic.message))
         .with_labels(labels)
         .with_notes(notes)
 }

@@ -49,6 +49,20 @@ pub fn parse_locale(sources: &SourceMap, code: &str, files: &[FileId]) -> (Local
     let mut definitions = BTreeMap::new();
     for &file in files {
         let text = sources.text(file);
+        if let Some(offset) = too_deep(text) {
+            // Fluent's parser recurses per level: a deep file would overflow
+            // the stack and kill the bot during a reload. Not parsed at all.
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::FluentTooDeep,
+                    format!("placeables nested more than {MAX_NESTING} deep"),
+                )
+                .at(sources.span(file, offset, 1))
+                .label("one level too many")
+                .help("interface strings need two or three levels at most; flatten this message"),
+            );
+            continue;
+        }
         let resource = match FluentResource::try_new(text.to_owned()) {
             Ok(resource) => resource,
             Err((resource, errors)) => {
@@ -84,6 +98,41 @@ pub fn parse_locale(sources: &SourceMap, code: &str, files: &[FileId]) -> (Local
     (LocaleMessages { bundle, definitions }, diagnostics)
 }
 
+/// How deep placeables (`{ ... }`) may nest. Real messages use two or three
+/// levels (a selector whose variants hold placeables).
+pub const MAX_NESTING: usize = 16;
+
+/// The byte offset of the first `{` past [`MAX_NESTING`] levels, if any.
+/// Braces inside string literals (`{ "{" }`) do not count.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (offset, c) in text.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' | '\n' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(offset);
+                }
+            }
+            '}' => depth = depth.saturating_sub(1),
+            '"' if depth > 0 => in_string = true,
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Finds `id = ...` lines: message definitions start at column 1.
 fn message_definitions(sources: &SourceMap, file: FileId) -> Vec<(String, Span)> {
     let text = sources.text(file);
@@ -100,4 +149,21 @@ fn message_definitions(sources: &SourceMap, file: FileId) -> Vec<(String, Span)>
         offset += line.len();
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_is_counted_outside_string_literals_only() {
+        let ordinary = "count = { $n ->\n    [one] { $n } item\n   *[other] { $n } items\n}\n";
+        assert_eq!(too_deep(ordinary), None);
+        let braces_in_strings = format!("x = {}\n", "{ \"{{{{\" }".repeat(40));
+        assert_eq!(too_deep(&braces_in_strings), None);
+        let at_limit = format!("x = {}1{}\n", "{ ".repeat(MAX_NESTING), " }".repeat(MAX_NESTING));
+        assert_eq!(too_deep(&at_limit), None);
+        let past_limit = format!("x = {}1{}\n", "{".repeat(MAX_NESTING + 1), "}".repeat(MAX_NESTING + 1));
+        assert_eq!(too_deep(&past_limit), Some(4 + MAX_NESTING));
+    }
 }

@@ -12,21 +12,28 @@ use super::raw::{RawDatedShift, RawRoster, RawShift};
 use super::{Doctor, DoctorIdx, Hours, Roster, Swap, Vacation, WeeklyShift};
 use crate::content::spans::spanned;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, FileId, SourceMap, did_you_mean};
+use crate::files::{self, FileKind, ReadError};
 
 const WEEK_MINUTES: i64 = 7 * 24 * 60;
 
 /// Reads the roster at `path` into `sources`; returns it when it has no errors.
 pub fn load(path: &Path, sources: &mut SourceMap, diagnostics: &mut Diagnostics) -> Option<Roster> {
-    let text = match std::fs::read_to_string(path) {
+    // The operator names the roster, so it may live anywhere; it must still
+    // be a regular file within the cap.
+    let text = match files::read_text(path, None, FileKind::Roster) {
         Ok(text) => text,
-        Err(error) => {
+        Err(ReadError::Io { source, .. }) => {
             diagnostics.push(
                 Diagnostic::new(
                     Code::Io,
-                    format!("cannot read the roster `{}`: {error}", path.display()),
+                    format!("cannot read the roster `{}`: {source}", path.display()),
                 )
                 .help("`--roster` (or OVERDOSE_BOT_ROSTER) names the file; roster.example.yaml shows the format"),
             );
+            return None;
+        }
+        Err(refused) => {
+            diagnostics.push(crate::content::refusal(&refused));
             return None;
         }
     };

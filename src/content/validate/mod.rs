@@ -36,6 +36,8 @@ pub struct Parsed {
     pub locale_files: BTreeMap<String, Vec<FileId>>,
     /// Media files that exist, by path relative to the content directory.
     pub media: HashMap<String, Arc<[u8]>>,
+    /// Media files that exist but were refused, with the reason.
+    pub media_refused: HashMap<String, String>,
 }
 
 /// Settings of a validation run that do not live in the content.

@@ -215,14 +215,14 @@ fn check_node<'a>(
     if let Some(media) = &raw.media
         && !context.parsed.media.contains_key(&media.value.file.value)
     {
-        push(
-            Diagnostic::new(
-                Code::MediaMissing,
-                format!("media file `{}` does not exist", media.value.file.value),
-            )
-            .at(spanned(sources, file, &media.value.file))
-            .help("paths are relative to the content directory"),
-        );
+        let path = &media.value.file.value;
+        let diagnostic = match context.parsed.media_refused.get(path) {
+            Some(reason) => Diagnostic::new(Code::FileRefused, format!("media file `{path}` is refused: {reason}"))
+                .help("media must be an ordinary file inside the content directory, at most 10 MB"),
+            None => Diagnostic::new(Code::MediaMissing, format!("media file `{path}` does not exist"))
+                .help("paths are relative to the content directory"),
+        };
+        push(diagnostic.at(spanned(sources, file, &media.value.file)));
     }
 
     let review = check_review(context, file, raw, kind, push);
