@@ -112,14 +112,17 @@ fn simulate_case(
     };
     let code = content.locale_code(locale);
     let case = CaseCode::random();
-    let ticket = desk.sealer.seal_person(&PersonTicket {
-        chat: CONSOLE_CHAT,
-        locale: [code.as_bytes()[0], code.as_bytes()[1]],
-        case,
-        expires: expiry_from(handoff.now),
-    });
     let card_locale = desk.card_locale(content);
     let route = desk.route(handoff.now, code);
+    let ticket = desk.sealer.seal_person(
+        &PersonTicket {
+            chat: CONSOLE_CHAT,
+            locale: [code.as_bytes()[0], code.as_bytes()[1]],
+            case,
+            expires: expiry_from(handoff.now),
+        },
+        desk.chat_of(route),
+    );
     let recipient = match route {
         Route::Doctor(doctor) => format!("the doctor on shift, {}", desk.roster.doctor(doctor).name),
         Route::DutyChat => "the duty chat (nobody is on shift)".to_owned(),
@@ -154,7 +157,7 @@ fn simulate_case(
     // The reply finds the person the way it does in Telegram: through the
     // ticket in the card's buttons.
     let data = buttons.iter().flatten().map(|b| b.data.as_str());
-    let opened = ticket_in(data).map(|(_, sealed)| desk.sealer.open_person(sealed, handoff.now));
+    let opened = ticket_in(data).map(|(_, sealed)| desk.sealer.open_person(sealed, desk.chat_of(route), handoff.now));
     match opened {
         Some(Ok(person)) if person.chat == CONSOLE_CHAT => {
             let header = content.text(locale, "handoff-answer", &[("case", &person.case.to_string())]);

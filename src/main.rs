@@ -21,6 +21,7 @@ use overdose_bot::reload::{ReloadCause, ReloadOutcome, ReloadRequest, ReloadRequ
 use overdose_bot::schema::{MANIFEST_SCHEMA_FILE, NODES_SCHEMA_FILE, manifest_schema, nodes_schema};
 use overdose_bot::telegram::{Mode, ServeOptions, serve};
 use overdose_bot::watch::watch;
+use zeroize::Zeroizing;
 
 #[derive(Parser)]
 #[command(
@@ -398,14 +399,26 @@ fn load_roster(path: &std::path::Path, loaded: &mut Loaded) -> Option<overdose_b
 
 /// The doctors' line for `roster`, with the key from the environment.
 fn desk(roster: overdose_bot::roster::Roster) -> anyhow::Result<Desk> {
-    let key = std::env::var(HANDOFF_KEY_VAR).map_err(|_| {
+    let key = Zeroizing::new(std::env::var(HANDOFF_KEY_VAR).map_err(|_| {
         anyhow::anyhow!(
             "the doctors' line needs {HANDOFF_KEY_VAR}: make one with `overdose-bot handoff-key` and keep it secret"
         )
-    })?;
-    let previous = std::env::var(format!("{HANDOFF_KEY_VAR}_PREVIOUS")).ok();
-    let sealer = Sealer::from_base64(HANDOFF_KEY_VAR, &key, previous.as_deref())?;
+    })?);
+    let previous = std::env::var(format!("{HANDOFF_KEY_VAR}_PREVIOUS"))
+        .ok()
+        .map(Zeroizing::new);
+    let sealer =
+        Sealer::from_base64(HANDOFF_KEY_VAR, &key, previous.as_ref().map(|p| p.as_str()))?.for_deployment(&bot_id());
     Ok(Desk::new(roster, sealer))
+}
+
+/// The bot's id, the part of the token before `:` (public, not secret).
+/// Tickets are sealed for it, so a staging bot and the production bot never
+/// accept each other's buttons even if they share a key; replicas of one
+/// bot share it.
+fn bot_id() -> String {
+    let token = Zeroizing::new(std::env::var("TELOXIDE_TOKEN").unwrap_or_default());
+    token.split_once(':').map_or("", |(id, _)| id).to_owned()
 }
 
 /// Prints why content cannot be used; exit 1 (or 2 if unreadable).

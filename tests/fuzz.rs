@@ -201,12 +201,16 @@ fn sealed_tickets() {
     use overdose_bot::handoff::{CaseCode, PersonTicket, Sealer, expiry_from};
     let sealer = Sealer::from_base64("KEY", &Sealer::generate_key(), None).unwrap();
     let now = chrono::Utc::now();
-    let genuine = sealer.seal_person(&PersonTicket {
-        chat: 123_456_789,
-        locale: *b"ru",
-        case: CaseCode::random(),
-        expires: expiry_from(now),
-    });
+    let holder = -100_777;
+    let genuine = sealer.seal_person(
+        &PersonTicket {
+            chat: 123_456_789,
+            locale: *b"ru",
+            case: CaseCode::random(),
+            expires: expiry_from(now),
+        },
+        holder,
+    );
     let mutated = (0..genuine.len(), any::<u8>()).prop_map({
         let genuine = genuine.clone();
         move |(at, byte)| {
@@ -218,11 +222,15 @@ fn sealed_tickets() {
     let strategy = prop_oneof!["[A-Za-z0-9_-]{0,100}", "\\PC{0,100}", mutated];
     runner()
         .run(&strategy, |text| {
-            let opened = sealer.open_person(&text, now);
+            let opened = sealer.open_person(&text, holder, now);
             if text != genuine {
                 prop_assert!(opened.is_err(), "a changed ticket opened: {text}");
             }
-            prop_assert!(sealer.open_doctor(&text, now).is_err());
+            prop_assert!(
+                sealer.open_person(&text, holder + 1, now).is_err(),
+                "opened in another chat"
+            );
+            prop_assert!(sealer.open_doctor(&text, holder, now).is_err());
             Ok(())
         })
         .unwrap();

@@ -251,6 +251,68 @@ async fn question_card_take_answer_and_follow_up_without_identities() {
     assert!(logs.contains("question_sent") && logs.contains("answer_sent"), "{logs}");
 }
 
+/// Tickets are bound to the chat that may use them: another account holding
+/// the person's "Write back" button or link reaches nobody (it once joined
+/// the case and received the doctor's answer).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_back_button_or_link_in_another_account_reaches_nobody() {
+    let (telegram, bot, _dir) = bot_with_roster(true).await;
+    let (alice, alice_chat) = (person(), TestChat::private(&person()));
+    let (anna, anna_chat) = (doctor(), TestChat::private(&doctor()));
+    let (mallory, mallory_chat) = (stranger(), TestChat::private(&stranger()));
+
+    let prompt = ask(&telegram, &alice_chat, &alice).await;
+    telegram.reply_text(&alice_chat, &alice, prompt.message_id, "Is it safe to mix?");
+    let copy = shows(&telegram, &anna_chat, "the copied question", |m| {
+        m.text == "Is it safe to mix?"
+    })
+    .await;
+    telegram.reply_text(&anna_chat, &anna, copy.message_id, "No. Never use alone.");
+    let answer = shows(&telegram, &alice_chat, "the answer", |m| {
+        m.text == "No. Never use alone."
+    })
+    .await;
+    let write_back = answer.buttons[0][0].callback_data.clone().unwrap();
+    telegram.press(&alice_chat, &alice, "✍️ Write back").unwrap();
+    let follow_prompt = shows(&telegram, &alice_chat, "the follow-up prompt", |m| {
+        m.force_reply && m.text.contains("start=W")
+    })
+    .await;
+    let link = follow_prompt
+        .text
+        .split("start=")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let before = telegram.chat(&anna_chat).len();
+
+    // Mallory got hold of both: she taps the button and opens the link.
+    telegram.send_text(&mallory_chat, &mallory, "/start");
+    let menu = shows(&telegram, &mallory_chat, "Mallory's menu", |m| m.from_bot).await;
+    telegram.press_data(&mallory_chat, &mallory, menu.message_id, &write_back);
+    telegram.send_text(&mallory_chat, &mallory, &format!("/start {link}"));
+    telegram
+        .wait_for("both refusals", STEP_TIMEOUT, |_| {
+            telegram
+                .chat(&mallory_chat)
+                .iter()
+                .filter(|m| m.text.starts_with("This conversation is more than 7 days old"))
+                .count()
+                == 2
+        })
+        .await
+        .unwrap();
+    assert!(
+        telegram.chat(&mallory_chat).iter().all(|m| !m.force_reply),
+        "no prompt to write to the doctor"
+    );
+    assert_eq!(telegram.chat(&anna_chat).len(), before, "nothing reached the doctor");
+    finish(&telegram, bot).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_hours_cases_go_to_the_duty_chat_and_strangers_are_refused() {
     let (telegram, bot, _dir) = bot_with_roster(false).await;

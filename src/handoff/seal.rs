@@ -12,8 +12,13 @@
 //! nonce (12) | ciphertext of the ticket fields | Poly1305 tag (16)
 //! ```
 //!
-//! The ticket kind is the associated data, so a person's ticket can never be
-//! opened as a doctor's.
+//! The associated data (authenticated, never sent) binds a ticket to its
+//! kind, to the deployment that sealed it and to the one chat allowed to
+//! use it: a person's ticket only in the doctor's or duty chat its card was
+//! sent to, a doctor's ticket only in the person's own chat. A ticket is a
+//! bearer token otherwise: another account holding a person's write-back
+//! link once joined the case and received the doctor's answer. Staging and
+//! production bots never accept each other's tickets.
 
 use std::fmt;
 
@@ -22,6 +27,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use chrono::{DateTime, Duration, Utc};
+use zeroize::Zeroizing;
 
 /// How long a case stays answerable.
 pub const TICKET_LIFETIME_DAYS: i64 = 7;
@@ -87,16 +93,17 @@ pub enum OpenError {
     Expired,
 }
 
+/// A bad key. The messages never quote the key, not even one character of it.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
-    #[error("{name} is not base64: {source}")]
-    NotBase64 { name: String, source: base64::DecodeError },
+    #[error("{name} is not base64 (a truncated copy, or spaces inside?); make one with `overdose-bot handoff-key`")]
+    NotBase64 { name: String },
     #[error("{name} must be 32 bytes, it decodes to {len}; make one with `overdose-bot handoff-key`")]
     WrongLength { name: String, len: usize },
 }
 
 trait Ticket: Sized {
-    /// Associated data: which kind of ticket this is.
+    /// Part of the associated data: which kind of ticket this is.
     const KIND: &'static [u8];
     fn expires(&self) -> DateTime<Utc>;
     fn to_bytes(&self) -> Vec<u8>;
@@ -106,7 +113,11 @@ trait Ticket: Sized {
 /// Seals with the current key; opens with the current or the previous one,
 /// so a key can be rotated without breaking open cases.
 pub struct Sealer {
+    /// Zeroed on drop by `chacha20poly1305`.
     keys: Vec<ChaCha20Poly1305>,
+    /// Which deployment seals and opens: the bot's id, so tickets of a
+    /// staging bot are refused by production and the other way round.
+    deployment: String,
 }
 
 impl Sealer {
@@ -117,7 +128,18 @@ impl Sealer {
         if let Some(previous) = previous {
             keys.push(parse_key(&format!("{name}_PREVIOUS"), previous)?);
         }
-        Ok(Sealer { keys })
+        Ok(Sealer {
+            keys,
+            deployment: String::new(),
+        })
+    }
+
+    /// The same keys, sealing for `deployment` (the bot's id) only.
+    pub fn for_deployment(self, deployment: &str) -> Self {
+        Sealer {
+            deployment: deployment.to_owned(),
+            ..self
+        }
     }
 
     /// A fresh random key, base64, for `overdose-bot handoff-key`.
@@ -130,26 +152,43 @@ impl Sealer {
     pub fn ephemeral() -> Self {
         Sealer {
             keys: vec![ChaCha20Poly1305::new(&ChaCha20Poly1305::generate_key(&mut OsRng))],
+            deployment: "console".to_owned(),
         }
     }
 
-    pub fn seal_person(&self, ticket: &PersonTicket) -> String {
-        self.seal(ticket)
+    /// Seals a person's ticket for the case buttons sent to `holder`, the
+    /// doctor's or duty chat: only taps and replies there can open it.
+    pub fn seal_person(&self, ticket: &PersonTicket, holder: i64) -> String {
+        self.seal(ticket, holder)
     }
 
-    pub fn open_person(&self, sealed: &str, now: DateTime<Utc>) -> Result<PersonTicket, OpenError> {
-        self.open(sealed, now)
+    /// Opens a person's ticket used in chat `holder`.
+    pub fn open_person(&self, sealed: &str, holder: i64, now: DateTime<Utc>) -> Result<PersonTicket, OpenError> {
+        self.open(sealed, holder, now)
     }
 
-    pub fn seal_doctor(&self, ticket: &DoctorTicket) -> String {
-        self.seal(ticket)
+    /// Seals a doctor's ticket for the "Write back" button sent to the
+    /// person's chat `holder`.
+    pub fn seal_doctor(&self, ticket: &DoctorTicket, holder: i64) -> String {
+        self.seal(ticket, holder)
     }
 
-    pub fn open_doctor(&self, sealed: &str, now: DateTime<Utc>) -> Result<DoctorTicket, OpenError> {
-        self.open(sealed, now)
+    /// Opens a doctor's ticket used in chat `holder`.
+    pub fn open_doctor(&self, sealed: &str, holder: i64, now: DateTime<Utc>) -> Result<DoctorTicket, OpenError> {
+        self.open(sealed, holder, now)
     }
 
-    fn seal<T: Ticket>(&self, ticket: &T) -> String {
+    /// Kind, deployment and the holder's chat: authenticated, never sent.
+    fn associated_data<T: Ticket>(&self, holder: i64) -> Vec<u8> {
+        let mut aad = T::KIND.to_vec();
+        aad.push(0);
+        aad.extend(self.deployment.as_bytes());
+        aad.push(0);
+        aad.extend(holder.to_be_bytes());
+        aad
+    }
+
+    fn seal<T: Ticket>(&self, ticket: &T, holder: i64) -> String {
         let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
         let plaintext = ticket.to_bytes();
         let sealed = self.keys[0]
@@ -157,7 +196,7 @@ impl Sealer {
                 &nonce,
                 Payload {
                     msg: &plaintext,
-                    aad: T::KIND,
+                    aad: &self.associated_data::<T>(holder),
                 },
             )
             .expect("ChaCha20-Poly1305 encrypts any message shorter than 256 GiB");
@@ -166,15 +205,16 @@ impl Sealer {
         URL_SAFE_NO_PAD.encode(bytes)
     }
 
-    fn open<T: Ticket>(&self, sealed: &str, now: DateTime<Utc>) -> Result<T, OpenError> {
+    fn open<T: Ticket>(&self, sealed: &str, holder: i64, now: DateTime<Utc>) -> Result<T, OpenError> {
         let bytes = URL_SAFE_NO_PAD.decode(sealed).map_err(|_| OpenError::Malformed)?;
         if bytes.len() < NONCE_LEN + TAG_LEN {
             return Err(OpenError::Malformed);
         }
         let (nonce, ciphertext) = bytes.split_at(NONCE_LEN);
+        let aad = self.associated_data::<T>(holder);
         let payload = || Payload {
             msg: ciphertext,
-            aad: T::KIND,
+            aad: &aad,
         };
         let plaintext = self
             .keys
@@ -195,13 +235,12 @@ pub fn expiry_from(now: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 fn parse_key(name: &str, text: &str) -> Result<ChaCha20Poly1305, KeyError> {
-    let bytes = STANDARD
-        .decode(text.trim())
-        .or_else(|_| URL_SAFE_NO_PAD.decode(text.trim()))
-        .map_err(|source| KeyError::NotBase64 {
-            name: name.to_owned(),
-            source,
-        })?;
+    let bytes = Zeroizing::new(
+        STANDARD
+            .decode(text.trim())
+            .or_else(|_| URL_SAFE_NO_PAD.decode(text.trim()))
+            .map_err(|_| KeyError::NotBase64 { name: name.to_owned() })?,
+    );
     if bytes.len() != 32 {
         return Err(KeyError::WrongLength {
             name: name.to_owned(),
@@ -280,6 +319,10 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// The chats the tickets are shown in.
+    const DOCTOR: i64 = 7001;
+    const PERSON: i64 = 5_550_001;
+
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-11-24T23:00:00Z")
             .unwrap()
@@ -302,9 +345,9 @@ mod tests {
     #[test]
     fn tickets_round_trip_and_fit_callback_data() {
         let sealer = sealer();
-        let sealed = sealer.seal_person(&person(123_456_789));
+        let sealed = sealer.seal_person(&person(123_456_789), DOCTOR);
         assert!(format!("t{sealed}").len() <= 64, "{} bytes", sealed.len());
-        let opened = sealer.open_person(&sealed, now()).unwrap();
+        let opened = sealer.open_person(&sealed, DOCTOR, now()).unwrap();
         assert_eq!(opened.chat, 123_456_789);
         assert_eq!(opened.case, CaseCode([1, 2, 3]));
         assert!(opened.expires >= expiry_from(now()), "expiry rounds up, never down");
@@ -314,47 +357,80 @@ mod tests {
             case: CaseCode([9, 9, 9]),
             expires: expiry_from(now()),
         };
-        let sealed = sealer.seal_doctor(&doctor);
+        let sealed = sealer.seal_doctor(&doctor, PERSON);
         assert!(format!("t{sealed}").len() <= 64, "{} bytes", sealed.len());
-        assert_eq!(sealer.open_doctor(&sealed, now()).unwrap().chat, doctor.chat);
+        assert_eq!(sealer.open_doctor(&sealed, PERSON, now()).unwrap().chat, doctor.chat);
         assert!(!sealed.contains("1001234567890"));
     }
 
     #[test]
     fn the_same_ticket_seals_differently_each_time() {
         let sealer = sealer();
-        assert_ne!(sealer.seal_person(&person(1)), sealer.seal_person(&person(1)));
+        assert_ne!(
+            sealer.seal_person(&person(1), DOCTOR),
+            sealer.seal_person(&person(1), DOCTOR)
+        );
     }
 
     #[test]
     fn tampered_expired_wrong_key_and_wrong_kind_are_refused() {
         let sealer = sealer();
-        let sealed = sealer.seal_person(&person(42));
+        let sealed = sealer.seal_person(&person(42), DOCTOR);
         let mut flipped = sealed.clone().into_bytes();
         let middle = flipped.len() / 2;
         flipped[middle] = if flipped[middle] == b'A' { b'B' } else { b'A' };
         let flipped = String::from_utf8(flipped).unwrap();
-        assert_eq!(sealer.open_person(&flipped, now()), Err(OpenError::Tampered));
+        assert_eq!(sealer.open_person(&flipped, DOCTOR, now()), Err(OpenError::Tampered));
         let later = now() + Duration::days(TICKET_LIFETIME_DAYS) + Duration::hours(2);
-        assert_eq!(sealer.open_person(&sealed, later), Err(OpenError::Expired));
+        assert_eq!(sealer.open_person(&sealed, DOCTOR, later), Err(OpenError::Expired));
         let other_key = Sealer::from_base64("KEY", &Sealer::generate_key(), None).unwrap();
-        assert_eq!(other_key.open_person(&sealed, now()), Err(OpenError::Tampered));
+        assert_eq!(other_key.open_person(&sealed, DOCTOR, now()), Err(OpenError::Tampered));
         assert_eq!(
-            sealer.open_doctor(&sealed, now()).map(|t| t.chat),
+            sealer.open_doctor(&sealed, DOCTOR, now()).map(|t| t.chat),
             Err(OpenError::Tampered),
             "a person's ticket is not a doctor's"
         );
-        assert_eq!(sealer.open_person("not base64!", now()), Err(OpenError::Malformed));
-        assert_eq!(sealer.open_person("AAAA", now()), Err(OpenError::Malformed));
+        assert_eq!(
+            sealer.open_person("not base64!", DOCTOR, now()),
+            Err(OpenError::Malformed)
+        );
+        assert_eq!(sealer.open_person("AAAA", DOCTOR, now()), Err(OpenError::Malformed));
+    }
+
+    #[test]
+    fn a_ticket_opens_only_in_its_chat_and_its_deployment() {
+        let key = Sealer::generate_key();
+        let production = Sealer::from_base64("KEY", &key, None).unwrap().for_deployment("111");
+        let sealed = production.seal_doctor(
+            &DoctorTicket {
+                chat: DOCTOR,
+                message: 5,
+                case: CaseCode([1, 1, 1]),
+                expires: expiry_from(now()),
+            },
+            PERSON,
+        );
+        assert!(production.open_doctor(&sealed, PERSON, now()).is_ok());
+        assert_eq!(
+            production.open_doctor(&sealed, 8_888, now()).map(|t| t.chat),
+            Err(OpenError::Tampered),
+            "another account holding the person's link"
+        );
+        let staging = Sealer::from_base64("KEY", &key, None).unwrap().for_deployment("222");
+        assert_eq!(
+            staging.open_doctor(&sealed, PERSON, now()).map(|t| t.chat),
+            Err(OpenError::Tampered),
+            "the same key in another deployment"
+        );
     }
 
     #[test]
     fn a_rotated_key_still_opens_old_tickets() {
         let old_key = Sealer::generate_key();
         let old = Sealer::from_base64("KEY", &old_key, None).unwrap();
-        let sealed = old.seal_person(&person(7));
+        let sealed = old.seal_person(&person(7), DOCTOR);
         let rotated = Sealer::from_base64("KEY", &Sealer::generate_key(), Some(&old_key)).unwrap();
-        assert_eq!(rotated.open_person(&sealed, now()).unwrap().chat, 7);
+        assert_eq!(rotated.open_person(&sealed, DOCTOR, now()).unwrap().chat, 7);
     }
 
     #[test]
@@ -367,7 +443,8 @@ mod tests {
             error.to_string().contains("must be 32 bytes, it decodes to 16"),
             "{error}"
         );
-        assert!(Sealer::from_base64("K", "%%%", None).is_err());
+        let error = Sealer::from_base64("K", "%%%secret", None).err().unwrap();
+        assert!(!error.to_string().contains('%'), "the key is never quoted: {error}");
     }
 
     #[test]
@@ -382,8 +459,8 @@ mod tests {
     proptest! {
         #[test]
         fn garbage_never_opens_or_panics(text in "[A-Za-z0-9_-]{0,90}") {
-            prop_assert!(sealer().open_person(&text, now()).is_err());
-            prop_assert!(sealer().open_doctor(&text, now()).is_err());
+            prop_assert!(sealer().open_person(&text, DOCTOR, now()).is_err());
+            prop_assert!(sealer().open_doctor(&text, PERSON, now()).is_err());
         }
     }
 }

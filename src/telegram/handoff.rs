@@ -277,7 +277,7 @@ async fn send_follow_up_prompt(
     locale: Locale,
     ticket: &str,
 ) {
-    let html = match desk.sealer.open_doctor(ticket, Utc::now()) {
+    let html = match desk.sealer.open_doctor(ticket, chat.0, Utc::now()) {
         Ok(doctor) => {
             let case = doctor.case.to_string();
             let text = escape_html(&content.text(locale, "handoff-followup-prompt", &[("case", &case)]));
@@ -329,12 +329,12 @@ async fn question(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, me
     let now = Utc::now();
     let code = content.locale_code(locale);
     let case = CaseCode::random();
-    let ticket = desk.sealer.seal_person(&PersonTicket {
+    let ticket = PersonTicket {
         chat: person.0,
         locale: locale_bytes(code),
         case,
         expires: expiry_from(now),
-    });
+    };
     let card_locale = desk.card_locale(content);
     let card = escape_html(&case_card(
         content,
@@ -402,9 +402,11 @@ async fn deliver_case(
     card: &str,
     message: &Message,
     case: CaseCode,
-    ticket: &str,
+    ticket: &PersonTicket,
 ) -> Option<Route> {
     let chat = ChatId(desk.chat_of(route));
+    // Sealed for this chat: only taps and replies here can open it.
+    let ticket = &desk.sealer.seal_person(ticket, chat.0);
     let locale = desk.card_locale(content);
     let buttons = rows(&card_buttons(content, locale, &Status::New, ticket));
     let card_id = state
@@ -430,7 +432,7 @@ async fn follow_up(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, m
     let locale = content.negotiate(message.from.as_ref().and_then(|u| u.language_code.as_deref()));
     let ui = content.ui(locale);
     let now = Utc::now();
-    let doctor = match desk.sealer.open_doctor(ticket, now) {
+    let doctor = match desk.sealer.open_doctor(ticket, person.0, now) {
         Ok(doctor) => doctor,
         Err(error) => {
             metrics.handoff(refusal_event(error));
@@ -451,12 +453,15 @@ async fn follow_up(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, m
             .await;
         return;
     }
-    let person_ticket = desk.sealer.seal_person(&PersonTicket {
-        chat: person.0,
-        locale: locale_bytes(content.locale_code(locale)),
-        case: doctor.case,
-        expires: expiry_from(now),
-    });
+    let person_ticket = desk.sealer.seal_person(
+        &PersonTicket {
+            chat: person.0,
+            locale: locale_bytes(content.locale_code(locale)),
+            case: doctor.case,
+            expires: expiry_from(now),
+        },
+        doctor.chat,
+    );
     let buttons = rows(&copy_button(
         content,
         desk.card_locale(content),
@@ -520,7 +525,7 @@ async fn answer(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, mess
         return;
     }
     let now = Utc::now();
-    let person = match desk.sealer.open_person(ticket, now) {
+    let person = match desk.sealer.open_person(ticket, doctor_chat.0, now) {
         Ok(person) => person,
         Err(error) => {
             metrics.handoff(refusal_event(error));
@@ -542,12 +547,15 @@ async fn answer(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, mess
         .and_then(|code| content.locale_by_code(code))
         .unwrap_or(content.default_locale());
     let thread = message.reply_to_message().map_or(message.id, |m| m.id);
-    let doctor_ticket = desk.sealer.seal_doctor(&DoctorTicket {
-        chat: doctor_chat.0,
-        message: thread.0,
-        case: person.case,
-        expires: expiry_from(now),
-    });
+    let doctor_ticket = desk.sealer.seal_doctor(
+        &DoctorTicket {
+            chat: doctor_chat.0,
+            message: thread.0,
+            case: person.case,
+            expires: expiry_from(now),
+        },
+        person.chat,
+    );
     let header = escape_html(&content.text(locale, "handoff-answer", &[("case", &case)]));
     let person_chat = ChatId(person.chat);
     let delivered = match state.delivery.send_html(bot, person_chat, &header, None, None).await {
@@ -609,7 +617,10 @@ async fn case_tap(
     if action == CaseAction::Show {
         return content.text(locale, "toast-case-reply", &[]);
     }
-    if let Err(error) = desk.sealer.open_person(ticket, Utc::now()) {
+    let Some(card_chat) = query.message.as_ref().map(|m| m.chat().id) else {
+        return content.text(locale, "case-invalid", &[]);
+    };
+    if let Err(error) = desk.sealer.open_person(ticket, card_chat.0, Utc::now()) {
         metrics.handoff(refusal_event(error));
         let id = if error == OpenError::Expired {
             "case-expired"
