@@ -93,6 +93,7 @@ golden!(
     markup,
     missing_dirs,
     missing_locale,
+    photo_question,
     reviews,
     roster,
     too_long,

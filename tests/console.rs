@@ -139,6 +139,24 @@ fn shipped_content_puts_the_emergency_page_one_tap_from_start() {
 }
 
 #[test]
+fn a_photo_asks_whether_someone_is_unresponsive_or_it_is_a_wound() {
+    let (out, code) = console(&["--lang", "en"], "/photo\n1\n");
+    assert_eq!(code, 0);
+    let screens = screens(&out);
+    assert!(
+        screens[1].starts_with("I can't look at photos or videos."),
+        "{}",
+        screens[1]
+    );
+    assert!(
+        screens[1].contains("[1] 🆘 Unresponsive / not breathing\n[2] Wounds and abscesses\n[3] Ask a doctor"),
+        "{}",
+        screens[1]
+    );
+    assert!(screens[2].contains("Call 112"), "{}", screens[2]);
+}
+
+#[test]
 fn invalid_content_is_refused_with_diagnostics() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let output = Command::new(env!("CARGO_BIN_EXE_overdose-bot"))

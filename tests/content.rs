@@ -1,7 +1,10 @@
 //! Editorial promises of the shipped content that `check` cannot know: which
 //! pages a frightened person reaches in how many taps, that every screen
 //! carries the emergency numbers and the disclaimer, where "Ask a doctor" is
-//! offered, and that the words people actually type find the right page.
+//! offered, that the words people actually type find the right page, and
+//! the medical review's findings of 2026-12 (the first lines of first-aid
+//! pages, the airway, naloxone repeated, no packets shown to the crew, the
+//! organisation's claims left to it, a photo answered with a question).
 //!
 //! `cargo test --test content -- --nocapture` prints the tap table quoted in
 //! the issue notes.
@@ -10,13 +13,16 @@ mod support;
 
 use std::collections::{HashMap, VecDeque};
 
-use overdose_bot::content::{Content, NodeIdx};
+use overdose_bot::content::{Content, NodeIdx, NodeKind};
+use overdose_bot::engine::{self, Input, MessageKind, Shows};
 use support::Tree;
 
-/// Taps from /start to every node, following buttons breadth-first.
+/// Taps from /start to every node, following buttons breadth-first; the
+/// photo question, which a photo opens, counts as one step.
 fn taps_from_start(content: &Content) -> HashMap<String, usize> {
     let mut taps = HashMap::new();
     let mut queue = VecDeque::from([(content.root(), 0)]);
+    queue.extend(content.photo().map(|photo| (photo, 1)));
     while let Some((index, depth)) = queue.pop_front() {
         let node = content.node(index);
         if taps.contains_key(node.id()) {
@@ -68,6 +74,12 @@ fn the_life_saving_pages_are_close_to_start() {
         ("abscess", 2),
         ("wound-danger-signs", 2),
         ("ask-doctor", 1),
+        ("what-not-to-do", 2),
+        ("overdose-prevention", 2),
+        ("seizures", 2),
+        ("testing", 2),
+        ("prep-pep", 2),
+        ("where-testing", 2),
     ];
     println!("taps from /start (numbers are in the footer of every screen: 0 taps)");
     for (id, limit) in limits {
@@ -120,6 +132,14 @@ fn ask_a_doctor_is_offered_where_people_need_it() {
         "ulcers",
         "veins",
         "swollen-limb",
+        "artery-hit",
+        "health",
+        "overdose-prevention",
+        "seizures",
+        "testing",
+        "prep-pep",
+        "where-testing",
+        "photo-question",
     ] {
         assert!(
             buttons_of(&content, id).contains(&"ask-doctor".to_string()),
@@ -151,6 +171,24 @@ fn the_words_people_type_find_the_right_page() {
         ("en", "swollen leg", "swollen-limb"),
         ("en", "mephedrone", "stimulants"),
         ("en", "afraid of police", "calling-ambulance"),
+        ("ru", "припадок", "seizures"),
+        ("ru", "его трясёт судороги", "seizures"),
+        ("ru", "холодная вода", "what-not-to-do"),
+        ("ru", "пусть проспится", "what-not-to-do"),
+        ("ru", "после тюрьмы", "overdose-prevention"),
+        ("ru", "феназепам", "overdose-prevention"),
+        ("ru", "тест на вич", "testing"),
+        ("ru", "гепатит с", "testing"),
+        ("ru", "порвался презерватив", "prep-pep"),
+        ("ru", "пкп", "prep-pep"),
+        ("ru", "где провериться", "where-testing"),
+        ("en", "seizure", "seizures"),
+        ("en", "sleep it off", "what-not-to-do"),
+        ("en", "inject salt water", "what-not-to-do"),
+        ("en", "tolerance after prison", "overdose-prevention"),
+        ("en", "hep c test", "testing"),
+        ("en", "pep", "prep-pep"),
+        ("en", "hands only metronome", "cpr-metronome-hands-only"),
     ];
     let mut misses = Vec::new();
     for (code, query, want) in cases {
@@ -169,4 +207,229 @@ fn the_readme_counts_the_screens_right() {
     let readme = std::fs::read_to_string(support::root().join("README.md")).unwrap();
     let claim = format!("{} screens in\neach language", content.nodes().len());
     assert!(readme.contains(&claim), "README.md should say \"{claim}\"");
+}
+
+/// The text of `id`'s screen in `code` below its title: body and footer.
+fn body(content: &Content, code: &str, id: &str) -> String {
+    let locale = content.locale_by_code(code).unwrap();
+    let index = content.node_by_id(id).unwrap_or_else(|| panic!("node `{id}` exists"));
+    let plain = &content.node(index).screen(locale).plain;
+    plain
+        .split_once("\n\n")
+        .map_or(plain.as_str(), |(_, rest)| rest)
+        .to_owned()
+}
+
+/// Whether `text` has `word` as a whole word (`metro`, not `metronome`).
+fn has_word(text: &str, word: &str) -> bool {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w == word)
+}
+
+#[test]
+fn first_aid_pages_one_tap_from_start_say_112_in_their_first_lines() {
+    let content = Tree::Shipped.content();
+    let taps = taps_from_start(&content);
+    let mut checked = Vec::new();
+    for (_, node) in content.nodes() {
+        let first_aid = node.kind() == NodeKind::Page && !node.needs_filling_in();
+        if !first_aid || taps[node.id()] != 1 {
+            continue;
+        }
+        for code in ["ru", "en"] {
+            let opening: String = body(&content, code, node.id()).lines().take(2).collect();
+            assert!(
+                opening.contains("112"),
+                "`{}` ({code}) does not say 112 in its first lines: {opening}",
+                node.id()
+            );
+        }
+        checked.push(node.id().to_owned());
+    }
+    checked.sort();
+    assert_eq!(checked, ["cpr-steps", "naloxone", "not-breathing", "recovery-position"]);
+}
+
+#[test]
+fn the_emergency_page_opens_the_airway_before_checking_breathing_and_sends_for_an_aed() {
+    let content = Tree::Shipped.content();
+    let emergency = content.node(content.emergency()).id().to_owned();
+    for (code, tilt, breathing, aed, noisy) in [
+        (
+            "ru",
+            "запрокиньте голову",
+            "смотрите, слушайте",
+            "дефибриллятор",
+            "храпит или булькает",
+        ),
+        (
+            "en",
+            "tilt the head back",
+            "look, listen",
+            "defibrillator",
+            "snoring or gurgling",
+        ),
+    ] {
+        let text = body(&content, code, &emergency).to_lowercase();
+        let tilt_at = text
+            .find(tilt)
+            .unwrap_or_else(|| panic!("{code}: no head tilt in {text}"));
+        let breathing_at = text
+            .find(breathing)
+            .unwrap_or_else(|| panic!("{code}: no breathing check"));
+        assert!(
+            tilt_at < breathing_at,
+            "{code}: the head tilt comes before the breathing check"
+        );
+        assert!(text.contains(aed), "{code}: someone is sent for an AED");
+        assert!(
+            text.contains(noisy),
+            "{code}: noisy breathing is named as a blocked airway"
+        );
+    }
+}
+
+#[test]
+fn naloxone_is_repeated_until_breathing_returns_and_the_ambulance_stays() {
+    let content = Tree::Shipped.content();
+    for (code, repeat, several, cancel, methadone) in [
+        (
+            "ru",
+            "повторяйте каждые 2–3 минуты, пока человек не задышит",
+            "несколько доз",
+            "не отменяйте скорую",
+            "метадон действует сутки",
+        ),
+        (
+            "en",
+            "repeat every 2–3 minutes until they breathe",
+            "several doses",
+            "do not cancel the ambulance",
+            "methadone lasts a day",
+        ),
+    ] {
+        let naloxone = body(&content, code, "naloxone").to_lowercase();
+        assert!(naloxone.contains(repeat), "{code}: {naloxone}");
+        assert!(
+            naloxone.contains(several),
+            "{code}: fentanyl and nitazenes may need several doses"
+        );
+        let after = body(&content, code, "after-naloxone").to_lowercase();
+        assert!(after.contains(cancel), "{code}: {after}");
+        assert!(after.contains(methadone), "{code}: {after}");
+    }
+}
+
+#[test]
+fn no_page_tells_people_to_hand_over_packets_or_leftovers() {
+    let content = Tree::Shipped.content();
+    for (_, node) in content.nodes() {
+        for (code, words) in [("ru", ["упаковк", "остатк"]), ("en", ["packet", "leftover"])] {
+            let text = body(&content, code, node.id()).to_lowercase();
+            for word in words {
+                assert!(!text.contains(word), "`{}` ({code}) mentions `{word}`", node.id());
+            }
+        }
+    }
+}
+
+#[test]
+fn the_organisations_claims_stay_on_its_fill_in_pages() {
+    let content = Tree::Shipped.content();
+    for (_, node) in content.nodes() {
+        for (code, metro, free, syringe) in [("ru", "метро", "бесплатн", "шприц"), ("en", "metro", "free", "syringe")]
+        {
+            let text = body(&content, code, node.id()).to_lowercase();
+            let claims = has_word(&text, metro) || (text.contains(free) && text.contains(syringe));
+            assert!(
+                !claims || node.needs_filling_in(),
+                "`{}` ({code}) makes a claim only the organisation can confirm, without `fill_in`",
+                node.id()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_two_metronomes_say_which_is_which() {
+    let content = Tree::Shipped.content();
+    let media = |id: &str| {
+        let index = content.node_by_id(id).unwrap();
+        content.node(index).media().expect("an audio track").file.clone()
+    };
+    assert_eq!(media("cpr-metronome"), "media/cpr-metronome-30-2.mp3");
+    assert_eq!(media("cpr-metronome-hands-only"), "media/cpr-metronome-110.mp3");
+    let cpr = buttons_of(&content, "cpr-steps");
+    assert!(cpr.contains(&"cpr-metronome".to_owned()) && cpr.contains(&"cpr-metronome-hands-only".to_owned()));
+    for (code, breaths, none) in [
+        ("ru", "2 вдоха", "не делает вдохи"),
+        ("en", "give 2 breaths", "do not give breaths"),
+    ] {
+        assert!(
+            body(&content, code, "cpr-metronome").to_lowercase().contains(breaths),
+            "{code}"
+        );
+        assert!(
+            body(&content, code, "cpr-metronome-hands-only")
+                .to_lowercase()
+                .contains(none),
+            "{code}"
+        );
+    }
+}
+
+#[test]
+fn the_new_pages_exist_in_both_locales_and_seizures_are_reached_from_stimulants() {
+    let content = Tree::Shipped.content();
+    let taps = taps_from_start(&content);
+    for id in [
+        "overdose-prevention",
+        "what-not-to-do",
+        "seizures",
+        "testing",
+        "prep-pep",
+        "where-testing",
+    ] {
+        assert!(taps.contains_key(id), "`{id}` is reachable from /start");
+        for code in ["ru", "en"] {
+            assert!(body(&content, code, id).len() > 200, "`{id}` has a text in {code}");
+        }
+    }
+    assert!(buttons_of(&content, "stimulants").contains(&"seizures".to_owned()));
+    assert!(
+        content
+            .node(content.node_by_id("where-testing").unwrap())
+            .needs_filling_in()
+    );
+    assert!(
+        buttons_of(&content, "start").len() <= 9,
+        "the main menu stays short: new topics go in submenus"
+    );
+}
+
+#[test]
+fn a_photo_asks_whether_someone_is_unresponsive_or_it_is_a_wound() {
+    let content = Tree::Shipped.content();
+    for (code, opening) in [("ru", "Я не могу посмотреть фото"), ("en", "I can't look at photos")]
+    {
+        let locale = content.locale_by_code(code).unwrap();
+        let screen = engine::handle(
+            &content,
+            locale,
+            Input::Unsupported {
+                kind: MessageKind::Photo,
+            },
+        );
+        assert_eq!(screen.shows, Shows::Node(content.photo().expect("a photo question")));
+        assert!(screen.plain.starts_with(opening), "{}", screen.plain);
+        assert!(screen.plain.contains("112"), "{}", screen.plain);
+        let Shows::Node(question) = screen.shows else {
+            unreachable!()
+        };
+        assert_eq!(
+            ids(&content, content.node(question).buttons()),
+            ["not-breathing", "wounds", "ask-doctor"]
+        );
+    }
 }

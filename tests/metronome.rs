@@ -1,6 +1,7 @@
-//! The CPR metronome shipped in `content/media` (made by
-//! `scripts/make-metronome.py`) really clicks 110 times a minute for two
-//! minutes: decoded here and its clicks timed.
+//! The CPR metronomes shipped in `content/media` (made by
+//! `scripts/make-metronome.py`) really click 110 times a minute for about two
+//! minutes, the 30:2 one with a pause for two breaths after every 30th click
+//! and the hands-only one without: decoded here and their clicks timed.
 
 use std::path::Path;
 
@@ -57,24 +58,57 @@ fn onsets(samples: &[f32], gap: usize) -> Vec<usize> {
     onsets
 }
 
-#[test]
-fn the_metronome_clicks_110_times_a_minute_for_two_minutes() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/media/cpr-metronome-110.mp3");
+/// The seconds between one click and the next, in order.
+fn click_intervals(file: &str) -> (Vec<f64>, f64) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/media").join(file);
     let (samples, rate) = decode(&path);
     let seconds = samples.len() as f64 / f64::from(rate);
-    assert!((119.0..=122.0).contains(&seconds), "lasts {seconds:.1} s");
     let clicks = onsets(&samples, rate as usize / 10);
-    assert_eq!(clicks.len(), 220, "two minutes at 110 a minute");
-    let intervals: Vec<f64> = clicks
+    let intervals = clicks
         .windows(2)
         .map(|pair| (pair[1] - pair[0]) as f64 / f64::from(rate))
         .collect();
-    let expected = 60.0 / 110.0;
+    (intervals, seconds)
+}
+
+/// One compression at 110 a minute.
+const BEAT: f64 = 60.0 / 110.0;
+
+#[test]
+fn the_hands_only_metronome_clicks_110_times_a_minute_for_two_minutes() {
+    let (intervals, seconds) = click_intervals("cpr-metronome-110.mp3");
+    assert!((119.0..=122.0).contains(&seconds), "lasts {seconds:.1} s");
+    assert_eq!(intervals.len() + 1, 220, "two minutes at 110 a minute");
     for (beat, interval) in intervals.iter().enumerate() {
         assert!(
-            (interval - expected).abs() < 0.002,
-            "click {} comes {interval:.4} s after the previous one, not {expected:.4} s",
+            (interval - BEAT).abs() < 0.002,
+            "click {} comes {interval:.4} s after the previous one, not {BEAT:.4} s",
             beat + 2
         );
+    }
+}
+
+#[test]
+fn the_thirty_two_metronome_pauses_for_two_breaths_after_every_30_clicks() {
+    let (intervals, seconds) = click_intervals("cpr-metronome-30-2.mp3");
+    assert!(
+        (110.0..=130.0).contains(&seconds),
+        "lasts {seconds:.1} s, about two minutes"
+    );
+    assert_eq!(intervals.len() + 1, 6 * 30, "six cycles of 30 compressions");
+    for (index, interval) in intervals.iter().enumerate() {
+        let click = index + 2;
+        if (click - 1) % 30 == 0 {
+            // ERC 2021: two breaths, compressions interrupted for under 10 s.
+            assert!(
+                (4.0..=5.0).contains(interval),
+                "the breaths before click {click} get {interval:.2} s, not 4-5 s"
+            );
+        } else {
+            assert!(
+                (interval - BEAT).abs() < 0.002,
+                "click {click} comes {interval:.4} s after the previous one, not {BEAT:.4} s"
+            );
+        }
     }
 }

@@ -252,7 +252,7 @@ async fn old_version_and_forged_buttons() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn voice_photo_and_stickers_get_the_emergency_page() {
+async fn voice_and_stickers_get_the_emergency_page_and_a_photo_a_question() {
     let (telegram, bot) = shipped_bot().await;
     let content = Tree::Shipped.content();
     let (user, chat) = (alice(), TestChat::private(&alice()));
@@ -273,6 +273,21 @@ async fn voice_photo_and_stickers_get_the_emergency_page() {
         .collect();
     assert_eq!(answers, wanted);
     assert!(answers[0].starts_with("I can't listen to voice"));
+    assert!(answers[1].starts_with("I can't look at photos"), "{}", answers[1]);
+    assert!(answers[1].contains("Is it a wound?"), "{}", answers[1]);
+    let photo = &telegram
+        .chat(&chat)
+        .into_iter()
+        .filter(|m| m.from_bot)
+        .collect::<Vec<_>>()[1];
+    assert_eq!(
+        photo.labels()[..3],
+        [
+            "🆘 Unresponsive / not breathing",
+            "Wounds and abscesses",
+            "Ask a doctor"
+        ]
+    );
     finish(&telegram, bot).await;
 }
 

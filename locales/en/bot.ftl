@@ -14,6 +14,7 @@ notice-unsupported = { $kind ->
         [photo] I can't look at photos or videos.
        *[other] I only understand buttons and short text messages.
     } If someone is unresponsive or not breathing, call { $numbers } now. The first steps:
+notice-photo = I can't look at photos or videos.
 
 search-found = { $count ->
         [one] One page matches your words:

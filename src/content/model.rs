@@ -28,6 +28,7 @@ pub struct Content {
     pub(crate) default_locale: Locale,
     pub(crate) root: NodeIdx,
     pub(crate) emergency: NodeIdx,
+    pub(crate) photo: Option<NodeIdx>,
     pub(crate) nodes: Vec<Node>,
     pub(crate) by_id: HashMap<String, NodeIdx>,
     pub(crate) by_key: HashMap<NodeKey, NodeIdx>,
@@ -116,6 +117,11 @@ impl Content {
     /// The first-aid page for someone unresponsive or not breathing.
     pub fn emergency(&self) -> NodeIdx {
         self.emergency
+    }
+
+    /// The question asked after a photo or video, if the manifest names one.
+    pub fn photo(&self) -> Option<NodeIdx> {
+        self.photo
     }
 
     pub fn node(&self, index: NodeIdx) -> &Node {

@@ -30,6 +30,13 @@ pub struct RawManifest {
     /// stickers, and checked to be within `max_emergency_taps` of the root.
     #[schemars(with = "String")]
     pub emergency: Spanned<String>,
+    /// The menu shown when someone sends a photo or video, which the bot
+    /// cannot look at: it asks whether someone is unresponsive (its first
+    /// button, the emergency page) or what else it is about. Without it,
+    /// photos get the emergency page like voice messages do.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub photo: Option<Spanned<String>>,
     #[serde(default)]
     #[schemars(with = "Option<u32>")]
     pub max_emergency_taps: Option<Spanned<u32>>,

@@ -57,11 +57,7 @@ pub fn handle_with<'c>(content: &'c Content, duty: &Duty, locale: Locale, input:
         Input::Start { payload } => start(page, locale, payload),
         Input::Callback { data } => callback(page, locale, data),
         Input::Text { text } => search(page, locale, text),
-        Input::Unsupported { kind } => {
-            let position = Position::top(content.emergency(), locale);
-            page.node(&position)
-                .with_notice(Notice::Unsupported(kind), content.ui(locale).unsupported(kind))
-        }
+        Input::Unsupported { kind } => unsupported(page, locale, kind),
         Input::Help => Screen::fixed(content, locale, Shows::Help, content.help(locale)),
         Input::About => Screen::fixed(content, locale, Shows::About, content.about(locale)),
         Input::Language => Screen::language_choice(content, locale),
@@ -118,6 +114,20 @@ fn callback<'c>(page: Pages<'c, '_>, locale: Locale, data: &str) -> Screen<'c> {
         return root_with(page, locale, Notice::InvalidButton);
     }
     page.node(&Position { node, crumbs, locale })
+}
+
+/// A message the bot cannot read gets the emergency page, in case someone
+/// is dying; a photo or video first gets the question of what it shows
+/// (someone unresponsive, or a wound), when the content asks one.
+fn unsupported<'c>(page: Pages<'c, '_>, locale: Locale, kind: MessageKind) -> Screen<'c> {
+    let content = page.content;
+    let ui = content.ui(locale);
+    let (node, text) = match (kind, content.photo()) {
+        (MessageKind::Photo, Some(question)) => (question, ui.photo_question.as_str()),
+        _ => (content.emergency(), ui.unsupported(kind)),
+    };
+    page.node(&Position::top(node, locale))
+        .with_notice(Notice::Unsupported(kind), text)
 }
 
 fn search<'c>(page: Pages<'c, '_>, locale: Locale, text: &str) -> Screen<'c> {

@@ -14,6 +14,7 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "notice-invalid-button",
     "notice-unknown-link",
     "notice-unsupported",
+    "notice-photo",
     "search-found",
     "search-nothing",
     "help",
@@ -123,6 +124,8 @@ pub struct UiStrings {
     pub invalid_button: String,
     pub unknown_link: String,
     unsupported: [String; 3],
+    /// Above the content's photo question, after a photo or video.
+    pub photo_question: String,
     /// `search_found[n - 1]` introduces `n` results.
     search_found: Vec<String>,
     pub search_nothing: String,
@@ -174,6 +177,7 @@ impl UiStrings {
                     &[("kind", kind.fluent_key().into()), ("numbers", numbers())],
                 )
             }),
+            photo_question: format("notice-photo", &[]),
             search_found: (1..=MAX_SEARCH_RESULTS)
                 .map(|count| format("search-found", &[("count", count.into())]))
                 .collect(),

@@ -162,6 +162,10 @@ pub fn content(
         default_locale: Locale(manifest.default_locale?),
         root: *by_id.get(&raw.root.value)?,
         emergency: *by_id.get(&raw.emergency.value)?,
+        photo: match &raw.photo {
+            Some(photo) => Some(*by_id.get(&photo.value)?),
+            None => None,
+        },
         last_review: last_review(&nodes),
         locales,
         nodes: built,

@@ -1,5 +1,6 @@
-//! Whole-tree checks: the root and emergency page exist, every node can be
-//! reached, the emergency page is close to /start, Back can remember the way.
+//! Whole-tree checks: the root, emergency page and photo question exist,
+//! every node can be reached, the emergency page is close to /start and is
+//! the photo question's first answer, Back can remember the way.
 
 use std::collections::VecDeque;
 
@@ -29,8 +30,31 @@ pub fn check(
         "emergency page",
         push,
     );
+    let photo = manifest
+        .raw
+        .photo
+        .as_ref()
+        .and_then(|field| lookup(sources, parsed, manifest, nodes, field, "photo question", push));
+    if let (Some(photo), Some(emergency), Some(field)) = (photo, emergency, &manifest.raw.photo)
+        && nodes.list[photo].buttons.first() != Some(&emergency)
+    {
+        push(
+            Diagnostic::new(
+                Code::InvalidManifest,
+                format!(
+                    "the photo question `{}` does not offer the emergency page first",
+                    field.value
+                ),
+            )
+            .at(manifest.span(sources, field))
+            .help(format!(
+                "make `{}` the first button of `{}`: a photo may show someone dying",
+                manifest.raw.emergency.value, field.value
+            )),
+        );
+    }
     let Some(root) = root else { return };
-    let depth = distances(nodes, root);
+    let depth = distances(nodes, root, photo);
 
     if let Some(emergency) = emergency {
         let max_taps = manifest.max_emergency_taps;
@@ -105,10 +129,16 @@ fn lookup(
 }
 
 /// Taps from the root to each node (breadth-first), `None` if unreachable.
-fn distances(nodes: &CheckedNodes<'_>, root: usize) -> Vec<Option<usize>> {
+/// The photo question opens without a tap from the root, as an answer to a
+/// message, so it counts as one step away and what it leads to is reachable.
+fn distances(nodes: &CheckedNodes<'_>, root: usize, photo: Option<usize>) -> Vec<Option<usize>> {
     let mut depth = vec![None; nodes.list.len()];
     depth[root] = Some(0);
     let mut queue = VecDeque::from([root]);
+    if let Some(photo) = photo.filter(|&p| p != root) {
+        depth[photo] = Some(1);
+        queue.push_back(photo);
+    }
     while let Some(current) = queue.pop_front() {
         let next = depth[current].map(|d| d + 1);
         for &target in &nodes.list[current].buttons {
