@@ -574,3 +574,159 @@ async fn a_coordinator_reloads_the_roster_and_a_broken_one_is_kept_out() {
     let logs = finish(&telegram, bot).await;
     assert!(logs.contains("roster reload rejected"), "{logs}");
 }
+
+/// The line lives in private chats: a group's "Write your question" only
+/// explains, and roster commands answer only in private chats and the duty
+/// chat, never in a group that would learn who is on shift.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn groups_cannot_ask_or_read_the_roster() {
+    let (telegram, bot, _dir) = bot_with_roster(true).await;
+    let (alice, anna) = (person(), doctor());
+    let group = TestChat::group(-100_555, "Friends");
+    let duty = TestChat::group(DUTY_CHAT, "Duty");
+
+    telegram.send_text(&group, &alice, "/start ask-doctor");
+    let screen = shows(&telegram, &group, "the Ask a doctor screen", |m| {
+        m.button("✍️ Write your question").is_some()
+    })
+    .await;
+    telegram.press(&group, &alice, "✍️ Write your question").unwrap();
+    telegram
+        .wait_for("the refusal toast", STEP_TIMEOUT, |requests| {
+            requests.iter().any(|r| {
+                r.method == "answerCallbackQuery"
+                    && r.params["text"]
+                        .as_str()
+                        .is_some_and(|t| t.starts_with("Questions to the doctor go only"))
+            })
+        })
+        .await
+        .unwrap();
+
+    telegram.send_text(&group, &anna, "/oncall");
+    telegram.send_text(&duty, &anna, "/oncall");
+    shows(&telegram, &duty, "the duty table in the duty chat", |m| {
+        m.text.contains("Dr Anna")
+    })
+    .await;
+    telegram
+        .settle(std::time::Duration::from_millis(300), STEP_TIMEOUT)
+        .await
+        .unwrap();
+    let group_messages = telegram.chat(&group);
+    assert!(
+        group_messages.iter().all(|m| !m.force_reply),
+        "no question prompt in a group"
+    );
+    assert!(
+        group_messages
+            .iter()
+            .filter(|m| m.from_bot)
+            .all(|m| m.message_id == screen.message_id),
+        "nothing but the menu in the group: {group_messages:#?}"
+    );
+    finish(&telegram, bot).await;
+}
+
+/// Edits are never relayed (an edited answer reached the person twice, an
+/// edited question opened a second case), files are refused with a hint, and
+/// a forged button neither injects into a prompt nor overwrites a card.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edits_files_and_forged_buttons_are_refused() {
+    let (telegram, bot, _dir) = bot_with_roster(true).await;
+    let (alice, alice_chat) = (person(), TestChat::private(&person()));
+    let (anna, anna_chat) = (doctor(), TestChat::private(&doctor()));
+
+    let prompt = ask(&telegram, &alice_chat, &alice).await;
+    let question = telegram.reply_text(&alice_chat, &alice, prompt.message_id, "How long does naloxone last?");
+    let card = shows(&telegram, &anna_chat, "the card", |m| m.text.contains("Status: new")).await;
+    let copy = shows(&telegram, &anna_chat, "the copy", |m| {
+        m.text == "How long does naloxone last?"
+    })
+    .await;
+
+    telegram.edit_reply(
+        &alice_chat,
+        &alice,
+        question,
+        prompt.message_id,
+        "How long does naloxone last? (edited)",
+    );
+    shows(&telegram, &alice_chat, "the edit hint", |m| {
+        m.text.starts_with("Edits do not reach the doctor")
+    })
+    .await;
+
+    let answer = telegram.reply_text(&anna_chat, &anna, copy.message_id, "30 to 90 minutes.");
+    shows(&telegram, &alice_chat, "the answer", |m| m.text == "30 to 90 minutes.").await;
+    telegram.edit_reply(
+        &anna_chat,
+        &anna,
+        answer,
+        copy.message_id,
+        "30 to 90 minutes, sometimes less.",
+    );
+    shows(&telegram, &anna_chat, "the doctor's edit hint", |m| {
+        m.text.starts_with("Edits are not delivered")
+    })
+    .await;
+
+    let prompt = ask(&telegram, &alice_chat, &alice).await;
+    telegram.reply_document(&alice_chat, &alice, prompt.message_id, "update.apk");
+    shows(&telegram, &alice_chat, "the file hint", |m| {
+        m.text.starts_with("The doctor can receive text, a photo")
+    })
+    .await;
+
+    // A forged "Write your question" carrying HTML, and a forged menu tap on the card.
+    let menu = telegram.last_bot_message(&alice_chat).unwrap();
+    telegram.press_data(&alice_chat, &alice, menu.message_id, "A<a href=\"x\">y</a>");
+    let forged_menu = Tree::Shipped.content();
+    let data = overdose_bot::engine::CallbackData {
+        version: forged_menu.version_tag(),
+        locale: *b"en",
+        target: forged_menu.node(forged_menu.root()).key(),
+        crumbs: Vec::new(),
+    }
+    .encode();
+    telegram.press_data(&anna_chat, &anna, card.message_id, &data);
+    shows(&telegram, &anna_chat, "the menu as a new message", |m| {
+        m.from_bot && m.message_id > card.message_id && m.button("Ask a doctor").is_some()
+    })
+    .await;
+    telegram
+        .settle(std::time::Duration::from_millis(300), STEP_TIMEOUT)
+        .await
+        .unwrap();
+
+    let anna_sees = telegram.chat(&anna_chat);
+    let card_now = anna_sees.iter().find(|m| m.message_id == card.message_id).unwrap();
+    assert!(
+        card_now.text.contains("Case"),
+        "the card is not overwritten: {}",
+        card_now.text
+    );
+    assert_eq!(
+        anna_sees.iter().filter(|m| m.text.contains("Status: new")).count(),
+        1,
+        "one case only"
+    );
+    assert!(
+        anna_sees
+            .iter()
+            .all(|m| m.media.as_ref().is_none_or(|(kind, _)| kind != "document"))
+    );
+    let alice_sees = telegram.chat(&alice_chat);
+    assert_eq!(
+        alice_sees
+            .iter()
+            .filter(|m| m.text.starts_with("30 to 90 minutes"))
+            .count(),
+        1
+    );
+    assert!(
+        alice_sees.iter().all(|m| !m.text.contains("href=\"x\"")),
+        "no injected link"
+    );
+    finish(&telegram, bot).await;
+}

@@ -73,6 +73,11 @@ pub const RUNTIME_MESSAGES: &[(&str, &[&str])] = &[
     ("toast-case-reopened", &[]),
     ("command-not-member", &[]),
     ("command-admins-only", &[]),
+    ("handoff-private-only", &["numbers"]),
+    ("handoff-kind-refused", &["numbers"]),
+    ("handoff-edit-ignored", &[]),
+    ("case-kind-refused", &[]),
+    ("case-edit-ignored", &[]),
 ];
 
 /// The most search results a screen lists.

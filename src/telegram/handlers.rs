@@ -16,6 +16,7 @@ use crate::content::Content;
 use crate::engine::{self, Duty, Input, Screen, Shows};
 use crate::handoff::{Desk, SharedDesk};
 use crate::metrics::Metrics;
+use crate::payload::Prefix;
 use crate::reload::{ReloadRequests, SharedContent};
 
 /// What every handler shares.
@@ -135,7 +136,12 @@ async fn on_callback(bot: Tg, state: Arc<BotState>, me: Me, query: CallbackQuery
         return Ok(());
     };
     let chat = message.chat().id;
-    let editable = screen.media.is_none() && message.regular_message().is_some_and(|m| m.text().is_some());
+    // Only a menu becomes another menu: a forged button under a case card or
+    // an answer must not overwrite it.
+    let editable = screen.media.is_none()
+        && message
+            .regular_message()
+            .is_some_and(|m| m.text().is_some() && is_menu(m));
     let outcome = if editable {
         state.delivery.edit(&bot, chat, message.id(), &screen).await
     } else {
@@ -151,6 +157,13 @@ async fn on_inline_query(bot: Tg, state: Arc<BotState>, me: Me, query: InlineQue
         tracing::warn!(update = "inline", error = %error_kind(&error), "inline answer failed");
     }
     Ok(())
+}
+
+/// Whether every button under `message` is a menu button (or "Write your question").
+fn is_menu(message: &Message) -> bool {
+    handoff::keyboard_data(message)
+        .iter()
+        .all(|data| matches!(Prefix::of_callback(data), Some((Prefix::Menu | Prefix::Ask, _))))
 }
 
 fn kind_of(input: &Input<'_>) -> &'static str {

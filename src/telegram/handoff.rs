@@ -49,16 +49,8 @@ pub fn classify(message: &Message, me: &Me) -> Option<Incoming> {
     if replied.from.as_ref().map(|u| u.id) != Some(me.id) {
         return None;
     }
-    if let Some(markup) = replied.reply_markup() {
-        let data: Vec<&str> = markup
-            .inline_keyboard
-            .iter()
-            .flatten()
-            .filter_map(|b| match &b.kind {
-                teloxide::types::InlineKeyboardButtonKind::CallbackData(data) => Some(data.as_str()),
-                _ => None,
-            })
-            .collect();
+    {
+        let data = keyboard_data(replied);
         if let Some((_, ticket)) = ticket_in(data.iter().copied()) {
             return Some(Incoming::Answer {
                 ticket: ticket.to_owned(),
@@ -93,6 +85,19 @@ pub fn classify(message: &Message, me: &Me) -> Option<Incoming> {
     })
 }
 
+/// The callback data of `message`'s inline buttons.
+pub fn keyboard_data(message: &Message) -> Vec<&str> {
+    message
+        .reply_markup()
+        .into_iter()
+        .flat_map(|markup| markup.inline_keyboard.iter().flatten())
+        .filter_map(|b| match &b.kind {
+            teloxide::types::InlineKeyboardButtonKind::CallbackData(data) => Some(data.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// `/start W<ticket>`: the link in a follow-up prompt was tapped. A page's
 /// id is never one, whatever letter it starts with.
 pub fn follow_up_link<'a>(content: &Content, payload: &'a str) -> Option<&'a str> {
@@ -116,9 +121,51 @@ pub async fn follow_up_prompt_from_link(
     send_follow_up_prompt(bot, state, desk, content, me, message.chat.id, locale, ticket).await;
 }
 
-/// Handles a message [`classify`] recognised.
+/// Handles a message [`classify`] recognised. The line works in private
+/// chats only (and, for doctors, the duty chat); edits are never relayed (an
+/// edited answer was delivered twice, an edited question opened a second
+/// case); only the kinds of message people can safely open are copied.
 pub async fn on_incoming(bot: &Tg, state: &BotState, desk: &Desk, message: &Message, incoming: Incoming) {
     let content = &*state.content.load_full();
+    let from_person = !matches!(incoming, Incoming::Answer { .. });
+    let locale = if from_person {
+        content.negotiate(message.from.as_ref().and_then(|u| u.language_code.as_deref()))
+    } else {
+        desk.card_locale(content)
+    };
+    let numbers = &content.ui(locale).numbers;
+    let refusal = if from_person && !message.chat.is_private() {
+        Some(("question_not_private", "handoff-private-only"))
+    } else if message.edit_date().is_some() {
+        Some((
+            "edit_ignored",
+            if from_person {
+                "handoff-edit-ignored"
+            } else {
+                "case-edit-ignored"
+            },
+        ))
+    } else if !relayable(message) {
+        Some((
+            "kind_refused",
+            if from_person {
+                "handoff-kind-refused"
+            } else {
+                "case-kind-refused"
+            },
+        ))
+    } else {
+        None
+    };
+    if let Some((event, text)) = refusal {
+        state.delivery.metrics.handoff(event);
+        let html = escape_html(&content.text(locale, text, &[("numbers", numbers)]));
+        let _ = state
+            .delivery
+            .send_html(bot, message.chat.id, &html, None, Some(message.id))
+            .await;
+        return;
+    }
     match incoming {
         Incoming::Question { position } => question(bot, state, desk, content, message, &position).await,
         Incoming::FollowUp { ticket } => follow_up(bot, state, desk, content, message, &ticket).await,
@@ -138,19 +185,31 @@ pub async fn on_callback(bot: &Tg, state: &BotState, desk: &Desk, me: &Me, query
     let Some((prefix, rest)) = Prefix::of_callback(data) else {
         return false;
     };
-    if prefix == Prefix::Ask {
-        let position = rest;
-        state.delivery.answer_callback(bot, query.id.clone(), None).await;
-        let locale =
-            position_locale(content, position).unwrap_or(content.negotiate(query.from.language_code.as_deref()));
-        send_question_prompt(bot, state, content, me, chat, locale, position).await;
-        return true;
-    }
-    if prefix == Prefix::WriteBack {
-        let ticket = rest;
-        state.delivery.answer_callback(bot, query.id.clone(), None).await;
+    if matches!(prefix, Prefix::Ask | Prefix::WriteBack) {
         let locale = content.negotiate(query.from.language_code.as_deref());
-        send_follow_up_prompt(bot, state, desk, content, me, chat, locale, ticket).await;
+        if !message.chat().is_private() {
+            state.delivery.metrics.handoff("question_not_private");
+            let toast = content.text(
+                locale,
+                "handoff-private-only",
+                &[("numbers", &content.ui(locale).numbers)],
+            );
+            state
+                .delivery
+                .answer_callback(bot, query.id.clone(), Some(&toast))
+                .await;
+            return true;
+        }
+        state.delivery.answer_callback(bot, query.id.clone(), None).await;
+        if prefix == Prefix::WriteBack {
+            send_follow_up_prompt(bot, state, desk, content, me, chat, locale, rest).await;
+        } else if CallbackData::decode(rest).is_ok() {
+            // Only a well-formed position goes into the prompt's link.
+            let locale = position_locale(content, rest).unwrap_or(locale);
+            send_question_prompt(bot, state, content, me, chat, locale, rest).await;
+        } else {
+            state.delivery.metrics.handoff("ask_invalid");
+        }
         return true;
     }
     if let Some((action, ticket)) = parse_case_button(data) {
@@ -164,8 +223,22 @@ pub async fn on_callback(bot: &Tg, state: &BotState, desk: &Desk, me: &Me, query
     false
 }
 
+/// Whether a roster command may be answered where `message` was sent: the
+/// private chats and the duty chat only, never another group (which would
+/// learn who is on shift). Elsewhere it is ignored and counted.
+fn roster_place(state: &BotState, desk: &Desk, message: &Message) -> bool {
+    let allowed = message.chat.is_private() || message.chat.id.0 == desk.roster.duty_chat();
+    if !allowed {
+        state.delivery.metrics.handoff("command_outside_roster_chats");
+    }
+    allowed
+}
+
 /// `/oncall` and `/roster` for doctors and coordinators; a refusal for others.
 pub async fn command(bot: &Tg, state: &BotState, desk: &Desk, message: &Message, name: &str) {
+    if !roster_place(state, desk, message) {
+        return;
+    }
     let content = &*state.content.load_full();
     let member = message
         .from
@@ -195,6 +268,9 @@ pub async fn command(bot: &Tg, state: &BotState, desk: &Desk, message: &Message,
 /// `/reload` from a coordinator: content, locales and roster are reloaded
 /// (or kept, with the reasons), and the summary is the answer.
 pub async fn reload_command(bot: &Tg, state: &BotState, desk: &Desk, message: &Message) {
+    if !roster_place(state, desk, message) {
+        return;
+    }
     let content = &*state.content.load_full();
     let admin = message
         .from
@@ -317,7 +393,7 @@ async fn question(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, me
     let locale = position_locale(content, position)
         .unwrap_or(content.negotiate(message.from.as_ref().and_then(|u| u.language_code.as_deref())));
     let ui = content.ui(locale);
-    if !desk.limit.allow(person.0) {
+    if !desk.limit.allow(asker(message)) {
         metrics.handoff("question_limited");
         let text = content.text(locale, "handoff-limited", &[("numbers", &ui.numbers)]);
         let _ = state
@@ -444,7 +520,7 @@ async fn follow_up(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, m
             return;
         }
     };
-    if !desk.limit.allow(person.0) {
+    if !desk.limit.allow(asker(message)) {
         metrics.handoff("question_limited");
         let text = content.text(locale, "handoff-limited", &[("numbers", &ui.numbers)]);
         let _ = state
@@ -629,7 +705,12 @@ async fn case_tap(
         };
         return content.text(locale, id, &[]);
     }
-    let Some(message) = query.regular_message() else {
+    // Only a card is edited into a card: a forged case button under any
+    // other message must not overwrite it.
+    let Some(message) = query
+        .regular_message()
+        .filter(|m| ticket_in(keyboard_data(m)).is_some_and(|(_, own)| own == ticket))
+    else {
         return content.text(locale, "case-invalid", &[]);
     };
     use teloxide::utils::render::RenderMessageTextHelper;
@@ -680,6 +761,23 @@ fn failed_text(content: &Content, desk: &Desk, locale: Locale) -> String {
 
 fn start_link(me: &Me, payload: &str) -> String {
     format!("https://t.me/{}?start={payload}", me.username())
+}
+
+/// Who the question limit counts: the person, not the chat (one account
+/// once sent six more questions through three groups).
+fn asker(message: &Message) -> i64 {
+    message.from.as_ref().map_or(message.chat.id.0, |user| user.id.0 as i64)
+}
+
+/// The kinds of message the line copies: what a person or doctor can open
+/// safely. Files (an `.apk` once got through), stickers, contacts and
+/// locations are refused with a hint.
+fn relayable(message: &Message) -> bool {
+    message.text().is_some()
+        || message.photo().is_some()
+        || message.voice().is_some()
+        || message.video_note().is_some()
+        || message.audio().is_some()
 }
 
 fn position_locale(content: &Content, position: &str) -> Option<Locale> {

@@ -177,6 +177,18 @@ impl FakeTelegram {
         self.push(state, json!({ "edited_message": message }))
     }
 
+    /// The person edits `message_id`, a reply to `reply_to`, to `text`:
+    /// Telegram repeats the replied-to message in the edit.
+    pub fn edit_reply(&self, chat: &TestChat, user: &TestUser, message_id: i64, reply_to: i64, text: &str) -> i64 {
+        let state = self.inner.lock();
+        let mut message = updates::message(chat, user, message_id, json!({ "text": text }));
+        message["edit_date"] = json!(updates::now());
+        if let Some(replied) = server::current_message_json(&state, chat.id, reply_to) {
+            message["reply_to_message"] = replied;
+        }
+        self.push(state, json!({ "edited_message": message }))
+    }
+
     pub fn send_voice(&self, chat: &TestChat, user: &TestUser) -> i64 {
         self.send_content(chat, user, "(voice)", updates::voice())
     }
@@ -307,6 +319,11 @@ impl FakeTelegram {
     /// The person replies to message `reply_to` with a voice message.
     pub fn reply_voice(&self, chat: &TestChat, user: &TestUser, reply_to: i64) -> i64 {
         self.send_in_reply(chat, user, Some(reply_to), "(voice)", updates::voice())
+    }
+
+    /// The person replies to message `reply_to` with a file named `file_name`.
+    pub fn reply_document(&self, chat: &TestChat, user: &TestUser, reply_to: i64, file_name: &str) -> i64 {
+        self.send_in_reply(chat, user, Some(reply_to), "(document)", updates::document(file_name))
     }
 
     /// The bot's latest message in `chat` that asked for a reply (ForceReply).

@@ -100,6 +100,11 @@ pub fn photo() -> Value {
     json!({ "photo": [{ "file_id": "user-photo", "file_unique_id": "up", "width": 90, "height": 90, "file_size": 900 }] })
 }
 
+pub fn document(file_name: &str) -> Value {
+    json!({ "document": { "file_id": "user-document", "file_unique_id": "ud", "file_name": file_name,
+        "mime_type": "application/octet-stream", "file_size": 1000 } })
+}
+
 pub fn sticker() -> Value {
     json!({ "sticker": { "file_id": "user-sticker", "file_unique_id": "us", "type": "regular", "width": 512,
         "height": 512, "is_animated": false, "is_video": false } })
