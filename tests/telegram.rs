@@ -594,6 +594,11 @@ async fn webhook_mode_refuses_requests_without_the_secret() {
     let registered = &telegram.requests_of("setWebhook")[0].params;
     assert_eq!(registered["url"], url);
     assert_eq!(registered["secret_token"], secret);
+    assert_eq!(
+        registered["allowed_updates"],
+        serde_json::json!(["message", "edited_message", "callback_query", "inline_query"]),
+        "only the updates the bot reads"
+    );
 
     let user = alice();
     let update = serde_json::json!({ "update_id": 1, "message": {

@@ -15,5 +15,6 @@ mod keyboard;
 mod media;
 mod pacing;
 mod run;
+mod webhook;
 
 pub use run::{Mode, ServeError, ServeOptions, serve};

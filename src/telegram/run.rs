@@ -9,7 +9,7 @@ use std::time::Duration;
 use teloxide::dispatching::Dispatcher;
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
-use teloxide::types::Me;
+use teloxide::types::{AllowedUpdate, Me};
 use teloxide::update_listeners::{Polling, webhooks};
 use teloxide::{ApiError, RequestError};
 use url::Url;
@@ -19,6 +19,7 @@ use super::delivery::{Delivery, Tg, error_kind};
 use super::handlers::{BotState, schema};
 use super::media::FileIdCache;
 use super::pacing::{PaceLimits, Pacer};
+use super::webhook;
 use crate::handoff::SharedDesk;
 use crate::metrics::Metrics;
 use crate::reload::ReloadRequests;
@@ -80,6 +81,15 @@ fn polling_backoff(errors: u32) -> Duration {
 }
 
 const MAX_POLLING_BACKOFF: Duration = Duration::from_secs(5);
+
+/// The updates `handlers::schema` reads; Telegram sends no others (chat
+/// member changes, polls, ...), so nothing unread crosses the network.
+const ALLOWED_UPDATES: [AllowedUpdate; 4] = [
+    AllowedUpdate::Message,
+    AllowedUpdate::EditedMessage,
+    AllowedUpdate::CallbackQuery,
+    AllowedUpdate::InlineQuery,
+];
 
 /// Backoff while Telegram cannot be reached at start-up.
 const STARTUP_BACKOFF: Duration = Duration::from_secs(1);
@@ -149,6 +159,7 @@ pub async fn serve(
     let result = match options.mode {
         Mode::Polling => {
             let listener = Polling::builder(bot)
+                .allowed_updates(ALLOWED_UPDATES.to_vec())
                 .timeout(Duration::from_secs(10))
                 .backoff_strategy(polling_backoff)
                 .delete_webhook()
@@ -181,10 +192,12 @@ pub async fn serve(
             // deletes the webhook when the process stops: with replicas behind
             // a load balancer, one stopping would cut off all the others.
             bot.set_webhook(url)
-                .secret_token(secret)
+                .secret_token(secret.clone())
+                .allowed_updates(ALLOWED_UPDATES)
                 .await
                 .map_err(|e| ServeError::Webhook(error_kind(&e)))?;
             let (listener, stop, router) = webhooks::axum_no_setup(webhook);
+            let router = webhook::guarded(router, &secret);
             tokio::spawn(async move {
                 if let Err(error) = axum::serve(tcp, router).with_graceful_shutdown(stop).await {
                     tracing::error!(%error, "webhook server failed");
