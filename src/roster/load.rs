@@ -127,6 +127,11 @@ impl Validator<'_> {
                 vacations.push(Vacation { doctor, from, to });
             }
         }
+        if raw.duty_chat.value >= 0 {
+            let message = "the duty chat must be a group (Telegram group ids are negative)".to_owned();
+            let help = "add the bot to the duty team's group and use that group's id, e.g. -1001234567890".to_owned();
+            self.error(Code::RosterInvalid, &raw.duty_chat, message, Some(help));
+        }
         self.warn_gaps(raw, &weekly, &doctors);
         Some(Roster {
             zone: zone?,
@@ -169,7 +174,26 @@ impl Validator<'_> {
     fn doctors(&mut self, raw: &RawRoster) -> Vec<Doctor> {
         let mut doctors: Vec<Doctor> = Vec::new();
         let mut first_seen: HashMap<&str, &Spanned<String>> = HashMap::new();
+        let mut chats: HashMap<i64, &Spanned<i64>> = HashMap::new();
         for doctor in &raw.doctors {
+            if doctor.chat.value <= 0 {
+                let message = format!(
+                    "doctor `{}`'s chat must be their private chat with the bot",
+                    doctor.id.value
+                );
+                let help = "a private chat's id is the person's positive user id; groups go in `duty_chat`".to_owned();
+                self.error(Code::RosterInvalid, &doctor.chat, message, Some(help));
+            }
+            if let Some(first) = chats.insert(doctor.chat.value, &doctor.chat) {
+                let span = spanned(self.sources, self.file, &doctor.chat);
+                let earlier = spanned(self.sources, self.file, first);
+                self.diagnostics.push(
+                    Diagnostic::new(Code::RosterInvalid, "two doctors share one chat")
+                        .at(span)
+                        .related(earlier, "first used here")
+                        .help("each doctor's cases go to their own private chat"),
+                );
+            }
             if let Some(first) = first_seen.insert(&doctor.id.value, &doctor.id) {
                 let span = spanned(self.sources, self.file, &doctor.id);
                 let earlier = spanned(self.sources, self.file, first);
@@ -273,12 +297,20 @@ impl Validator<'_> {
     /// Two weekly shifts of one doctor that share any minute of the week,
     /// reported once per pair of `shifts:` entries.
     fn check_weekly_overlaps(&mut self, raw: &RawRoster, weekly: &[(usize, WeeklyShift)]) {
+        let mut intervals = Vec::with_capacity(weekly.len());
+        for (item, (_, shift)) in weekly.iter().enumerate() {
+            let (start, end) = week_interval(shift);
+            intervals.push((shift.doctor, start, end, item));
+            if end > WEEK_MINUTES {
+                // Sunday night into Monday morning: also meets Monday's shifts.
+                intervals.push((shift.doctor, start - WEEK_MINUTES, end - WEEK_MINUTES, item));
+            }
+        }
         let mut reported = std::collections::HashSet::new();
-        for (i, (first, a)) in weekly.iter().enumerate() {
-            for (second, b) in &weekly[i + 1..] {
-                if a.doctor != b.doctor || !overlaps(week_interval(a), week_interval(b)) {
-                    continue;
-                }
+        for (x, y) in overlapping(intervals) {
+            let ((i, a), (j, b)) = (&weekly[x], &weekly[y]);
+            let ((first, a), (second, b)) = if i <= j { ((i, a), (j, b)) } else { ((j, b), (i, a)) };
+            {
                 if !reported.insert((*first, *second)) {
                     continue;
                 }
@@ -305,21 +337,23 @@ impl Validator<'_> {
         if raw.len() != shifts.len() {
             return; // some shifts were already reported as broken
         }
-        for (i, (doctor, hours)) in shifts.iter().enumerate() {
-            for (j, (other, other_hours)) in shifts.iter().enumerate().skip(i + 1) {
-                let a = day_interval(*hours);
-                let b = day_interval(*other_hours);
-                if doctor == other && a.0 < b.1 && b.0 < a.1 {
-                    let message = "two shifts of the same doctor overlap on this date".to_owned();
-                    let span = spanned(self.sources, self.file, &raw[j].from);
-                    let related = spanned(self.sources, self.file, &raw[i].from);
-                    self.diagnostics.push(
-                        Diagnostic::new(Code::RosterOverlap, message)
-                            .at(span)
-                            .related(related, "the other shift"),
-                    );
-                }
-            }
+        let intervals = shifts
+            .iter()
+            .enumerate()
+            .map(|(item, (doctor, hours))| {
+                let (start, end) = day_interval(*hours);
+                (*doctor, start, end, item)
+            })
+            .collect();
+        for (i, j) in overlapping(intervals) {
+            let message = "two shifts of the same doctor overlap on this date".to_owned();
+            let span = spanned(self.sources, self.file, &raw[j].from);
+            let related = spanned(self.sources, self.file, &raw[i].from);
+            self.diagnostics.push(
+                Diagnostic::new(Code::RosterOverlap, message)
+                    .at(span)
+                    .related(related, "the other shift"),
+            );
         }
     }
 
@@ -367,11 +401,31 @@ fn minute_of_day(time: NaiveTime) -> i64 {
     (time - NaiveTime::MIN).num_minutes()
 }
 
-/// Whether two week intervals overlap, counting the wrap from Sunday to Monday.
-fn overlaps(a: (i64, i64), b: (i64, i64)) -> bool {
-    [-WEEK_MINUTES, 0, WEEK_MINUTES]
-        .iter()
-        .any(|shift| a.0 < b.1 + shift && b.0 + shift < a.1)
+/// Pairs `(earlier, later)` of items whose intervals `[start, end)` overlap,
+/// among the items of one owner. Sorted by start, each interval is compared
+/// with the one reaching furthest so far: O(n log n), where comparing every
+/// pair was quadratic in a large roster. Each overlapping item is reported
+/// with one partner, which is what an editor needs to fix it.
+fn overlapping<K: Ord + Copy>(mut intervals: Vec<(K, i64, i64, usize)>) -> Vec<(usize, usize)> {
+    intervals.sort_unstable_by_key(|&(owner, start, end, item)| (owner, start, end, item));
+    let mut pairs = Vec::new();
+    let mut reach: Option<(K, i64, usize)> = None;
+    for (owner, start, end, item) in intervals {
+        match reach {
+            Some((reach_owner, reach_end, reach_item)) if reach_owner == owner && start < reach_end => {
+                if reach_item != item {
+                    pairs.push((reach_item.min(item), reach_item.max(item)));
+                }
+                if end > reach_end {
+                    reach = Some((owner, end, item));
+                }
+            }
+            _ => reach = Some((owner, end, item)),
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
 }
 
 /// The minutes of the week no shift covers, as `[start, end)` ranges.
@@ -456,13 +510,17 @@ mod tests {
             .map(|d| shift(Weekday::try_from(d).unwrap(), "09:00", "09:00"))
             .collect();
         assert!(uncovered(&round_the_clock).is_empty());
-        assert!(overlaps(
-            week_interval(&shift(Weekday::Sun, "20:00", "08:00")),
-            week_interval(&shift(Weekday::Mon, "07:00", "09:00"))
-        ));
-        assert!(!overlaps(
-            week_interval(&shift(Weekday::Sun, "20:00", "08:00")),
-            week_interval(&shift(Weekday::Mon, "08:00", "09:00"))
-        ));
+    }
+
+    #[test]
+    fn overlaps_are_found_per_owner_in_one_sort() {
+        // (owner, start, end, item): 0 and 1 overlap, 1 and 2 touch, 3 is another owner's.
+        let found = overlapping(vec![(0, 100, 200, 2), (0, 0, 60, 0), (0, 50, 100, 1), (1, 0, 500, 3)]);
+        assert_eq!(found, [(0, 1)]);
+        // One long shift under many short ones: each short one is reported once.
+        let mut many = vec![(0, 0, 10_000, 0)];
+        many.extend((1..=1000).map(|i| (0, i * 5, i * 5 + 1, i as usize)));
+        assert_eq!(overlapping(many).len(), 1000);
+        assert!(overlapping(Vec::<(u8, i64, i64, usize)>::new()).is_empty());
     }
 }
