@@ -730,3 +730,63 @@ async fn edits_files_and_forged_buttons_are_refused() {
     );
     finish(&telegram, bot).await;
 }
+
+/// A follow-up to a doctor who has since left the roster becomes a new case
+/// for whoever is on duty; it never reaches the old doctor's chat.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_follow_up_to_a_doctor_who_left_the_roster_is_a_new_case() {
+    let (telegram, bot, dir) = bot_with_roster(true).await;
+    let (alice, alice_chat) = (person(), TestChat::private(&person()));
+    let (anna, anna_chat) = (doctor(), TestChat::private(&doctor()));
+    let boris = TestUser::new(7_002, "Boris", None, Some("en"));
+
+    let prompt = ask(&telegram, &alice_chat, &alice).await;
+    telegram.reply_text(
+        &alice_chat,
+        &alice,
+        prompt.message_id,
+        "Is it safe to sleep after using?",
+    );
+    let copy = shows(&telegram, &anna_chat, "the copy", |m| {
+        m.text == "Is it safe to sleep after using?"
+    })
+    .await;
+    telegram.reply_text(&anna_chat, &anna, copy.message_id, "Not alone. Lie on your side.");
+    let answer = shows(&telegram, &alice_chat, "the answer", |m| {
+        m.text == "Not alone. Lie on your side."
+    })
+    .await;
+
+    // Anna leaves; Dr Boris takes over.
+    let roster = format!(
+        "timezone: UTC\nlanguage: en\nduty_chat: {DUTY_CHAT}\nadmins: [7009]\ndoctors:\n  - {{ id: boris, name: Dr Boris, chat: 7002, languages: [ru, en] }}\nshifts: [{{ doctor: boris, days: [daily], from: \"00:00\", to: \"00:00\" }}]\n"
+    );
+    std::fs::write(dir.path().join("roster.yaml"), roster).unwrap();
+    bot.signal("HUP");
+    bot.wait_for_log("roster reloaded").await;
+
+    let before = telegram.chat(&anna_chat).len();
+    telegram.reply_text(&alice_chat, &alice, answer.message_id, "And if she vomits?");
+    let card = shows(
+        &telegram,
+        &TestChat::private(&boris),
+        "the new case for Dr Boris",
+        |m| m.text.contains("follow-up to case") && m.text.contains("Status: new"),
+    )
+    .await;
+    assert_eq!(card.labels(), ["🙋 Take", "✅ Resolve"]);
+    shows(&telegram, &TestChat::private(&boris), "the copied follow-up", |m| {
+        m.text == "And if she vomits?"
+    })
+    .await;
+    shows(&telegram, &alice_chat, "the confirmation", |m| {
+        m.text.starts_with("✅ Your question is with the doctor on duty")
+    })
+    .await;
+    assert_eq!(
+        telegram.chat(&anna_chat).len(),
+        before,
+        "nothing reached the doctor who left"
+    );
+    finish(&telegram, bot).await;
+}

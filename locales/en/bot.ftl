@@ -103,4 +103,5 @@ handoff-private-only = Questions to the doctor go only through your private chat
 handoff-kind-refused = The doctor can receive text, a photo, a voice or video message, or audio. Other files are not passed on. In an emergency call { $numbers } now.
 handoff-edit-ignored = Edits do not reach the doctor: they have the first version. Send the correction as a new reply.
 case-kind-refused = Only text, photos, voice and video messages and audio are passed on to the person. Send the answer as one of those.
+case-path-followup = follow-up to case { $case }, whose doctor is no longer on the roster
 case-edit-ignored = Edits are not delivered: the person already has the first version. Send the correction as a new reply to the question.

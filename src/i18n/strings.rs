@@ -78,6 +78,7 @@ pub const RUNTIME_MESSAGES: &[(&str, &[&str])] = &[
     ("handoff-edit-ignored", &[]),
     ("case-kind-refused", &[]),
     ("case-edit-ignored", &[]),
+    ("case-path-followup", &["case"]),
 ];
 
 /// The most search results a screen lists.

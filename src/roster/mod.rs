@@ -123,6 +123,12 @@ impl Roster {
         self.doctors.iter().position(|d| d.chat == user).map(DoctorIdx)
     }
 
+    /// Whether `chat` is one the line may send cases to: the duty chat or a
+    /// listed doctor's private chat.
+    pub fn holds_chat(&self, chat: i64) -> bool {
+        chat == self.duty_chat || self.doctors.iter().any(|doctor| doctor.chat == chat)
+    }
+
     pub fn is_admin(&self, user: i64) -> bool {
         self.admins.contains(&user)
     }

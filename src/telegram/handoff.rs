@@ -402,6 +402,26 @@ async fn question(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, me
             .await;
         return;
     }
+    let card_locale = desk.card_locale(content);
+    let path = path_of(content, card_locale, position);
+    open_case(bot, state, desk, content, message, locale, &path).await;
+}
+
+/// A new case from `message`: card and copy to the doctor on duty (the duty
+/// chat if that fails or nobody is on shift), then the confirmation or the
+/// fallback to the person. `path` is what the card says led here.
+async fn open_case(
+    bot: &Tg,
+    state: &BotState,
+    desk: &Desk,
+    content: &Content,
+    message: &Message,
+    locale: Locale,
+    path: &str,
+) {
+    let metrics = &state.delivery.metrics;
+    let person = message.chat.id;
+    let ui = content.ui(locale);
     let now = Utc::now();
     let code = content.locale_code(locale);
     let case = CaseCode::random();
@@ -418,7 +438,7 @@ async fn question(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, me
         case,
         code,
         &desk.local_time(now),
-        &path_of(content, card_locale, position),
+        path,
     ));
     let route = desk.route(now, code);
     let mut delivered = deliver_case(bot, state, desk, content, route, &card, message, case, &ticket).await;
@@ -527,6 +547,15 @@ async fn follow_up(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, m
             .delivery
             .send_html(bot, person, &escape_html(&text), None, None)
             .await;
+        return;
+    }
+    if !desk.roster.holds_chat(doctor.chat) {
+        // The doctor left the roster or the duty chat was replaced since the
+        // answer: the follow-up becomes a new case for whoever is on duty.
+        metrics.handoff("follow_up_rerouted");
+        let card_locale = desk.card_locale(content);
+        let path = content.text(card_locale, "case-path-followup", &[("case", &doctor.case.to_string())]);
+        open_case(bot, state, desk, content, message, locale, &path).await;
         return;
     }
     let person_ticket = desk.sealer.seal_person(
