@@ -444,8 +444,10 @@ fn init_logging(format: LogFormat) {
     ] {
         filter = filter.add_directive(private.parse().expect("a valid directive"));
     }
+    // Colours only on a terminal: in a file or the journal they are noise.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(io::stderr().is_terminal())
         .with_writer(io::stderr);
     match format {
         LogFormat::Human => builder.init(),

@@ -1,4 +1,4 @@
-//! Keeps the editor documentation true to the code.
+//! Keeps the editor documentation and the deployment files true to the code.
 
 use overdose_bot::diagnostics::Code;
 use overdose_bot::i18n::{REQUIRED_MESSAGES, RUNTIME_MESSAGES};
@@ -68,5 +68,23 @@ fn every_content_file_points_editors_at_its_schema() {
                 path.display()
             );
         }
+    }
+}
+
+#[test]
+fn the_systemd_unit_forbids_core_dumps_and_sandboxes_the_bot() {
+    let unit = include_str!("../deploy/overdose-bot.service");
+    for setting in [
+        "LimitCORE=0",
+        "NoNewPrivileges=yes",
+        "ProtectSystem=strict",
+        "PrivateDevices=yes",
+        "ProtectProc=invisible",
+        "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX",
+        "MemoryDenyWriteExecute=yes",
+        "SystemCallFilter=@system-service",
+        "CapabilityBoundingSet=\n",
+    ] {
+        assert!(unit.contains(setting), "the unit lacks {setting:?}");
     }
 }

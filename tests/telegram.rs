@@ -550,6 +550,10 @@ async fn logs_never_name_the_person_or_what_they_wrote() {
     ] {
         assert!(!logs.contains(private), "the logs contain {private:?}:\n{logs}");
     }
+    assert!(
+        !logs.contains('\x1b'),
+        "no colour codes when the log is not a terminal:\n{logs}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
