@@ -142,6 +142,11 @@ async fn question_card_take_answer_and_follow_up_without_identities() {
         Some(card.message_id),
         "the question hangs under its card"
     );
+    assert_eq!(
+        telegram.requests_of("copyMessage")[0].params["protect_content"],
+        true,
+        "a person's question cannot be forwarded on from the doctor's chat"
+    );
     for message in telegram.chat(&anna_chat) {
         for secret in ["5550001", "Alice", "alice_private"] {
             assert!(

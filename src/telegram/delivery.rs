@@ -71,6 +71,16 @@ pub enum Failure {
     Failed(RequestError),
 }
 
+/// Whether a copied message may be forwarded or saved by its recipient.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protect {
+    /// A person's question or follow-up to a doctor: it stays in that chat.
+    NoForwarding,
+    /// A doctor's answer to a person, who may need to pass the advice on to
+    /// whoever is with the one in trouble.
+    Shareable,
+}
+
 /// Shared by every handler: caches, pacing and metrics.
 pub struct Delivery {
     pub files: FileIdCache,
@@ -238,6 +248,7 @@ impl Delivery {
 
     /// Copies `message` from chat `from` into `chat`, without "forwarded
     /// from": how questions and answers cross between person and doctor.
+    #[allow(clippy::too_many_arguments)]
     pub async fn copy(
         &self,
         bot: &Tg,
@@ -246,10 +257,14 @@ impl Delivery {
         message: MessageId,
         markup: InlineKeyboardMarkup,
         reply_to: Option<MessageId>,
+        protect: Protect,
     ) -> Result<MessageId, Failure> {
         self.pacer.wait(chat.0).await;
         let result = retrying(&self.metrics, ESCALATION, MAX_RETRY_AFTER, || {
-            let mut request = bot.copy_message(chat, from, message).reply_markup(markup.clone());
+            let mut request = bot
+                .copy_message(chat, from, message)
+                .reply_markup(markup.clone())
+                .protect_content(protect == Protect::NoForwarding);
             if let Some(target) = reply_to {
                 request = request.reply_parameters(ReplyParameters::new(target).allow_sending_without_reply());
             }

@@ -17,7 +17,7 @@ use chrono::Utc;
 use teloxide::prelude::*;
 use teloxide::types::{ForceReply, Me, MessageEntityKind, MessageId, ReplyMarkup};
 
-use super::delivery::{Failure, Tg};
+use super::delivery::{Failure, Protect, Tg};
 use super::handlers::BotState;
 use super::keyboard::rows;
 use crate::content::{Content, Locale};
@@ -514,7 +514,15 @@ async fn deliver_case(
     let copy_buttons = rows(&copy_button(content, locale, case, ticket));
     state
         .delivery
-        .copy(bot, chat, message.chat.id, message.id, copy_buttons, Some(card_id))
+        .copy(
+            bot,
+            chat,
+            message.chat.id,
+            message.id,
+            copy_buttons,
+            Some(card_id),
+            Protect::NoForwarding,
+        )
         .await
         .map_err(|failure| log_failure("question copy", &failure))
         .ok()?;
@@ -582,6 +590,7 @@ async fn follow_up(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, m
             message.id,
             buttons,
             Some(MessageId(doctor.message)),
+            Protect::NoForwarding,
         )
         .await;
     let case = doctor.case.to_string();
@@ -668,7 +677,15 @@ async fn answer(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, mess
             let buttons = rows(&write_back_button(content, locale, &doctor_ticket));
             state
                 .delivery
-                .copy(bot, person_chat, doctor_chat, message.id, buttons, None)
+                .copy(
+                    bot,
+                    person_chat,
+                    doctor_chat,
+                    message.id,
+                    buttons,
+                    None,
+                    Protect::Shareable,
+                )
                 .await
                 .map(drop)
         }
