@@ -24,6 +24,8 @@ pub enum FileKind {
     Media,
     /// The doctors' roster.
     Roster,
+    /// The handoff key file (two short lines).
+    Key,
 }
 
 impl FileKind {
@@ -34,6 +36,7 @@ impl FileKind {
             // Telegram's bots may upload 50 MB; a page's sound or picture is
             // far smaller, and all media sits in memory.
             FileKind::Media => 10 * 1024 * 1024,
+            FileKind::Key => 4 * 1024,
         }
     }
 
@@ -43,6 +46,7 @@ impl FileKind {
             FileKind::Fluent => "Fluent file",
             FileKind::Media => "media file",
             FileKind::Roster => "roster",
+            FileKind::Key => "key file",
         }
     }
 }

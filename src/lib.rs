@@ -14,7 +14,8 @@
 //! - [`diagnostics`], [`check`], [`graph`], [`preview`]: compiler-style
 //!   reports, a diagram of the tree and a static preview site, for editors
 //!   and CI.
-//! - [`roster`], [`handoff`]: the doctors' roster and the doctors' line.
+//! - [`roster`], [`handoff`]: the doctors' roster and the doctors' line;
+//!   [`keyfile`]: the key file whose ticket keys rotate by epoch.
 //! - [`payload`]: the one owner of callback-data and deep-link prefixes.
 //! - [`metrics`]: Prometheus metrics and health endpoints.
 //! - [`watch`]: notices edits to content files, to trigger reloads.
@@ -32,6 +33,7 @@ pub mod files;
 pub mod graph;
 pub mod handoff;
 pub mod i18n;
+pub mod keyfile;
 pub mod markup;
 pub mod metrics;
 pub mod payload;

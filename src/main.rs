@@ -15,7 +15,8 @@ use overdose_bot::check::{Verdict, report};
 use overdose_bot::content::{LoadOptions, Loaded, ValidateOptions, load};
 use overdose_bot::diagnostics::Format;
 use overdose_bot::graph::{GraphFormat, render as render_graph};
-use overdose_bot::handoff::{Desk, Sealer, SharedDesk};
+use overdose_bot::handoff::{Desk, EpochKey, Sealer, SharedDesk, epoch_of};
+use overdose_bot::keyfile;
 use overdose_bot::metrics::Metrics;
 use overdose_bot::reload::{ReloadCause, ReloadOutcome, ReloadRequest, ReloadRequests, SharedContent, reload};
 use overdose_bot::schema::{MANIFEST_SCHEMA_FILE, NODES_SCHEMA_FILE, manifest_schema, nodes_schema};
@@ -75,9 +76,14 @@ enum Command {
         #[arg(long, env = "OVERDOSE_BOT_METRICS")]
         metrics: Option<std::net::SocketAddr>,
         /// The doctors' roster; opens the "Ask a doctor" line. Needs
-        /// OVERDOSE_BOT_HANDOFF_KEY.
+        /// --handoff-key-file.
         #[arg(long, env = "OVERDOSE_BOT_ROSTER")]
         roster: Option<PathBuf>,
+        /// The key file that seals the doctors' line's tickets (made by
+        /// `handoff-key`); the bot rewrites it as keys rotate, so it must be
+        /// writable. Replicas start from copies of one file.
+        #[arg(long, env = "OVERDOSE_BOT_HANDOFF_KEY_FILE")]
+        handoff_key_file: Option<PathBuf>,
     },
     /// Who is on duty now and in the coming days, gaps marked.
     Roster {
@@ -90,8 +96,16 @@ enum Command {
         #[arg(long)]
         now: Option<DateTime<FixedOffset>>,
     },
-    /// Print a new random key for OVERDOSE_BOT_HANDOFF_KEY.
-    HandoffKey,
+    /// Write a new key file for the doctors' line (OVERDOSE_BOT_HANDOFF_KEY_FILE).
+    HandoffKey {
+        /// Where to write it (mode 0600).
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace an existing file: every open case's buttons stop working
+        /// (the response to a leaked key).
+        #[arg(long)]
+        force: bool,
+    },
     /// Print the content tree as a diagram, the emergency path in red.
     Graph {
         #[command(flatten)]
@@ -134,8 +148,11 @@ enum Command {
     },
 }
 
-/// Environment variable with the key that seals handoff tickets.
-const HANDOFF_KEY_VAR: &str = "OVERDOSE_BOT_HANDOFF_KEY";
+/// The environment variable that held a fixed key before keys rotated.
+const RETIRED_KEY_VAR: &str = "OVERDOSE_BOT_HANDOFF_KEY";
+
+/// How often the serving bot checks whether a key epoch has ended.
+const KEY_ROTATION_CHECK: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum LogFormat {
@@ -215,13 +232,17 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             no_throttle,
             metrics: metrics_address,
             roster,
+            handoff_key_file,
         } => {
             init_logging(log_format);
             let mut loaded = sources.load();
             let roster_path = roster.clone();
             let desk = match roster {
                 Some(path) => match load_roster(&path, &mut loaded) {
-                    Some(roster) => Some(SharedDesk::new(ArcSwap::from_pointee(desk(roster)?))),
+                    Some(roster) => Some(SharedDesk::new(ArcSwap::from_pointee(desk(
+                        roster,
+                        handoff_key_file.as_deref(),
+                    )?))),
                     None => return Ok(refuse(&loaded)),
                 },
                 None => None,
@@ -278,6 +299,9 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                     roster: desk.clone().zip(roster_path),
                 };
                 tokio::spawn(reload_worker(reloadable, metrics.clone(), reload_requests));
+                if let (Some(desk), Some(path)) = (desk.clone(), handoff_key_file) {
+                    tokio::spawn(rotate_keys(desk, path));
+                }
                 let options = ServeOptions {
                     mode,
                     throttle: !no_throttle,
@@ -354,8 +378,19 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 .context("cannot write the table")?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::HandoffKey => {
-            println!("{}", Sealer::generate_key());
+        Command::HandoffKey { out, force } => {
+            if out.exists() && !force {
+                anyhow::bail!(
+                    "{} exists; --force replaces it, and every open case's buttons stop working",
+                    out.display()
+                );
+            }
+            let key = EpochKey::generate(epoch_of(Utc::now()) - 1);
+            keyfile::store(&out, &key)?;
+            println!(
+                "wrote a new handoff key to {}; set OVERDOSE_BOT_HANDOFF_KEY_FILE to it (the bot rewrites it as keys rotate)",
+                out.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Console {
@@ -367,7 +402,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             let mut loaded = sources.load();
             let desk = match roster {
                 Some(path) => match load_roster(&path, &mut loaded) {
-                    Some(roster) => Some(Desk::new(roster, Sealer::ephemeral())),
+                    Some(roster) => Some(Desk::new(roster, Sealer::ephemeral(Utc::now()))),
                     None => return Ok(refuse(&loaded)),
                 },
                 None => None,
@@ -397,19 +432,52 @@ fn load_roster(path: &std::path::Path, loaded: &mut Loaded) -> Option<overdose_b
     overdose_bot::roster::load(path, &mut loaded.sources, &mut loaded.diagnostics)
 }
 
-/// The doctors' line for `roster`, with the key from the environment.
-fn desk(roster: overdose_bot::roster::Roster) -> anyhow::Result<Desk> {
-    let key = Zeroizing::new(std::env::var(HANDOFF_KEY_VAR).map_err(|_| {
+/// The doctors' line for `roster`, with the keys from `key_file`. A key
+/// file older than the previous epoch is stepped forward and rewritten at
+/// once, so the keys it held no longer exist.
+fn desk(roster: overdose_bot::roster::Roster, key_file: Option<&std::path::Path>) -> anyhow::Result<Desk> {
+    if std::env::var_os(RETIRED_KEY_VAR).is_some() {
+        anyhow::bail!(
+            "{RETIRED_KEY_VAR} is no longer read: keys now rotate in a key file. Run `overdose-bot handoff-key --out /var/lib/overdose-bot/handoff.key`, set OVERDOSE_BOT_HANDOFF_KEY_FILE to it and remove {RETIRED_KEY_VAR} (open cases start afresh)"
+        );
+    }
+    let key_file = key_file.ok_or_else(|| {
         anyhow::anyhow!(
-            "the doctors' line needs {HANDOFF_KEY_VAR}: make one with `overdose-bot handoff-key` and keep it secret"
+            "the doctors' line needs OVERDOSE_BOT_HANDOFF_KEY_FILE: make one with `overdose-bot handoff-key --out FILE` and keep it secret"
         )
-    })?);
-    let previous = std::env::var(format!("{HANDOFF_KEY_VAR}_PREVIOUS"))
-        .ok()
-        .map(Zeroizing::new);
-    let sealer =
-        Sealer::from_base64(HANDOFF_KEY_VAR, &key, previous.as_ref().map(|p| p.as_str()))?.for_deployment(&bot_id());
+    })?;
+    let key = keyfile::load(key_file)?;
+    let sealer = Sealer::new(key.clone(), Utc::now()).for_deployment(&bot_id());
+    let oldest = sealer.oldest_key();
+    if oldest.epoch != key.epoch {
+        keyfile::store(key_file, &oldest)?;
+        tracing::info!(
+            epoch = oldest.epoch,
+            "handoff key stepped forward; older keys destroyed"
+        );
+    }
     Ok(Desk::new(roster, sealer))
+}
+
+/// Steps the ticket keys forward when an epoch ends and rewrites the key
+/// file, destroying the key no longer needed. Logs epochs, never keys.
+async fn rotate_keys(desk: SharedDesk, path: PathBuf) {
+    let mut ticks = tokio::time::interval(KEY_ROTATION_CHECK);
+    loop {
+        ticks.tick().await;
+        let Some(oldest) = desk.load().sealer.advance(Utc::now()) else {
+            continue;
+        };
+        let epoch = oldest.epoch;
+        let path = path.clone();
+        match tokio::task::spawn_blocking(move || keyfile::store(&path, &oldest)).await {
+            Ok(Ok(())) => tracing::info!(epoch, "handoff key rotated; the previous one is destroyed"),
+            Ok(Err(error)) => {
+                tracing::error!(%error, "handoff key rotated in memory but the key file was not rewritten")
+            }
+            Err(error) => tracing::error!(%error, "handoff key file write did not finish"),
+        }
+    }
 }
 
 /// The bot's id, the part of the token before `:` (public, not secret).

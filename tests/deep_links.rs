@@ -7,7 +7,7 @@
 mod support;
 
 use overdose_bot::engine::{self, Duty, Input};
-use support::{DUTY_CHAT, HANDOFF_KEY, RunningBot, TempDir, Tree, start_bot, write_roster};
+use support::{DUTY_CHAT, RunningBot, TempDir, Tree, start_bot, write_key_file, write_roster};
 use telegram_fake::{FakeTelegram, STEP_TIMEOUT, TestChat, TestUser};
 
 /// Bot usernames in the fake's getMe.
@@ -22,7 +22,7 @@ async fn bot(with_roster: bool) -> (FakeTelegram, RunningBot, TempDir) {
             &telegram,
             Tree::Shipped,
             &["--roster", roster.to_str().unwrap()],
-            &[("OVERDOSE_BOT_HANDOFF_KEY", HANDOFF_KEY)],
+            &[("OVERDOSE_BOT_HANDOFF_KEY_FILE", &write_key_file(dir.path()))],
         )
         .await
     } else {

@@ -8,7 +8,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::{HANDOFF_KEY, RunningBot, TempDir, Tree, start_bot, write_roster};
+use support::{RunningBot, TempDir, Tree, start_bot, write_key_file, write_roster};
 use telegram_fake::{FakeTelegram, Fault, STEP_TIMEOUT, TestChat, TestUser, ViewMessage};
 
 fn people(count: i64) -> Vec<(TestUser, TestChat)> {
@@ -27,7 +27,7 @@ async fn with_roster(telegram: &FakeTelegram, dir: &TempDir) -> RunningBot {
         telegram,
         Tree::Shipped,
         &["--roster", roster.to_str().unwrap()],
-        &[("OVERDOSE_BOT_HANDOFF_KEY", HANDOFF_KEY)],
+        &[("OVERDOSE_BOT_HANDOFF_KEY_FILE", &write_key_file(dir.path()))],
     )
     .await
 }

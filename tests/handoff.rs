@@ -8,7 +8,7 @@ mod support;
 use support::{RunningBot, Tree, start_bot};
 use telegram_fake::{FakeTelegram, Fault, STEP_TIMEOUT, TestChat, TestUser, ViewMessage};
 
-use support::{DUTY_CHAT, HANDOFF_KEY as KEY, TempDir, write_roster as roster};
+use support::{DUTY_CHAT, TempDir, write_key_file, write_roster as roster};
 
 fn person() -> TestUser {
     TestUser::new(5_550_001, "Alice", Some("alice_private"), Some("en"))
@@ -36,7 +36,14 @@ async fn bot_with_roster_and(on_shift_now: bool, args: &[&str]) -> (FakeTelegram
     let roster = roster(dir.path(), on_shift_now);
     let mut args = args.to_vec();
     args.extend(["--roster", roster.to_str().unwrap()]);
-    let bot = start_bot(&telegram, Tree::Shipped, &args, &[("OVERDOSE_BOT_HANDOFF_KEY", KEY)]).await;
+    let key = write_key_file(dir.path());
+    let bot = start_bot(
+        &telegram,
+        Tree::Shipped,
+        &args,
+        &[("OVERDOSE_BOT_HANDOFF_KEY_FILE", &key)],
+    )
+    .await;
     (telegram, bot, dir)
 }
 
@@ -513,9 +520,50 @@ async fn a_roster_without_a_key_is_refused_at_start() {
     let (code, logs) = bot.finish().await;
     assert_eq!(code, 2, "{logs}");
     assert!(
-        logs.contains("the doctors' line needs OVERDOSE_BOT_HANDOFF_KEY"),
+        logs.contains("the doctors' line needs OVERDOSE_BOT_HANDOFF_KEY_FILE"),
         "{logs}"
     );
+
+    // The fixed key of old: refused with the way to a key file, never echoed.
+    let old_key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+    let bot = support::spawn(
+        telegram.url(),
+        telegram.token().to_owned(),
+        Tree::Shipped,
+        &["--roster", roster.to_str().unwrap()],
+        &[("OVERDOSE_BOT_HANDOFF_KEY", old_key)],
+    );
+    let (code, logs) = bot.finish().await;
+    assert_eq!(code, 2, "{logs}");
+    assert!(logs.contains("keys now rotate in a key file"), "{logs}");
+    assert!(!logs.contains(old_key), "{logs}");
+}
+
+/// A key file left from weeks ago is stepped forward at start and rewritten:
+/// the keys of the epochs in between no longer exist anywhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_old_key_file_is_stepped_forward_and_rewritten_at_start() {
+    use overdose_bot::handoff::{EpochKey, epoch_of};
+    let telegram = FakeTelegram::start().await;
+    let dir = TempDir::new();
+    let roster = roster(dir.path(), true);
+    let path = dir.path().join("handoff.key");
+    let current = epoch_of(chrono::Utc::now());
+    let stale = EpochKey::generate(current - 5);
+    overdose_bot::keyfile::store(&path, &stale).unwrap();
+    let bot = start_bot(
+        &telegram,
+        Tree::Shipped,
+        &["--roster", roster.to_str().unwrap()],
+        &[("OVERDOSE_BOT_HANDOFF_KEY_FILE", path.to_str().unwrap())],
+    )
+    .await;
+    let rewritten = overdose_bot::keyfile::load(&path).unwrap();
+    assert_eq!(rewritten.epoch, current - 1);
+    assert_eq!(rewritten.bytes(), stale.advanced_to(current - 1).bytes());
+    let logs = finish(&telegram, bot).await;
+    assert!(logs.contains("older keys destroyed"), "{logs}");
+    assert!(!logs.contains(&*rewritten.to_file_text()), "the key is never logged");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

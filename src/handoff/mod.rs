@@ -7,6 +7,7 @@
 //! carries); `telegram::handoff` does the sending. No I/O and no clock (the
 //! time is an argument); randomness only for nonces and case codes.
 
+pub mod epoch;
 pub mod limit;
 pub mod seal;
 
@@ -17,6 +18,7 @@ use arc_swap::ArcSwap;
 
 use chrono::{DateTime, Utc};
 
+pub use epoch::{EpochKey, KeyFileError, epoch_of};
 pub use limit::QuestionLimit;
 pub use seal::{CaseCode, DoctorTicket, OpenError, PersonTicket, Sealer, TICKET_LIFETIME_DAYS, expiry_from};
 

@@ -23,11 +23,14 @@
 use std::fmt;
 
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+use std::sync::RwLock;
+
 use chrono::{DateTime, Duration, Utc};
-use zeroize::Zeroizing;
+
+use super::epoch::{EpochKey, epoch_of};
 
 /// How long a case stays answerable.
 pub const TICKET_LIFETIME_DAYS: i64 = 7;
@@ -93,15 +96,6 @@ pub enum OpenError {
     Expired,
 }
 
-/// A bad key. The messages never quote the key, not even one character of it.
-#[derive(Debug, thiserror::Error)]
-pub enum KeyError {
-    #[error("{name} is not base64 (a truncated copy, or spaces inside?); make one with `overdose-bot handoff-key`")]
-    NotBase64 { name: String },
-    #[error("{name} must be 32 bytes, it decodes to {len}; make one with `overdose-bot handoff-key`")]
-    WrongLength { name: String, len: usize },
-}
-
 trait Ticket: Sized {
     /// Part of the associated data: which kind of ticket this is.
     const KIND: &'static [u8];
@@ -110,28 +104,40 @@ trait Ticket: Sized {
     fn from_bytes(bytes: &[u8]) -> Option<Self>;
 }
 
-/// Seals with the current key; opens with the current or the previous one,
-/// so a key can be rotated without breaking open cases.
+/// Seals with the current epoch's key; opens with it or the previous
+/// epoch's ([`super::epoch`]), so tickets stay valid across an epoch's end
+/// and become undecryptable one epoch after they expire.
 pub struct Sealer {
-    /// Zeroed on drop by `chacha20poly1305`.
-    keys: Vec<ChaCha20Poly1305>,
+    ring: RwLock<Ring>,
     /// Which deployment seals and opens: the bot's id, so tickets of a
     /// staging bot are refused by production and the other way round.
     deployment: String,
 }
 
+/// The keys held: the previous epoch's and the current one's. Ciphers zero
+/// their keys on drop (`chacha20poly1305`), as `EpochKey` does.
+struct Ring {
+    previous: EpochKey,
+    ciphers: [ChaCha20Poly1305; 2],
+}
+
+impl Ring {
+    fn starting_at(previous: EpochKey) -> Self {
+        let current = previous.next();
+        let ciphers = [&previous, &current].map(|key| ChaCha20Poly1305::new(Key::from_slice(key.bytes())));
+        Ring { previous, ciphers }
+    }
+}
+
 impl Sealer {
-    /// `current` and the optional `previous` as base64 of 32 bytes;
-    /// `name` is what to call them in errors (the environment variable).
-    pub fn from_base64(name: &str, current: &str, previous: Option<&str>) -> Result<Self, KeyError> {
-        let mut keys = vec![parse_key(name, current)?];
-        if let Some(previous) = previous {
-            keys.push(parse_key(&format!("{name}_PREVIOUS"), previous)?);
-        }
-        Ok(Sealer {
-            keys,
+    /// A sealer whose oldest key is `key`, stepped forward to the epoch
+    /// before `now`'s if it is older (older keys are not kept).
+    pub fn new(key: EpochKey, now: DateTime<Utc>) -> Self {
+        let previous = key.advanced_to(epoch_of(now) - 1);
+        Sealer {
+            ring: RwLock::new(Ring::starting_at(previous)),
             deployment: String::new(),
-        })
+        }
     }
 
     /// The same keys, sealing for `deployment` (the bot's id) only.
@@ -142,18 +148,32 @@ impl Sealer {
         }
     }
 
-    /// A fresh random key, base64, for `overdose-bot handoff-key`.
-    pub fn generate_key() -> String {
-        STANDARD.encode(ChaCha20Poly1305::generate_key(&mut OsRng))
-    }
-
     /// A sealer with a random key that lives as long as the process (the
     /// console's simulation).
-    pub fn ephemeral() -> Self {
-        Sealer {
-            keys: vec![ChaCha20Poly1305::new(&ChaCha20Poly1305::generate_key(&mut OsRng))],
-            deployment: "console".to_owned(),
+    pub fn ephemeral(now: DateTime<Utc>) -> Self {
+        Sealer::new(EpochKey::generate(epoch_of(now) - 1), now).for_deployment("console")
+    }
+
+    /// The oldest key held: what the key file must contain.
+    pub fn oldest_key(&self) -> EpochKey {
+        self.ring().previous.clone()
+    }
+
+    /// Moves to `now`'s epoch when one has ended, dropping the key that is
+    /// no longer needed; returns the new oldest key to write to the key
+    /// file, or `None` when nothing changed.
+    pub fn advance(&self, now: DateTime<Utc>) -> Option<EpochKey> {
+        let wanted = epoch_of(now) - 1;
+        let mut ring = self.ring.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if ring.previous.epoch >= wanted {
+            return None;
         }
+        *ring = Ring::starting_at(ring.previous.advanced_to(wanted));
+        Some(ring.previous.clone())
+    }
+
+    fn ring(&self) -> std::sync::RwLockReadGuard<'_, Ring> {
+        self.ring.read().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Seals a person's ticket for the case buttons sent to `holder`, the
@@ -191,7 +211,7 @@ impl Sealer {
     fn seal<T: Ticket>(&self, ticket: &T, holder: i64) -> String {
         let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
         let plaintext = ticket.to_bytes();
-        let sealed = self.keys[0]
+        let sealed = self.ring().ciphers[1]
             .encrypt(
                 &nonce,
                 Payload {
@@ -217,7 +237,8 @@ impl Sealer {
             aad: &aad,
         };
         let plaintext = self
-            .keys
+            .ring()
+            .ciphers
             .iter()
             .find_map(|key| key.decrypt(Nonce::from_slice(nonce), payload()).ok())
             .ok_or(OpenError::Tampered)?;
@@ -232,22 +253,6 @@ impl Sealer {
 /// When a ticket sealed at `now` stops working.
 pub fn expiry_from(now: DateTime<Utc>) -> DateTime<Utc> {
     now + Duration::days(TICKET_LIFETIME_DAYS)
-}
-
-fn parse_key(name: &str, text: &str) -> Result<ChaCha20Poly1305, KeyError> {
-    let bytes = Zeroizing::new(
-        STANDARD
-            .decode(text.trim())
-            .or_else(|_| URL_SAFE_NO_PAD.decode(text.trim()))
-            .map_err(|_| KeyError::NotBase64 { name: name.to_owned() })?,
-    );
-    if bytes.len() != 32 {
-        return Err(KeyError::WrongLength {
-            name: name.to_owned(),
-            len: bytes.len(),
-        });
-    }
-    Ok(ChaCha20Poly1305::new(Key::from_slice(&bytes)))
 }
 
 /// Expiry to the hour, in three bytes (hours since 1970 fit until year 3884).
@@ -317,6 +322,7 @@ impl Ticket for DoctorTicket {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::handoff::epoch::EPOCH_DAYS;
     use proptest::prelude::*;
 
     /// The chats the tickets are shown in.
@@ -339,7 +345,7 @@ mod tests {
     }
 
     fn sealer() -> Sealer {
-        Sealer::from_base64("KEY", &Sealer::generate_key(), None).unwrap()
+        Sealer::new(EpochKey::generate(epoch_of(now()) - 1), now())
     }
 
     #[test]
@@ -383,7 +389,7 @@ mod tests {
         assert_eq!(sealer.open_person(&flipped, DOCTOR, now()), Err(OpenError::Tampered));
         let later = now() + Duration::days(TICKET_LIFETIME_DAYS) + Duration::hours(2);
         assert_eq!(sealer.open_person(&sealed, DOCTOR, later), Err(OpenError::Expired));
-        let other_key = Sealer::from_base64("KEY", &Sealer::generate_key(), None).unwrap();
+        let other_key = Sealer::new(EpochKey::generate(epoch_of(now()) - 1), now());
         assert_eq!(other_key.open_person(&sealed, DOCTOR, now()), Err(OpenError::Tampered));
         assert_eq!(
             sealer.open_doctor(&sealed, DOCTOR, now()).map(|t| t.chat),
@@ -399,8 +405,8 @@ mod tests {
 
     #[test]
     fn a_ticket_opens_only_in_its_chat_and_its_deployment() {
-        let key = Sealer::generate_key();
-        let production = Sealer::from_base64("KEY", &key, None).unwrap().for_deployment("111");
+        let key = EpochKey::generate(epoch_of(now()) - 1);
+        let production = Sealer::new(key.clone(), now()).for_deployment("111");
         let sealed = production.seal_doctor(
             &DoctorTicket {
                 chat: DOCTOR,
@@ -416,7 +422,7 @@ mod tests {
             Err(OpenError::Tampered),
             "another account holding the person's link"
         );
-        let staging = Sealer::from_base64("KEY", &key, None).unwrap().for_deployment("222");
+        let staging = Sealer::new(key, now()).for_deployment("222");
         assert_eq!(
             staging.open_doctor(&sealed, PERSON, now()).map(|t| t.chat),
             Err(OpenError::Tampered),
@@ -425,26 +431,43 @@ mod tests {
     }
 
     #[test]
-    fn a_rotated_key_still_opens_old_tickets() {
-        let old_key = Sealer::generate_key();
-        let old = Sealer::from_base64("KEY", &old_key, None).unwrap();
-        let sealed = old.seal_person(&person(7), DOCTOR);
-        let rotated = Sealer::from_base64("KEY", &Sealer::generate_key(), Some(&old_key)).unwrap();
-        assert_eq!(rotated.open_person(&sealed, DOCTOR, now()).unwrap().chat, 7);
+    fn tickets_survive_one_epoch_end_and_die_with_the_next() {
+        let sealer = sealer();
+        let sealed = sealer.seal_person(&person(7), DOCTOR);
+        let next_epoch = now() + Duration::days(EPOCH_DAYS);
+        assert!(sealer.advance(next_epoch).is_some(), "the oldest key moves on");
+        assert!(sealer.advance(next_epoch).is_none(), "once per epoch");
+        // Still within its lifetime: a ticket sealed just before the epoch ended opens.
+        assert_eq!(sealer.open_person(&sealed, DOCTOR, now()).unwrap().chat, 7);
+        let later = now() + Duration::days(2 * EPOCH_DAYS);
+        sealer.advance(later);
+        assert_eq!(
+            sealer.open_person(&sealed, DOCTOR, now()),
+            Err(OpenError::Tampered),
+            "its key is gone, whatever the clock says"
+        );
     }
 
     #[test]
-    fn bad_keys_are_explained() {
-        let short = STANDARD.encode([0u8; 16]);
-        let error = Sealer::from_base64("OVERDOSE_BOT_HANDOFF_KEY", &short, None)
-            .err()
-            .unwrap();
-        assert!(
-            error.to_string().contains("must be 32 bytes, it decodes to 16"),
-            "{error}"
-        );
-        let error = Sealer::from_base64("K", "%%%secret", None).err().unwrap();
-        assert!(!error.to_string().contains('%'), "the key is never quoted: {error}");
+    fn a_leaked_key_opens_nothing_older_than_one_epoch() {
+        let first = EpochKey::generate(epoch_of(now()) - 1);
+        let sealer = Sealer::new(first, now());
+        let old = sealer.seal_person(&person(7), DOCTOR);
+        let two_epochs_on = now() + Duration::days(2 * EPOCH_DAYS);
+        sealer.advance(two_epochs_on);
+        // Everything the bot holds now, as a thief would.
+        let leaked = Sealer::new(sealer.oldest_key(), two_epochs_on);
+        assert_eq!(leaked.open_person(&old, DOCTOR, now()), Err(OpenError::Tampered));
+    }
+
+    #[test]
+    fn replicas_with_one_key_file_agree_across_epochs() {
+        let file = EpochKey::generate(epoch_of(now()) - 5);
+        let a = Sealer::new(file.clone(), now());
+        let b = Sealer::new(file, now());
+        let sealed = a.seal_person(&person(9), DOCTOR);
+        assert_eq!(b.open_person(&sealed, DOCTOR, now()).unwrap().chat, 9);
+        assert_eq!(a.oldest_key().epoch, epoch_of(now()) - 1, "stepped forward at start");
     }
 
     #[test]

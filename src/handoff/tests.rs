@@ -25,7 +25,7 @@ fn desk() -> Desk {
     let mut diagnostics = Diagnostics::default();
     Desk::new(
         crate::roster::parse(&sources, file, &mut diagnostics).expect("valid roster"),
-        Sealer::ephemeral(),
+        Sealer::ephemeral(chrono::Utc::now()),
     )
 }
 

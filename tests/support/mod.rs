@@ -202,8 +202,14 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// A fixed handoff key for the tests (base64 of 32 bytes).
-pub const HANDOFF_KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+/// Writes a fresh handoff key file into `dir`; returns its path for
+/// OVERDOSE_BOT_HANDOFF_KEY_FILE.
+pub fn write_key_file(dir: &Path) -> String {
+    use overdose_bot::handoff::{EpochKey, epoch_of};
+    let path = dir.join("handoff.key");
+    overdose_bot::keyfile::store(&path, &EpochKey::generate(epoch_of(chrono::Utc::now()) - 1)).unwrap();
+    path.to_str().unwrap().to_owned()
+}
 /// The duty group chat of [`write_roster`].
 pub const DUTY_CHAT: i64 = -100_777;
 

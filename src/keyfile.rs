@@ -1,0 +1,79 @@
+//! The handoff key file: the oldest ticket key the bot still holds
+//! ([`crate::handoff::epoch`]), rewritten when an epoch ends so that the
+//! key before it no longer exists anywhere.
+
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use crate::files::{self, FileKind, ReadError};
+use crate::handoff::{EpochKey, KeyFileError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyFileProblem {
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error("`{path}`: {source}")]
+    Parse { path: PathBuf, source: KeyFileError },
+    #[error("cannot write the key file `{path}`: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+}
+
+/// Reads the key file at `path`.
+pub fn load(path: &Path) -> Result<EpochKey, KeyFileProblem> {
+    let text = zeroize::Zeroizing::new(files::read_text(path, None, FileKind::Key)?);
+    EpochKey::from_file_text(&text).map_err(|source| KeyFileProblem::Parse {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Replaces the key file at `path` with `key`, readable by its owner only.
+/// Written beside it and renamed over it, so a crash leaves the old or the
+/// new file, never half of one.
+pub fn store(path: &Path, key: &EpochKey) -> Result<(), KeyFileProblem> {
+    let write_error = |source| KeyFileProblem::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let temporary = path.with_extension("new");
+    let _ = std::fs::remove_file(&temporary);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&temporary)
+        .map_err(write_error)?;
+    file.write_all(key.to_file_text().as_bytes()).map_err(write_error)?;
+    file.sync_all().map_err(write_error)?;
+    std::fs::rename(&temporary, path).map_err(write_error)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(write_error)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn a_stored_key_loads_back_and_only_its_owner_can_read_it() {
+        let dir = std::env::temp_dir().join(format!("overdose-keyfile-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("handoff.key");
+        let key = EpochKey::generate(2_911);
+        store(&path, &key).unwrap();
+        store(&path, &key.next()).unwrap();
+        let loaded = load(&path).unwrap();
+        assert_eq!((loaded.epoch, loaded.bytes()), (2_912, key.next().bytes()));
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert!(!path.with_extension("new").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
