@@ -120,6 +120,7 @@ fn simulate_case(
             locale: [code.as_bytes()[0], code.as_bytes()[1]],
             case,
             expires: expiry_from(handoff.now),
+            opened: handoff.now,
         },
         desk.chat_of(route),
     );

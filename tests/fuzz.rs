@@ -208,6 +208,7 @@ fn sealed_tickets() {
             locale: *b"ru",
             case: CaseCode::random(),
             expires: expiry_from(now),
+            opened: now,
         },
         holder,
     );

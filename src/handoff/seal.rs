@@ -32,8 +32,11 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::epoch::{EpochKey, epoch_of};
 
-/// How long a case stays answerable.
+/// How long a case stays answerable after its last message: each answer and
+/// follow-up seals a fresh ticket, so a conversation slides forward...
 pub const TICKET_LIFETIME_DAYS: i64 = 7;
+/// ...but never past this many days after the question that opened it.
+pub const MAX_CASE_DAYS: i64 = 28;
 
 const NONCE_LEN: usize = 12;
 const TAG_LEN: usize = 16;
@@ -71,6 +74,8 @@ pub struct PersonTicket {
     pub locale: [u8; 2],
     pub case: CaseCode,
     pub expires: DateTime<Utc>,
+    /// When the case's first question came (to the day).
+    pub opened: DateTime<Utc>,
 }
 
 /// Sealed into the person's "Write back" button: where a follow-up goes.
@@ -82,6 +87,8 @@ pub struct DoctorTicket {
     pub message: i32,
     pub case: CaseCode,
     pub expires: DateTime<Utc>,
+    /// When the case's first question came (to the day).
+    pub opened: DateTime<Utc>,
 }
 
 /// Why a ticket was refused.
@@ -100,6 +107,7 @@ trait Ticket: Sized {
     /// Part of the associated data: which kind of ticket this is.
     const KIND: &'static [u8];
     fn expires(&self) -> DateTime<Utc>;
+    fn opened(&self) -> DateTime<Utc>;
     fn to_bytes(&self) -> Vec<u8>;
     fn from_bytes(bytes: &[u8]) -> Option<Self>;
 }
@@ -243,7 +251,7 @@ impl Sealer {
             .find_map(|key| key.decrypt(Nonce::from_slice(nonce), payload()).ok())
             .ok_or(OpenError::Tampered)?;
         let ticket = T::from_bytes(&plaintext).ok_or(OpenError::Tampered)?;
-        if ticket.expires() <= now {
+        if ticket.expires() <= now || now - ticket.opened() > Duration::days(MAX_CASE_DAYS) {
             return Err(OpenError::Expired);
         }
         Ok(ticket)
@@ -262,6 +270,20 @@ fn hours_bytes(time: DateTime<Utc>) -> [u8; 3] {
     [a, b, c]
 }
 
+/// The case's age in days when the ticket was sealed, in one byte, rounded
+/// up: the case may end up to a day early, never late.
+fn age_byte(opened: DateTime<Utc>, expires: DateTime<Utc>) -> u8 {
+    // Measured from the expiry as the opener will read it (to the hour).
+    let expires = hours_time(hours_bytes(expires)).unwrap_or(expires);
+    let sealed = expires - Duration::days(TICKET_LIFETIME_DAYS);
+    let minutes = (sealed - opened).num_minutes();
+    (minutes + 24 * 60 - 1).div_euclid(24 * 60).clamp(0, 255) as u8
+}
+
+fn opened_from(age: u8, expires: DateTime<Utc>) -> DateTime<Utc> {
+    expires - Duration::days(TICKET_LIFETIME_DAYS) - Duration::days(i64::from(age))
+}
+
 fn hours_time(bytes: [u8; 3]) -> Option<DateTime<Utc>> {
     let hours = u32::from_be_bytes([0, bytes[0], bytes[1], bytes[2]]);
     DateTime::from_timestamp(i64::from(hours) * 3600, 0)
@@ -274,21 +296,28 @@ impl Ticket for PersonTicket {
         self.expires
     }
 
+    fn opened(&self) -> DateTime<Utc> {
+        self.opened
+    }
+
     fn to_bytes(&self) -> Vec<u8> {
         let mut bytes = self.chat.to_be_bytes().to_vec();
         bytes.extend(self.locale);
         bytes.extend(self.case.0);
         bytes.extend(hours_bytes(self.expires));
+        bytes.push(age_byte(self.opened, self.expires));
         bytes
     }
 
     fn from_bytes(bytes: &[u8]) -> Option<Self> {
-        let bytes: &[u8; 16] = bytes.try_into().ok()?;
+        let bytes: &[u8; 17] = bytes.try_into().ok()?;
+        let expires = hours_time([bytes[13], bytes[14], bytes[15]])?;
         Some(PersonTicket {
             chat: i64::from_be_bytes(bytes[0..8].try_into().ok()?),
             locale: [bytes[8], bytes[9]],
             case: CaseCode([bytes[10], bytes[11], bytes[12]]),
-            expires: hours_time([bytes[13], bytes[14], bytes[15]])?,
+            expires,
+            opened: opened_from(bytes[16], expires),
         })
     }
 }
@@ -300,21 +329,28 @@ impl Ticket for DoctorTicket {
         self.expires
     }
 
+    fn opened(&self) -> DateTime<Utc> {
+        self.opened
+    }
+
     fn to_bytes(&self) -> Vec<u8> {
         let mut bytes = self.chat.to_be_bytes().to_vec();
         bytes.extend(self.message.to_be_bytes());
         bytes.extend(self.case.0);
         bytes.extend(hours_bytes(self.expires));
+        bytes.push(age_byte(self.opened, self.expires));
         bytes
     }
 
     fn from_bytes(bytes: &[u8]) -> Option<Self> {
-        let bytes: &[u8; 18] = bytes.try_into().ok()?;
+        let bytes: &[u8; 19] = bytes.try_into().ok()?;
+        let expires = hours_time([bytes[15], bytes[16], bytes[17]])?;
         Some(DoctorTicket {
             chat: i64::from_be_bytes(bytes[0..8].try_into().ok()?),
             message: i32::from_be_bytes(bytes[8..12].try_into().ok()?),
             case: CaseCode([bytes[12], bytes[13], bytes[14]]),
-            expires: hours_time([bytes[15], bytes[16], bytes[17]])?,
+            expires,
+            opened: opened_from(bytes[18], expires),
         })
     }
 }
@@ -341,6 +377,7 @@ mod tests {
             locale: *b"ru",
             case: CaseCode([1, 2, 3]),
             expires: expiry_from(now()),
+            opened: now(),
         }
     }
 
@@ -362,6 +399,7 @@ mod tests {
             message: i32::MAX,
             case: CaseCode([9, 9, 9]),
             expires: expiry_from(now()),
+            opened: now(),
         };
         let sealed = sealer.seal_doctor(&doctor, PERSON);
         assert!(format!("t{sealed}").len() <= 64, "{} bytes", sealed.len());
@@ -413,6 +451,7 @@ mod tests {
                 message: 5,
                 case: CaseCode([1, 1, 1]),
                 expires: expiry_from(now()),
+                opened: now(),
             },
             PERSON,
         );
@@ -427,6 +466,31 @@ mod tests {
             staging.open_doctor(&sealed, PERSON, now()).map(|t| t.chat),
             Err(OpenError::Tampered),
             "the same key in another deployment"
+        );
+    }
+
+    #[test]
+    fn a_conversation_slides_forward_but_ends_four_weeks_after_its_question() {
+        let sealer = sealer();
+        let later = now() + Duration::days(MAX_CASE_DAYS - 3);
+        let ongoing = PersonTicket {
+            expires: expiry_from(later - Duration::days(1)),
+            ..person(7)
+        };
+        // Within the window, the key still held at `later`:
+        let sealer_later = Sealer::new(sealer.oldest_key(), later - Duration::days(1));
+        let sealed = sealer_later.seal_person(&ongoing, DOCTOR);
+        let opened = sealer_later.open_person(&sealed, DOCTOR, later).unwrap();
+        let early = now() - opened.opened;
+        assert!(
+            early >= Duration::zero() && early < Duration::days(1),
+            "the age travels in the ticket: {early}"
+        );
+        let past_the_maximum = now() + Duration::days(MAX_CASE_DAYS) + Duration::hours(2);
+        assert_eq!(
+            sealer_later.open_person(&sealed, DOCTOR, past_the_maximum),
+            Err(OpenError::Expired),
+            "its own expiry is days away, but the case is over"
         );
     }
 

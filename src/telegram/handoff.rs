@@ -430,6 +430,7 @@ async fn open_case(
         locale: locale_bytes(code),
         case,
         expires: expiry_from(now),
+        opened: now,
     };
     let card_locale = desk.card_locale(content);
     let card = escape_html(&case_card(
@@ -572,6 +573,7 @@ async fn follow_up(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, m
             locale: locale_bytes(content.locale_code(locale)),
             case: doctor.case,
             expires: expiry_from(now),
+            opened: doctor.opened,
         },
         doctor.chat,
     );
@@ -667,6 +669,7 @@ async fn answer(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, mess
             message: thread.0,
             case: person.case,
             expires: expiry_from(now),
+            opened: person.opened,
         },
         person.chat,
     );
