@@ -193,6 +193,77 @@ fn fluent_loader() {
     mutate_and_load("fluent", "locales/ru/bot.ftl");
 }
 
+/// The roster loader: the example roster mutated byte by byte never panics,
+/// and every diagnostic points inside the file.
+#[test]
+#[ignore = "long: run with --ignored"]
+fn roster_loader() {
+    use overdose_bot::diagnostics::{Diagnostics, SourceMap};
+    let original = std::fs::read(support::root().join("roster.example.yaml")).unwrap();
+    let mutation = (any::<usize>(), 0u8..3, any::<u8>(), 1usize..40);
+    runner()
+        .run(&proptest::collection::vec(mutation, 1..4), |mutations| {
+            let mut bytes = original.clone();
+            for (at, kind, byte, len) in mutations {
+                let at = at % bytes.len().max(1);
+                match kind {
+                    0 => bytes[at] = byte,
+                    1 => drop(bytes.drain(at..(at + len).min(bytes.len()))),
+                    _ => bytes.splice(at..at, std::iter::repeat_n(byte, len)).for_each(drop),
+                }
+            }
+            let mut sources = SourceMap::new();
+            let file = sources.add("roster.yaml", String::from_utf8_lossy(&bytes).into_owned());
+            let mut diagnostics = Diagnostics::default();
+            let roster = overdose_bot::roster::parse(&sources, file, &mut diagnostics);
+            for diagnostic in diagnostics.iter() {
+                if let Some(span) = diagnostic.span {
+                    prop_assert!(span.end <= sources.text(span.file).len());
+                }
+            }
+            prop_assert!(roster.is_some() || diagnostics.has_errors());
+            Ok(())
+        })
+        .unwrap();
+    report("roster loader");
+}
+
+/// Fluent files with placeables nested to any depth, braces and quotes
+/// mixed: loading never overflows the stack (it once killed the bot).
+#[test]
+#[ignore = "long: run with --ignored"]
+fn nested_fluent() {
+    let dir = scratch("nested-fluent");
+    let path = dir.join("locales/en/bot.ftl");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let piece = prop_oneof![
+        Just("{ "),
+        Just(" }"),
+        Just("\"{"),
+        Just("\""),
+        Just("$x"),
+        Just("-> "),
+        Just("[a] ")
+    ];
+    let nesting = (1usize..50_000, proptest::collection::vec(piece, 0..20));
+    runner()
+        .run(&nesting, |(depth, noise)| {
+            let message = format!(
+                "deep = {}{}x{}\n",
+                "{ ".repeat(depth),
+                noise.concat(),
+                " }".repeat(depth)
+            );
+            std::fs::write(&path, format!("{original}{message}")).unwrap();
+            let loaded = load_dir(&dir);
+            prop_assert!(loaded.content.is_some() || loaded.diagnostics.has_errors());
+            Ok(())
+        })
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    report("nested fluent");
+}
+
 /// Sealed tickets: random strings and every single-byte change of a real
 /// ticket are refused (never opened to a wrong chat), and never panic.
 #[test]
