@@ -67,20 +67,33 @@ async fn answered_flood_when_other_is_answered(telegram: &FakeTelegram, flooder:
     answers_in(&telegram.requests(), flooder).len()
 }
 
-/// The value of the counter `line` (`name{labels}`) on `/metrics`, once it
-/// reaches `at_least` or the step timeout passes.
-async fn counter(address: &str, line: &str, at_least: u64) -> u64 {
-    let deadline = tokio::time::Instant::now() + STEP_TIMEOUT;
+/// The value of the counter `line` (`name{labels}`) on `/metrics`.
+async fn counter(address: &str, line: &str) -> u64 {
+    get(address, "/metrics")
+        .await
+        .lines()
+        .find_map(|l| l.strip_prefix(line).and_then(|v| v.trim().parse().ok()))
+        .unwrap_or(0)
+}
+
+/// Waits until each of the `sent` updates of `kind` from `chat` was either
+/// answered (as `answered` counts them) or coalesced; returns both counts.
+async fn accounted_for(
+    telegram: &FakeTelegram,
+    metrics: &str,
+    kind: &str,
+    sent: u64,
+    answered: impl Fn(&[Recorded]) -> u64,
+) -> (u64, u64) {
+    let line = format!("overdose_bot_updates_coalesced_total{{kind=\"{kind}\"}}");
+    let deadline = tokio::time::Instant::now() + SETTLE;
     loop {
-        let metrics = get(address, "/metrics").await;
-        let value = metrics
-            .lines()
-            .find_map(|l| l.strip_prefix(line).and_then(|v| v.trim().parse().ok()))
-            .unwrap_or(0);
-        if value >= at_least || tokio::time::Instant::now() > deadline {
-            return value;
+        let answered = answered(&telegram.requests());
+        let coalesced = counter(metrics, &line).await;
+        if answered + coalesced >= sent || tokio::time::Instant::now() > deadline {
+            return (answered, coalesced);
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
@@ -117,13 +130,9 @@ async fn flood_then_other(telegram: &FakeTelegram, metrics: &str) {
         "the other person was answered only after the whole flood"
     );
 
-    telegram.settle(Duration::from_millis(1500), SETTLE).await.unwrap();
-    let answered = answers_in(&telegram.requests(), flood_chat.id).len() as u64;
-    let coalesced = counter(
-        metrics,
-        "overdose_bot_updates_coalesced_total{kind=\"message\"}",
-        FLOOD as u64 - answered,
-    )
+    let (answered, coalesced) = accounted_for(telegram, metrics, "message", FLOOD as u64, |requests| {
+        answers_in(requests, flood_chat.id).len() as u64
+    })
     .await;
     assert!(coalesced > 0, "a flood is coalesced, not queued whole");
     assert_eq!(
@@ -192,25 +201,29 @@ async fn rapid_taps_are_coalesced_and_every_spinner_stops() {
         .await
         .unwrap();
 
-    telegram.settle(Duration::from_millis(1500), SETTLE).await.unwrap();
-    let coalesced = counter(
-        &metrics,
-        "overdose_bot_updates_coalesced_total{kind=\"callback_query\"}",
-        1,
-    )
+    // Every tap's spinner is stopped: by its handler, or for a coalesced tap
+    // by an answer of its own.
+    let (answered, coalesced) = accounted_for(&telegram, &metrics, "callback_query", FLOOD as u64, |requests| {
+        let handled = requests
+            .iter()
+            .filter(|r| r.method == "editMessageText" && r.params["chat_id"] == chat.id)
+            .count();
+        handled as u64
+    })
     .await;
     assert!(coalesced > 0, "rapid taps are coalesced");
-    let answered: std::collections::HashSet<String> = telegram
-        .requests_of("answerCallbackQuery")
-        .iter()
-        .filter(|r| r.fault.is_none())
-        .filter_map(|r| r.params["callback_query_id"].as_str().map(String::from))
-        .collect();
-    assert_eq!(
-        answered.len(),
-        FLOOD,
-        "every tap's spinner is stopped, coalesced or not"
-    );
+    assert_eq!(answered + coalesced, FLOOD as u64);
+    telegram
+        .wait_for("every spinner stopped", SETTLE, |requests| {
+            let stopped: std::collections::HashSet<&str> = requests
+                .iter()
+                .filter(|r| r.method == "answerCallbackQuery" && r.fault.is_none())
+                .filter_map(|r| r.params["callback_query_id"].as_str())
+                .collect();
+            stopped.len() == FLOOD
+        })
+        .await
+        .unwrap();
     assert!(
         telegram
             .last_bot_message(&chat)
