@@ -260,5 +260,6 @@ async fn a_long_retry_after_drops_a_stale_menu_but_a_question_waits_it_out() {
     .await;
     assert_eq!(telegram.faults_injected(), 2);
     let logs = finish(&telegram, bot, "long RetryAfter").await;
+    assert!(logs.contains("retry after 40s"), "the dropped menu is logged: {logs}");
     assert!(logs.contains("question_sent"), "{logs}");
 }

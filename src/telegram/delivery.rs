@@ -401,3 +401,47 @@ pub fn error_kind(error: &RequestError) -> String {
 fn file_name(path: &str) -> String {
     path.rsplit('/').next().unwrap_or(path).to_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use teloxide::types::Seconds;
+
+    use super::*;
+
+    /// Telegram asks for a 3 s pause twice, then accepts: returns the
+    /// result and how many calls were made.
+    async fn twice_throttled(patience: Patience) -> (Result<(), RequestError>, u32) {
+        let calls = AtomicU32::new(0);
+        let result = retrying(&Metrics::new(), patience, || {
+            let call = calls.fetch_add(1, Ordering::Relaxed);
+            async move {
+                match call {
+                    0 | 1 => Err(RequestError::RetryAfter(Seconds::from_seconds(3))),
+                    _ => Ok(()),
+                }
+            }
+        })
+        .await;
+        (result, calls.load(Ordering::Relaxed))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_menu_screen_gives_up_past_five_seconds_of_retry_after() {
+        let started = tokio::time::Instant::now();
+        let (result, calls) = twice_throttled(SCREEN).await;
+        assert!(matches!(result, Err(RequestError::RetryAfter(_))), "{result:?}");
+        assert_eq!(calls, 2, "waited out the first pause only");
+        assert_eq!(started.elapsed(), Duration::from_secs(3));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_doctors_line_waits_retry_after_out() {
+        let started = tokio::time::Instant::now();
+        let (result, calls) = twice_throttled(ESCALATION).await;
+        assert!(result.is_ok(), "{result:?}");
+        assert_eq!(calls, 3);
+        assert_eq!(started.elapsed(), Duration::from_secs(6));
+    }
+}
