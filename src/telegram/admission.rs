@@ -16,12 +16,13 @@
 //!
 //! Chats are known here by a keyed hash of their id (the key is random per
 //! process), and only while they have updates in flight: an idle chat
-//! leaves nothing behind. Never logs.
+//! leaves nothing behind. teloxide's workers are keyed by the same hash
+//! ([`worker`]), so its table of workers holds no chat id either. Never logs.
 
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use futures::channel::mpsc as unbounded;
 use futures::stream::{self, BoxStream, StreamExt};
@@ -54,12 +55,20 @@ const SPINNER_QUEUE: usize = 256;
 /// Callback answers for dropped taps sent at once.
 const SPINNER_ANSWERS_AT_ONCE: usize = 8;
 
+/// Keys chat and user ids into the hashes chats are known by.
+static KEYS: LazyLock<RandomState> = LazyLock::new(RandomState::new);
+
+/// teloxide's distribution function: one worker per chat, as teloxide's
+/// default, but known by the keyed hash of the chat id. Updates without a
+/// chat (inline queries) are handled concurrently, as by default.
+pub fn worker(update: &Update) -> Option<u64> {
+    update.chat().map(|chat| KEYS.hash_one(chat.id.0))
+}
+
 /// The admission state shared by the listener adaptor and the handlers.
 pub struct Admission {
     // std Mutex: held only to count, never across `.await`.
     lanes: Mutex<HashMap<u64, Lane>>,
-    /// Keys chat ids into the lanes' hashes.
-    keys: RandomState,
     /// Held-back updates let in once their chat has room.
     released: unbounded::UnboundedSender<Update>,
     /// Callback queries dropped here, to be answered.
@@ -95,7 +104,6 @@ impl Admission {
         ));
         let admission = Admission {
             lanes: Mutex::new(HashMap::new()),
-            keys: RandomState::new(),
             released,
             spinners,
             metrics,
@@ -106,7 +114,7 @@ impl Admission {
     /// The updates to hand to the dispatcher now for `update`: none (held
     /// back), the update itself, or an older held-back one and then it.
     fn admit(&self, update: Update) -> Vec<Update> {
-        let Some(key) = self.key(&update) else {
+        let Some(key) = lane_key(&update) else {
             return vec![update];
         };
         let budget = budget(&update);
@@ -158,18 +166,8 @@ impl Admission {
     pub fn ticket(self: &Arc<Self>, update: &Update) -> Ticket {
         Ticket {
             admission: self.clone(),
-            key: self.key(update),
+            key: lane_key(update),
         }
-    }
-
-    /// Updates are counted per chat, or per person for those without a
-    /// chat (inline queries): the same key teloxide's workers use, hashed.
-    fn key(&self, update: &Update) -> Option<u64> {
-        let id = update
-            .chat()
-            .map(|chat| chat.id.0)
-            .or_else(|| update.from().map(|user| user.id.0 as i64))?;
-        Some(self.keys.hash_one(id))
     }
 
     fn coalesced(&self, update: Update) {
@@ -199,6 +197,13 @@ impl Drop for Ticket {
             self.admission.release(key);
         }
     }
+}
+
+/// Updates are counted per chat, as teloxide's workers take them
+/// ([`worker`]), or per person for those without a chat (inline queries; a
+/// person's private chat has the person's id).
+fn lane_key(update: &Update) -> Option<u64> {
+    worker(update).or_else(|| update.from().map(|user| KEYS.hash_one(user.id.0 as i64)))
 }
 
 /// A reply to a message: perhaps a question to the doctors or an answer.

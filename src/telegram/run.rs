@@ -134,6 +134,7 @@ pub async fn serve(
         // Admission lets no chat have more updates in flight than this, so
         // handing an update to a chat's worker never waits.
         .worker_queue_size(admission::WORKER_QUEUE)
+        .distribution_function(admission::worker)
         // Updates no branch handles (chat member changes, polls, ...) are
         // dropped silently: teloxide's default would log their content.
         .default_handler(|_| async {})
