@@ -24,6 +24,7 @@ type Labels = Vec<(&'static str, String)>;
 pub struct Metrics {
     registry: Registry,
     updates: Family<Labels, Counter>,
+    coalesced: Family<Labels, Counter>,
     screens: Family<Labels, Counter>,
     deliveries: Family<Labels, Counter>,
     api_errors: Family<Labels, Counter>,
@@ -46,6 +47,7 @@ impl Metrics {
     pub fn new() -> Self {
         let mut registry = Registry::with_prefix("overdose_bot");
         let updates = Family::<Labels, Counter>::default();
+        let coalesced = Family::<Labels, Counter>::default();
         let screens = Family::<Labels, Counter>::default();
         let deliveries = Family::<Labels, Counter>::default();
         let api_errors = Family::<Labels, Counter>::default();
@@ -54,6 +56,11 @@ impl Metrics {
         let content = Family::<Labels, Gauge>::default();
         let latency = Histogram::new(exponential_buckets(0.0001, 2.0, 16));
         registry.register("updates", "Updates received, by kind", updates.clone());
+        registry.register(
+            "updates_coalesced",
+            "Updates dropped past their chat's admission budget for a newer one, by kind",
+            coalesced.clone(),
+        );
         registry.register(
             "screens",
             "Screens served, by node id (or screen kind)",
@@ -80,6 +87,7 @@ impl Metrics {
         Metrics {
             registry,
             updates,
+            coalesced,
             screens,
             deliveries,
             api_errors,
@@ -94,6 +102,11 @@ impl Metrics {
 
     pub fn update(&self, kind: &'static str) {
         self.updates.get_or_create(&vec![("kind", kind.to_owned())]).inc();
+    }
+
+    /// An update of `kind` dropped because its chat had too many in flight.
+    pub fn coalesced(&self, kind: &'static str) {
+        self.coalesced.get_or_create(&vec![("kind", kind.to_owned())]).inc();
     }
 
     /// `shown` is a node id from the content or a fixed screen name.
@@ -206,6 +219,7 @@ mod tests {
     fn renders_counters_histogram_and_one_current_version() {
         let metrics = Metrics::new();
         metrics.update("callback_query");
+        metrics.coalesced("message");
         metrics.screen("not-breathing");
         metrics.delivery("edited");
         metrics.api_error("retry_after");
@@ -216,6 +230,7 @@ mod tests {
         let text = metrics.render();
         for line in [
             "overdose_bot_updates_total{kind=\"callback_query\"} 1",
+            "overdose_bot_updates_coalesced_total{kind=\"message\"} 1",
             "overdose_bot_screens_total{node=\"not-breathing\"} 1",
             "overdose_bot_deliveries_total{outcome=\"edited\"} 1",
             "overdose_bot_bot_api_errors_total{kind=\"retry_after\"} 1",

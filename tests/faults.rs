@@ -214,3 +214,52 @@ async fn telegram_unreachable_for_30_s_then_back_loses_no_escalation() {
     let logs = finish(&telegram, bot, "30 s outage").await;
     assert!(logs.contains("question_sent"), "{logs}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_retry_after_drops_a_stale_menu_but_a_question_waits_it_out() {
+    let telegram = FakeTelegram::start().await;
+    let dir = TempDir::new();
+    let bot = with_roster(&telegram, &dir).await;
+    let (alice, alice_chat) = people(1).pop().unwrap();
+    let anna = TestChat::private(&TestUser::new(7_001, "Anna", None, Some("en")));
+
+    // Telegram asks for a 40 s pause on the menu: the worker does not wait
+    // that long; the person's next message is answered instead.
+    telegram.fail_next("sendMessage", Fault::RetryAfter(40));
+    telegram.send_text(&alice_chat, &alice, "/start");
+    telegram
+        .wait_for("the throttled menu", STEP_TIMEOUT, |requests| {
+            requests.iter().any(|r| r.fault == Some(Fault::RetryAfter(40)))
+        })
+        .await
+        .unwrap();
+    telegram.send_text(&alice_chat, &alice, "/start ask-doctor");
+    shows(&telegram, &alice_chat, "the next screen", STEP_TIMEOUT, |m| {
+        m.button("✍️ Write your question").is_some()
+    })
+    .await;
+    let menus = telegram
+        .requests_of("sendMessage")
+        .iter()
+        .filter(|r| r.params["chat_id"] == alice_chat.id)
+        .count();
+    assert_eq!(menus, 2, "the stale menu was dropped, not sent again");
+
+    // A question to the doctors waits out a pause longer than a menu would.
+    telegram.press(&alice_chat, &alice, "✍️ Write your question").unwrap();
+    let prompt = shows(&telegram, &alice_chat, "the prompt", STEP_TIMEOUT, |m| m.force_reply).await;
+    telegram.fail_next("copyMessage", Fault::RetryAfter(8));
+    telegram.reply_text(&alice_chat, &alice, prompt.message_id, "is this an abscess");
+    shows(
+        &telegram,
+        &anna,
+        "the question after the pause",
+        Duration::from_secs(40),
+        |m| m.text == "is this an abscess",
+    )
+    .await;
+    assert_eq!(telegram.faults_injected(), 2);
+    let logs = finish(&telegram, bot, "long RetryAfter").await;
+    assert!(logs.contains("retry after 40s"), "the dropped menu is logged: {logs}");
+    assert!(logs.contains("question_sent"), "{logs}");
+}

@@ -1,9 +1,12 @@
-//! Sending and editing screens under Telegram's rules: honour RetryAfter on
-//! every call, retry network errors with a bounded backoff, treat "message is
-//! not modified" as success, send anew when a message cannot be edited, and
-//! drop (counting) when the person blocked the bot or the chat is gone.
-//! Each call runs inside one chat's worker, so waiting here never stalls
-//! another person's chat.
+//! Sending and editing screens under Telegram's rules: honour RetryAfter
+//! within each kind of message's patience, retry network errors with a
+//! bounded backoff, treat "message is not modified" as success, send anew
+//! when a message cannot be edited, and drop (counting) when the person
+//! blocked the bot or the chat is gone.
+//!
+//! Each call runs inside one chat's worker: its waits hold up that chat
+//! only, and a menu screen never waits long (see [`SCREEN`]). The doctors'
+//! line waits longer, because its messages must not be lost.
 
 use std::future::{Future, IntoFuture};
 use std::time::Duration;
@@ -33,6 +36,9 @@ struct Patience {
     retries: u32,
     /// The network backoff doubles from [`NETWORK_BACKOFF`] up to this.
     max_backoff: Duration,
+    /// RetryAfter pauses waited out in all, at most; a pause that would go
+    /// past this ends the call with the RetryAfter error.
+    retry_after: Duration,
 }
 
 /// A callback answer only stops a spinner, and Telegram forgets the query
@@ -40,27 +46,33 @@ struct Patience {
 const CALLBACK: Patience = Patience {
     retries: 3,
     max_backoff: Duration::from_secs(2),
+    retry_after: Duration::from_secs(5),
 };
 
-/// A menu screen: retried through about 45 s of outage. A person who wrote
-/// /start while Telegram was unreachable still gets the menu when it is back.
+/// A menu screen: retried through about 45 s of outage (a person who wrote
+/// /start while Telegram was unreachable still gets the menu when it is
+/// back), but RetryAfter only for a few seconds in all. Telegram asks for a
+/// longer pause when this chat is flooding it; waiting it out would park
+/// the chat's worker while the chat's next updates pile up, and show a
+/// stale screen after them. The screen is dropped instead (counted as
+/// `deliveries{outcome="rate_limited"}`); the person's next tap or message
+/// renders anew.
 const SCREEN: Patience = Patience {
     retries: 12,
     max_backoff: Duration::from_secs(5),
+    retry_after: Duration::from_secs(5),
 };
 
 /// The doctors' line (questions, cards, answers, their confirmations): worth
-/// waiting out an outage of a couple of minutes rather than losing a case.
+/// waiting out an outage or a RetryAfter of a couple of minutes rather than
+/// losing a case.
 const ESCALATION: Patience = Patience {
     retries: 30,
     max_backoff: Duration::from_secs(5),
+    retry_after: Duration::from_secs(120),
 };
-/// Longer waits than this are not worth it: the person has moved on.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 /// First network backoff; doubles each time.
 const NETWORK_BACKOFF: Duration = Duration::from_millis(300);
-/// A callback answer later than this is useless: the spinner is gone.
-const MAX_CALLBACK_ANSWER_WAIT: Duration = Duration::from_secs(5);
 
 /// Why a screen did not reach the person.
 #[derive(Debug)]
@@ -96,7 +108,7 @@ impl Delivery {
             Some(media) => self.send_media(bot, chat, screen, media).await,
             None => {
                 let html = screen.html.as_ref();
-                retrying(&self.metrics, SCREEN, MAX_RETRY_AFTER, || {
+                retrying(&self.metrics, SCREEN, || {
                     bot.send_message(chat, html)
                         .parse_mode(ParseMode::Html)
                         .reply_markup(markup(screen))
@@ -113,7 +125,7 @@ impl Delivery {
     /// Telegram cannot edit it (too old, deleted, not text).
     pub async fn edit(&self, bot: &Tg, chat: ChatId, message: MessageId, screen: &Screen<'_>) -> Result<(), Failure> {
         let html = screen.html.as_ref();
-        let result = retrying(&self.metrics, SCREEN, MAX_RETRY_AFTER, || {
+        let result = retrying(&self.metrics, SCREEN, || {
             bot.edit_message_text(chat, message, html)
                 .parse_mode(ParseMode::Html)
                 .reply_markup(markup(screen))
@@ -142,7 +154,7 @@ impl Delivery {
     /// Stops the button's spinner, with a short pop-up if there is one.
     /// Failures are logged and otherwise ignored: the screen matters more.
     pub async fn answer_callback(&self, bot: &Tg, id: CallbackQueryId, toast: Option<&str>) {
-        let result = retrying(&self.metrics, CALLBACK, MAX_CALLBACK_ANSWER_WAIT, || {
+        let result = retrying(&self.metrics, CALLBACK, || {
             let answer = bot.answer_callback_query(id.clone());
             match toast {
                 Some(text) => answer.text(text).into_future(),
@@ -168,7 +180,7 @@ impl Delivery {
             None => InputFile::memory(media.bytes.to_vec()).file_name(file_name(&media.file)),
         };
         let html = screen.html.as_ref();
-        let sent = retrying(&self.metrics, SCREEN, MAX_RETRY_AFTER, || {
+        let sent = retrying(&self.metrics, SCREEN, || {
             let keyboard = markup(screen);
             let caption = html.to_owned();
             let request: SendFuture<'_> = match media.kind {
@@ -232,7 +244,7 @@ impl Delivery {
         reply_to: Option<MessageId>,
     ) -> Result<MessageId, Failure> {
         self.pacer.wait(chat.0).await;
-        let result = retrying(&self.metrics, ESCALATION, MAX_RETRY_AFTER, || {
+        let result = retrying(&self.metrics, ESCALATION, || {
             let mut request = bot.send_message(chat, html).parse_mode(ParseMode::Html);
             if let Some(markup) = &markup {
                 request = request.reply_markup(markup.clone());
@@ -260,7 +272,7 @@ impl Delivery {
         protect: Protect,
     ) -> Result<MessageId, Failure> {
         self.pacer.wait(chat.0).await;
-        let result = retrying(&self.metrics, ESCALATION, MAX_RETRY_AFTER, || {
+        let result = retrying(&self.metrics, ESCALATION, || {
             let mut request = bot
                 .copy_message(chat, from, message)
                 .reply_markup(markup.clone())
@@ -283,7 +295,7 @@ impl Delivery {
         html: &str,
         markup: InlineKeyboardMarkup,
     ) -> Result<(), Failure> {
-        let result = retrying(&self.metrics, ESCALATION, MAX_RETRY_AFTER, || {
+        let result = retrying(&self.metrics, ESCALATION, || {
             bot.edit_message_text(chat, message, html)
                 .parse_mode(ParseMode::Html)
                 .reply_markup(markup.clone())
@@ -315,6 +327,11 @@ impl Delivery {
                 self.metrics.delivery("recipient_gone");
                 Err(Failure::RecipientGone)
             }
+            Err(error @ RequestError::RetryAfter(_)) => {
+                self.metrics.delivery("rate_limited");
+                self.metrics.api_error("retry_after");
+                Err(Failure::Failed(error))
+            }
             Err(error) => {
                 self.metrics.delivery("failed");
                 self.metrics.api_error(api_error_kind(&error));
@@ -325,25 +342,22 @@ impl Delivery {
 }
 
 /// Runs `call` until it succeeds, waiting as Telegram says after RetryAfter
-/// (if no longer than `max_wait`) and backing off after network errors and
-/// 5xx, at most `patience.retries` times.
-async fn retrying<T, F, Fut>(
-    metrics: &Metrics,
-    patience: Patience,
-    max_wait: Duration,
-    mut call: F,
-) -> Result<T, RequestError>
+/// (while the pauses stay within `patience.retry_after` in all) and backing
+/// off after network errors and 5xx, at most `patience.retries` times.
+async fn retrying<T, F, Fut>(metrics: &Metrics, patience: Patience, mut call: F) -> Result<T, RequestError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, RequestError>>,
 {
     let mut attempt = 0;
+    let mut paused = Duration::ZERO;
     loop {
         let retry = attempt < patience.retries;
         let backoff = (NETWORK_BACKOFF * 2u32.pow(attempt.min(8))).min(patience.max_backoff);
         let wait = match call().await {
-            Err(RequestError::RetryAfter(after)) if retry && after.duration() <= max_wait => {
+            Err(RequestError::RetryAfter(after)) if retry && paused + after.duration() <= patience.retry_after => {
                 metrics.api_error("retry_after");
+                paused += after.duration();
                 after.duration()
             }
             Err(RequestError::Network(_)) if retry => {
@@ -401,4 +415,48 @@ pub fn error_kind(error: &RequestError) -> String {
 
 fn file_name(path: &str) -> String {
     path.rsplit('/').next().unwrap_or(path).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use teloxide::types::Seconds;
+
+    use super::*;
+
+    /// Telegram asks for a 3 s pause twice, then accepts: returns the
+    /// result and how many calls were made.
+    async fn twice_throttled(patience: Patience) -> (Result<(), RequestError>, u32) {
+        let calls = AtomicU32::new(0);
+        let result = retrying(&Metrics::new(), patience, || {
+            let call = calls.fetch_add(1, Ordering::Relaxed);
+            async move {
+                match call {
+                    0 | 1 => Err(RequestError::RetryAfter(Seconds::from_seconds(3))),
+                    _ => Ok(()),
+                }
+            }
+        })
+        .await;
+        (result, calls.load(Ordering::Relaxed))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_menu_screen_gives_up_past_five_seconds_of_retry_after() {
+        let started = tokio::time::Instant::now();
+        let (result, calls) = twice_throttled(SCREEN).await;
+        assert!(matches!(result, Err(RequestError::RetryAfter(_))), "{result:?}");
+        assert_eq!(calls, 2, "waited out the first pause only");
+        assert_eq!(started.elapsed(), Duration::from_secs(3));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_doctors_line_waits_retry_after_out() {
+        let started = tokio::time::Instant::now();
+        let (result, calls) = twice_throttled(ESCALATION).await;
+        assert!(result.is_ok(), "{result:?}");
+        assert_eq!(calls, 3);
+        assert_eq!(started.elapsed(), Duration::from_secs(6));
+    }
 }

@@ -10,6 +10,7 @@ use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::{InlineQuery, Me};
 
+use super::admission::Admission;
 use super::delivery::{Delivery, Failure, Tg, error_kind};
 use super::{handoff, inline, input};
 use crate::content::Content;
@@ -44,9 +45,12 @@ fn duty(desk: Option<&Desk>) -> Duty {
 
 type HandlerResult = Result<(), Infallible>;
 
-/// Routes each update kind to its handler.
+/// Routes each update kind to its handler. Every update first takes an
+/// admission ticket, held until its handler returns, so that its chat's
+/// slot stays taken meanwhile (see `admission`).
 pub fn schema() -> UpdateHandler<Infallible> {
     dptree::entry()
+        .map(|update: Update, admission: Arc<Admission>| admission.ticket(&update))
         .branch(Update::filter_message().endpoint(on_message))
         .branch(Update::filter_edited_message().endpoint(on_message))
         .branch(Update::filter_callback_query().endpoint(on_callback))

@@ -5,6 +5,7 @@
 //! What it does decide is Telegram mechanics: edit or send anew, retry or
 //! drop, cache uploaded files, keep the person's identity out of the logs.
 
+mod admission;
 mod commands;
 mod delivery;
 mod handlers;

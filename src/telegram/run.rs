@@ -14,6 +14,7 @@ use teloxide::update_listeners::{Polling, webhooks};
 use teloxide::{ApiError, RequestError};
 use url::Url;
 
+use super::admission::{self, Admission, Admitted};
 use super::commands;
 use super::delivery::{Delivery, Tg, error_kind};
 use super::handlers::{BotState, schema};
@@ -137,8 +138,13 @@ pub async fn serve(
         desk: options.desk.clone(),
         reload: options.reload.clone(),
     });
+    let (admission, released) = Admission::new(bot.clone(), options.metrics.clone());
     let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
-        .dependencies(dptree::deps![state.clone()])
+        .dependencies(dptree::deps![state.clone(), admission.clone()])
+        // Admission lets no chat have more updates in flight than this, so
+        // handing an update to a chat's worker never waits.
+        .worker_queue_size(admission::WORKER_QUEUE)
+        .distribution_function(admission::worker)
         // Updates no branch handles (chat member changes, polls, ...) are
         // dropped silently: teloxide's default would log their content.
         .default_handler(|_| async {})
@@ -165,6 +171,7 @@ pub async fn serve(
                 .delete_webhook()
                 .await
                 .build();
+            let listener = Admitted::new(listener, admission, released);
             // Not teloxide's LoggingErrorHandler: its Debug output of an
             // unparsable getUpdates response would carry people's messages.
             let metrics = options.metrics.clone();
@@ -198,6 +205,7 @@ pub async fn serve(
                 .map_err(|e| ServeError::Webhook(error_kind(&e)))?;
             let (listener, stop, router) = webhooks::axum_no_setup(webhook);
             let router = webhook::guarded(router, &secret);
+            let listener = Admitted::new(listener, admission, released);
             tokio::spawn(async move {
                 if let Err(error) = axum::serve(tcp, router).with_graceful_shutdown(stop).await {
                     tracing::error!(%error, "webhook server failed");

@@ -6,6 +6,9 @@
 //! from an update being offered until the bot's answering request arrives,
 //! the bot's peak RSS, start-up time and requests per update; then does the
 //! same for a bare teloxide bot (the `baseline` binary) and prints both.
+//! With `--flood N`, one more chat sends N messages at once during the run
+//! (a forward of a long conversation); the figures are then everyone
+//! else's, and the flooding chat's answers are only counted.
 //!
 //! `cargo build --release && cargo run --release -p loadgen -- --users 1000 --duration 20`
 
@@ -57,6 +60,17 @@ struct Args {
     /// tap. 0 runs back to back, to find the bots' capacity.
     #[arg(long, default_value_t = 2000)]
     think_ms: u64,
+    /// One more chat sends this many messages at once, `--flood-at` seconds
+    /// into each run; its answers are counted but not measured.
+    #[arg(long, default_value_t = 0)]
+    flood: u32,
+    /// When the flood comes, in seconds after the load starts.
+    #[arg(long, default_value_t = 5)]
+    flood_at: u64,
+    /// Run overdose-bot with its pacing on (Telegram's rates: 1 message a
+    /// second per chat, 30 overall), as in production.
+    #[arg(long)]
+    throttle: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -73,8 +87,13 @@ const MAX_DURATION: Duration = Duration::from_secs(120);
 const MAX_USERS: u32 = 10_000;
 /// At most this many updates per simulated person, whatever the duration.
 const MAX_STEPS_PER_USER: usize = 100_000;
-/// A step not answered within this is counted as an error.
+/// A step not answered within this is counted as an error, and in the
+/// latency percentiles as this long (a lower bound of its latency).
 const STEP_TIMEOUT: Duration = Duration::from_secs(5);
+/// At most this many flooded messages, whatever the arguments say.
+const MAX_FLOOD: u32 = 10_000;
+/// The flooding person's chat, outside the simulated people's ids.
+const FLOOD_CHAT: i64 = 6_999_999;
 
 /// Free-text questions people send.
 const QUESTIONS: &[&str] = &[
@@ -94,6 +113,8 @@ struct Report {
     startup: Duration,
     peak_rss_kib: u64,
     requests: u64,
+    /// Answers the flooding chat got during the run.
+    flood_answered: u64,
 }
 
 impl Report {
@@ -122,6 +143,7 @@ impl Report {
             "startup_ms": ms(self.startup),
             "requests_per_update": if self.updates == 0 { 0.0 } else { ((self.requests as f64 / self.updates as f64) * 100.0).round() / 100.0 },
             "errors": self.errors,
+            "flood_answered": self.flood_answered,
             "seconds": (self.elapsed.as_secs_f64() * 10.0).round() / 10.0,
         })
     }
@@ -174,6 +196,8 @@ fn print(args: &Args, ours: &Report, baseline: Option<&Report>) {
             "users": args.users,
             "duration_seconds": args.duration,
             "think_ms": args.think_ms,
+            "flood": args.flood,
+            "throttle": args.throttle,
             "nodes": args.generate_nodes,
             "mode": if args.mode == Mode::Webhook { "webhook" } else { "polling" },
             "ours": ours.json(),
@@ -188,8 +212,15 @@ fn print(args: &Args, ours: &Report, baseline: Option<&Report>) {
         "{} users, {} s per run, pauses up to {} ms",
         args.users, args.duration, args.think_ms
     );
+    if args.flood > 0 {
+        println!(
+            "one more chat sends {} messages at once {} s into the run (not measured)",
+            args.flood.min(MAX_FLOOD),
+            args.flood_at
+        );
+    }
     println!("{:<24} {:>14} {:>14}", "", "overdose-bot", "baseline");
-    let rows: [(&str, &[&str]); 9] = [
+    let rows: [(&str, &[&str]); 10] = [
         ("updates/s", &["updates_per_second"]),
         ("latency p50 (ms)", &["latency_ms", "p50"]),
         ("latency p95 (ms)", &["latency_ms", "p95"]),
@@ -199,6 +230,7 @@ fn print(args: &Args, ours: &Report, baseline: Option<&Report>) {
         ("start-up (ms)", &["startup_ms"]),
         ("requests/update", &["requests_per_update"]),
         ("errors", &["errors"]),
+        ("flood answered", &["flood_answered"]),
     ];
     for (label, path) in rows {
         let get = |v: &Value| path.iter().fold(v.clone(), |v, key| v[*key].clone());
@@ -222,9 +254,11 @@ enum Kind {
 fn command(args: &Args, binary: &Path, kind: Kind) -> tokio::process::Command {
     let mut command = tokio::process::Command::new(binary);
     if kind == Kind::Ours {
+        command.arg("serve");
+        if !args.throttle {
+            command.arg("--no-throttle");
+        }
         command
-            .arg("serve")
-            .arg("--no-throttle")
             .arg("--content")
             .arg(&args.content)
             .arg("--locales")
@@ -294,6 +328,8 @@ async fn run(args: &Args, binary: &Path, kind: Kind) -> Report {
     let answers = waiters.clone();
     let requests = Arc::new(Mutex::new(0u64));
     let counted = requests.clone();
+    let flood_answers = Arc::new(Mutex::new(0u64));
+    let flood_counted = flood_answers.clone();
     let router = tokio::spawn(async move {
         while let Ok(arrival) = arrivals.recv().await {
             if matches!(
@@ -307,6 +343,9 @@ async fn run(args: &Args, binary: &Path, kind: Kind) -> Report {
                 arrival.method.as_str(),
                 "sendMessage" | "editMessageText" | "sendPhoto" | "sendAudio" | "sendVoice"
             );
+            if answers_screen && arrival.chat_id == Some(FLOOD_CHAT) {
+                *flood_counted.lock().unwrap() += 1;
+            }
             if let (true, Some(chat)) = (answers_screen, arrival.chat_id)
                 && let Some(waiter) = answers.lock().unwrap().remove(&chat)
             {
@@ -331,14 +370,25 @@ async fn run(args: &Args, binary: &Path, kind: Kind) -> Report {
             ))
         })
         .collect();
+    let flooding = (args.flood > 0).then(|| {
+        tokio::spawn(flood(
+            telegram.clone(),
+            args.flood.min(MAX_FLOOD),
+            Duration::from_secs(args.flood_at).min(duration),
+        ))
+    });
     for task in tasks {
         let (latencies, errors) = task.await.expect("a simulated person's task failed");
-        report.updates += latencies.len() as u64 + errors;
+        report.updates += latencies.len() as u64;
         report.errors += errors;
         report.latencies.extend(latencies);
     }
     report.elapsed = load_started.elapsed();
+    if let Some(flooding) = flooding {
+        let _ = flooding.await;
+    }
     report.requests = *requests.lock().unwrap();
+    report.flood_answered = *flood_answers.lock().unwrap();
     report.peak_rss_kib = child.id().map(peak_rss_kib).unwrap_or_default();
     let _ = child.start_kill();
     let _ = child.wait().await;
@@ -346,7 +396,8 @@ async fn run(args: &Args, binary: &Path, kind: Kind) -> Report {
     report
 }
 
-/// One person: sessions until the deadline. Returns latencies and errors.
+/// One person: sessions until the deadline. Returns latencies (a step not
+/// answered in time counts as [`STEP_TIMEOUT`]) and how many were not.
 async fn simulate(
     telegram: Arc<FakeTelegram>,
     waiters: Waiters,
@@ -366,7 +417,7 @@ async fn simulate(
         (random % n.max(1) as u64) as usize
     };
     let (mut latencies, mut errors) = (Vec::new(), 0);
-    while Instant::now() < deadline && latencies.len() + (errors as usize) < MAX_STEPS_PER_USER {
+    while Instant::now() < deadline && latencies.len() < MAX_STEPS_PER_USER {
         let taps = 3 + next(4);
         let mut steps: Vec<Step> = vec![Step::Text("/start")];
         steps.extend((0..taps).map(|_| Step::Tap));
@@ -403,11 +454,24 @@ async fn simulate(
             }
             match tokio::time::timeout(STEP_TIMEOUT, receiver).await {
                 Ok(Ok(answered)) => latencies.push(answered.duration_since(offered)),
-                _ => errors += 1,
+                _ => {
+                    errors += 1;
+                    latencies.push(STEP_TIMEOUT);
+                }
             }
         }
     }
     (latencies, errors)
+}
+
+/// One person forwards `count` messages at once, `after` into the run.
+async fn flood(telegram: Arc<FakeTelegram>, count: u32, after: Duration) {
+    tokio::time::sleep(after).await;
+    let user = TestUser::new(FLOOD_CHAT, "Flood", None, Some("en"));
+    let chat = TestChat::private(&user);
+    for n in 0..count {
+        telegram.send_text(&chat, &user, &format!("forwarded message {n}"));
+    }
 }
 
 #[derive(Clone, Copy)]

@@ -15,7 +15,37 @@ fn the_driver_runs_both_bots_and_reports_in_webhook_mode() {
     check_run("webhook");
 }
 
+#[test]
+fn the_driver_floods_one_chat_and_counts_its_answers() {
+    let report = run(&[
+        "--mode",
+        "polling",
+        "--no-baseline",
+        "--throttle",
+        "--flood",
+        "20",
+        "--flood-at",
+        "0",
+    ]);
+    assert!(report["ours"]["updates"].as_u64().unwrap() > 0, "{report:#}");
+    assert!(report["ours"]["flood_answered"].as_u64().unwrap() > 0, "{report:#}");
+    assert_eq!(report["flood"], 20);
+}
+
 fn check_run(mode: &str) {
+    let report = run(&["--mode", mode]);
+    for run in ["ours", "baseline"] {
+        let run = &report[run];
+        assert!(run["updates"].as_u64().unwrap() > 0, "{report:#}");
+        assert_eq!(run["errors"], 0, "{report:#}");
+        assert!(run["peak_rss_mib"].as_f64().unwrap() > 0.0, "{report:#}");
+        assert!(run["latency_ms"]["p99"].as_f64().is_some(), "{report:#}");
+    }
+    assert!(report["throughput_ratio"].as_f64().unwrap() > 0.0);
+}
+
+/// Runs the driver for 2 s with 10 people and `args`; returns its report.
+fn run(args: &[&str]) -> serde_json::Value {
     let here = Path::new(env!("CARGO_BIN_EXE_loadgen")).parent().unwrap();
     let bot = here.join("overdose-bot");
     assert!(
@@ -25,17 +55,8 @@ fn check_run(mode: &str) {
     );
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let output = Command::new(env!("CARGO_BIN_EXE_loadgen"))
-        .args([
-            "--users",
-            "10",
-            "--duration",
-            "2",
-            "--think-ms",
-            "200",
-            "--json",
-            "--mode",
-            mode,
-        ])
+        .args(["--users", "10", "--duration", "2", "--think-ms", "200", "--json"])
+        .args(args)
         .arg("--bot")
         .arg(&bot)
         .arg("--baseline")
@@ -47,13 +68,5 @@ fn check_run(mode: &str) {
         .output()
         .expect("run loadgen");
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a JSON report");
-    for run in ["ours", "baseline"] {
-        let run = &report[run];
-        assert!(run["updates"].as_u64().unwrap() > 0, "{report:#}");
-        assert_eq!(run["errors"], 0, "{report:#}");
-        assert!(run["peak_rss_mib"].as_f64().unwrap() > 0.0, "{report:#}");
-        assert!(run["latency_ms"]["p99"].as_f64().is_some(), "{report:#}");
-    }
-    assert!(report["throughput_ratio"].as_f64().unwrap() > 0.0);
+    serde_json::from_slice(&output.stdout).expect("a JSON report")
 }

@@ -1,0 +1,401 @@
+//! Bounded admission per chat, in front of teloxide's dispatcher, so that
+//! no chat can hold up another.
+//!
+//! teloxide hands each chat's updates to that chat's worker through a
+//! queue, and when one queue is full its single dispatching loop waits for
+//! room: every other chat waits with it (a forward of 100 messages held up
+//! everyone for half a minute). [`Admitted`] wraps the update listener
+//! (polling and webhook alike) and lets at most a small budget of each
+//! chat's updates be in flight, admitted and not yet handled. Past the
+//! budget it holds back only the chat's newest update, which goes in when
+//! the chat's next update is done, and drops the ones it replaces: counted
+//! by kind in `overdose_bot_updates_coalesced_total`, and a dropped button
+//! tap still gets its callback answered so that its spinner stops. The
+//! dispatcher's per-chat queues are as long as the largest budget, so
+//! handing an update to a worker never waits.
+//!
+//! Chats are known here by a keyed hash of their id (the key is random per
+//! process), and only while they have updates in flight: an idle chat
+//! leaves nothing behind. teloxide's workers are keyed by the same hash
+//! ([`worker`]), so its table of workers holds no chat id either. Never logs.
+
+use std::collections::HashMap;
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::sync::{Arc, LazyLock, Mutex};
+
+use futures::channel::mpsc as unbounded;
+use futures::stream::{self, BoxStream, StreamExt};
+use teloxide::prelude::*;
+use teloxide::stop::StopToken;
+use teloxide::types::{AllowedUpdate, CallbackQueryId, Update, UpdateKind};
+use teloxide::update_listeners::{AsUpdateStream, UpdateListener};
+
+use super::delivery::Tg;
+use crate::metrics::Metrics;
+
+/// Updates of one chat in flight at once. A person tapping through the
+/// menus never has more than one; a burst beyond this (a forward of many
+/// messages, taps in quick succession, an album) is answered in part and
+/// for its newest update.
+pub const BUDGET: usize = 4;
+
+/// Replies in flight at once in one chat. Questions to the doctors and
+/// their answers are replies; a doctor answering several cases in a row,
+/// or a question sent as an album, must not lose a message.
+pub const REPLY_BUDGET: usize = 32;
+
+/// The length of teloxide's per-chat queues: no chat ever has more updates
+/// admitted than this, so the dispatcher never waits for room.
+pub const WORKER_QUEUE: usize = REPLY_BUDGET;
+
+/// Callback answers for dropped taps waiting to be sent; beyond this a
+/// spinner is left to Telegram, which stops it after a few seconds.
+const SPINNER_QUEUE: usize = 256;
+/// Callback answers for dropped taps sent at once.
+const SPINNER_ANSWERS_AT_ONCE: usize = 8;
+
+/// Keys chat and user ids into the hashes chats are known by.
+static KEYS: LazyLock<RandomState> = LazyLock::new(RandomState::new);
+
+/// teloxide's distribution function: one worker per chat, as teloxide's
+/// default, but known by the keyed hash of the chat id. Updates without a
+/// chat (inline queries) are handled concurrently, as by default.
+pub fn worker(update: &Update) -> Option<u64> {
+    update.chat().map(|chat| KEYS.hash_one(chat.id.0))
+}
+
+/// The admission state shared by the listener adaptor and the handlers.
+pub struct Admission {
+    // std Mutex: held only to count, never across `.await`.
+    lanes: Mutex<HashMap<u64, Lane>>,
+    /// Held-back updates let in once their chat has room.
+    released: unbounded::UnboundedSender<Update>,
+    /// Callback queries dropped here, to be answered.
+    spinners: tokio::sync::mpsc::Sender<CallbackQueryId>,
+    metrics: Arc<Metrics>,
+}
+
+/// One chat's updates in flight and the newest one held back.
+#[derive(Default)]
+struct Lane {
+    in_flight: usize,
+    held: Option<Update>,
+}
+
+/// The held-back updates, read by [`Admitted`].
+pub struct Released(unbounded::UnboundedReceiver<Update>);
+
+impl Admission {
+    /// Also starts the task that answers dropped taps; it ends with the
+    /// last [`Admission`].
+    pub fn new(bot: Tg, metrics: Arc<Metrics>) -> (Arc<Admission>, Released) {
+        let (released, receiver) = unbounded::unbounded();
+        let (spinners, mut taps) = tokio::sync::mpsc::channel::<CallbackQueryId>(SPINNER_QUEUE);
+        tokio::spawn(stream::poll_fn(move |cx| taps.poll_recv(cx)).for_each_concurrent(
+            SPINNER_ANSWERS_AT_ONCE,
+            move |id| {
+                let bot = bot.clone();
+                async move {
+                    // A spinner that cannot be stopped stops by itself.
+                    let _ = bot.answer_callback_query(id).await;
+                }
+            },
+        ));
+        let admission = Admission {
+            lanes: Mutex::new(HashMap::new()),
+            released,
+            spinners,
+            metrics,
+        };
+        (Arc::new(admission), Released(receiver))
+    }
+
+    /// The updates to hand to the dispatcher now for `update`: none (held
+    /// back), the update itself, or an older held-back one and then it.
+    fn admit(&self, update: Update) -> Vec<Update> {
+        let Some(key) = lane_key(&update) else {
+            return vec![update];
+        };
+        let budget = budget(&update);
+        let mut lanes = self.lanes.lock().unwrap_or_else(|e| e.into_inner());
+        let lane = lanes.entry(key).or_default();
+        if lane.in_flight >= budget {
+            if let Some(replaced) = lane.held.replace(update) {
+                self.coalesced(replaced);
+            }
+            return Vec::new();
+        }
+        let mut admitted = Vec::with_capacity(2);
+        // Something held back has a smaller budget and is older: it goes
+        // first if there is room for both.
+        if let Some(held) = lane.held.take() {
+            if lane.in_flight + 1 < budget {
+                lane.in_flight += 1;
+                admitted.push(held);
+            } else {
+                self.coalesced(held);
+            }
+        }
+        lane.in_flight += 1;
+        admitted.push(update);
+        admitted
+    }
+
+    /// One update of the chat with `key` is done: lets its held-back
+    /// update in if there is room now, and forgets an idle chat.
+    fn release(&self, key: u64) {
+        let mut lanes = self.lanes.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(lane) = lanes.get_mut(&key) else {
+            return;
+        };
+        lane.in_flight = lane.in_flight.saturating_sub(1);
+        let in_flight = lane.in_flight;
+        if let Some(held) = lane.held.take_if(|held| in_flight < budget(held)) {
+            lane.in_flight += 1;
+            // The receiver lives as long as the listener; after it, nothing is dispatched anyway.
+            let _ = self.released.unbounded_send(held);
+        }
+        if lane.in_flight == 0 && lane.held.is_none() {
+            lanes.remove(&key);
+        }
+    }
+
+    /// Marks `update` as being handled until the ticket is dropped; the
+    /// dispatcher schema takes one for every update.
+    pub fn ticket(self: &Arc<Self>, update: &Update) -> Ticket {
+        Ticket {
+            admission: self.clone(),
+            key: lane_key(update),
+        }
+    }
+
+    fn coalesced(&self, update: Update) {
+        self.metrics.coalesced(kind(&update));
+        if let UpdateKind::CallbackQuery(query) = update.kind {
+            // Full: the spinner stops by itself a little later.
+            let _ = self.spinners.try_send(query.id);
+        }
+    }
+
+    /// Chats with updates in flight or held back.
+    #[cfg(test)]
+    fn chats(&self) -> usize {
+        self.lanes.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+}
+
+/// Held by the handler of one update; dropping it frees the chat's slot.
+pub struct Ticket {
+    admission: Arc<Admission>,
+    key: Option<u64>,
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        if let Some(key) = self.key {
+            self.admission.release(key);
+        }
+    }
+}
+
+/// Updates are counted per chat, as teloxide's workers take them
+/// ([`worker`]), or per person for those without a chat (inline queries; a
+/// person's private chat has the person's id).
+fn lane_key(update: &Update) -> Option<u64> {
+    worker(update).or_else(|| update.from().map(|user| KEYS.hash_one(user.id.0 as i64)))
+}
+
+/// A reply to a message: perhaps a question to the doctors or an answer.
+fn budget(update: &Update) -> usize {
+    match &update.kind {
+        UpdateKind::Message(message) if message.reply_to_message().is_some() => REPLY_BUDGET,
+        _ => BUDGET,
+    }
+}
+
+/// A metric label for an update's kind.
+fn kind(update: &Update) -> &'static str {
+    match update.kind {
+        UpdateKind::Message(_) => "message",
+        UpdateKind::EditedMessage(_) => "edited_message",
+        UpdateKind::CallbackQuery(_) => "callback_query",
+        UpdateKind::InlineQuery(_) => "inline_query",
+        _ => "other",
+    }
+}
+
+/// An update listener whose updates went through [`Admission`].
+pub struct Admitted<L> {
+    inner: L,
+    admission: Arc<Admission>,
+    released: Released,
+}
+
+impl<L> Admitted<L> {
+    pub fn new(inner: L, admission: Arc<Admission>, released: Released) -> Self {
+        Admitted {
+            inner,
+            admission,
+            released,
+        }
+    }
+}
+
+impl<L> UpdateListener for Admitted<L>
+where
+    L: UpdateListener,
+    L::Err: Send + 'static,
+{
+    type Err = L::Err;
+
+    fn stop_token(&mut self) -> StopToken {
+        self.inner.stop_token()
+    }
+
+    fn hint_allowed_updates(&mut self, hint: &mut dyn Iterator<Item = AllowedUpdate>) {
+        self.inner.hint_allowed_updates(hint);
+    }
+}
+
+impl<'a, L> AsUpdateStream<'a> for Admitted<L>
+where
+    L: UpdateListener,
+    L::Err: Send + 'static,
+{
+    type StreamErr = L::Err;
+    type Stream = BoxStream<'a, Result<Update, L::Err>>;
+
+    /// The listener's updates as admitted, mixed with held-back ones as
+    /// they are let in; ends when the listener ends (at shutdown).
+    fn as_stream(&'a mut self) -> Self::Stream {
+        let admission = self.admission.clone();
+        let incoming = self
+            .inner
+            .as_stream()
+            .flat_map(move |item| {
+                let admitted: Vec<_> = match item {
+                    Ok(update) => admission.admit(update).into_iter().map(Ok).collect(),
+                    Err(error) => vec![Err(error)],
+                };
+                stream::iter(admitted)
+            })
+            .map(Some)
+            .chain(stream::once(async { None }));
+        let released = (&mut self.released.0).map(|update| Some(Ok(update)));
+        stream::select(incoming, released)
+            .take_while(|item| std::future::ready(item.is_some()))
+            .filter_map(std::future::ready)
+            .boxed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn update(id: i32, json: serde_json::Value) -> Update {
+        let mut json = json;
+        json["update_id"] = id.into();
+        // From text, as teloxide reads updates: its keys are borrowed.
+        let update: Update = serde_json::from_str(&json.to_string()).expect("a valid update");
+        assert!(!matches!(update.kind, UpdateKind::Error(_)), "{:?}", update.kind);
+        update
+    }
+
+    fn message(id: i32, chat: i64, reply: bool) -> Update {
+        let mut message = serde_json::json!({
+            "message_id": id, "date": 1_700_000_000, "text": format!("m{id}"),
+            "chat": { "id": chat, "type": "private", "first_name": "P" },
+            "from": { "id": chat, "is_bot": false, "first_name": "P" },
+        });
+        if reply {
+            message["reply_to_message"] = serde_json::json!({
+                "message_id": 1, "date": 1_700_000_000, "text": "prompt",
+                "chat": { "id": chat, "type": "private", "first_name": "P" },
+            });
+        }
+        update(id, serde_json::json!({ "message": message }))
+    }
+
+    fn tap(id: i32, chat: i64) -> Update {
+        update(
+            id,
+            serde_json::json!({ "callback_query": {
+                "id": format!("cb{id}"), "chat_instance": "ci", "data": "x",
+                "from": { "id": chat, "is_bot": false, "first_name": "P" },
+                "message": { "message_id": 1, "date": 1_700_000_000, "text": "menu",
+                             "chat": { "id": chat, "type": "private", "first_name": "P" } } } }),
+        )
+    }
+
+    fn ids(updates: &[Update]) -> Vec<i32> {
+        updates.iter().map(|u| u.id.0 as i32).collect()
+    }
+
+    fn admission() -> (Arc<Admission>, Released, Arc<Metrics>) {
+        let metrics = Arc::new(Metrics::new());
+        let bot = Bot::new("1:test").set_api_url("http://127.0.0.1:9".parse().unwrap());
+        let (admission, released) = Admission::new(bot, metrics.clone());
+        (admission, released, metrics)
+    }
+
+    fn coalesced(metrics: &Metrics, kind: &str) -> u64 {
+        let line = format!("overdose_bot_updates_coalesced_total{{kind=\"{kind}\"}} ");
+        metrics
+            .render()
+            .lines()
+            .find_map(|l| l.strip_prefix(&line).and_then(|v| v.parse().ok()))
+            .unwrap_or(0)
+    }
+
+    #[tokio::test]
+    async fn a_burst_is_admitted_up_to_the_budget_and_then_only_its_newest_update() {
+        let (admission, mut released, metrics) = admission();
+        let admitted: Vec<Update> = (1..=10).flat_map(|id| admission.admit(message(id, 5, false))).collect();
+        assert_eq!(ids(&admitted), [1, 2, 3, 4]);
+        assert_eq!(coalesced(&metrics, "message"), 5, "5 to 9 were replaced by 10");
+
+        // Another chat is not affected by the first one's burst.
+        assert_eq!(ids(&admission.admit(message(11, 6, false))), [11]);
+
+        // The first chat's next update done: its newest goes in.
+        let mut tickets: Vec<Ticket> = admitted.iter().map(|u| admission.ticket(u)).collect();
+        drop(tickets.remove(0));
+        let next = released.0.next().await.unwrap();
+        assert_eq!(next.id.0, 10);
+    }
+
+    #[tokio::test]
+    async fn an_idle_chat_leaves_nothing_behind() {
+        let (admission, _released, _) = admission();
+        let admitted: Vec<Update> = (1..=3).flat_map(|id| admission.admit(message(id, 5, false))).collect();
+        assert_eq!(admission.chats(), 1);
+        for update in &admitted {
+            drop(admission.ticket(update));
+        }
+        assert_eq!(admission.chats(), 0);
+    }
+
+    #[tokio::test]
+    async fn replies_have_a_larger_budget_and_go_after_what_was_held_back() {
+        let (admission, _released, metrics) = admission();
+        let menus: Vec<Update> = (1..=5).flat_map(|id| admission.admit(message(id, 5, false))).collect();
+        assert_eq!(ids(&menus), [1, 2, 3, 4], "5 is held back");
+        let replies: Vec<Update> = (6..=40).flat_map(|id| admission.admit(message(id, 5, true))).collect();
+        assert_eq!(ids(&replies[..2]), [5, 6], "the held-back update keeps its place");
+        assert_eq!(menus.len() + replies.len(), REPLY_BUDGET);
+        assert!(menus.len() + replies.len() <= WORKER_QUEUE);
+        assert_eq!(coalesced(&metrics, "message"), 40 - REPLY_BUDGET as u64 - 1);
+    }
+
+    #[tokio::test]
+    async fn replaced_taps_are_counted_and_their_spinners_queued() {
+        let (admission, _released, metrics) = admission();
+        let admitted: Vec<Update> = (1..=BUDGET as i32 + 3)
+            .flat_map(|id| admission.admit(tap(id, 5)))
+            .collect();
+        assert_eq!(admitted.len(), BUDGET);
+        assert_eq!(coalesced(&metrics, "callback_query"), 2);
+    }
+}
