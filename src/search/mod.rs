@@ -86,6 +86,8 @@ struct LocaleIndex {
 /// One distinct term of the index.
 struct Word {
     stem: String,
+    /// A function word: optional for a phrase to count as matched in full.
+    minor: bool,
     /// The first spelling seen, for explanations.
     surface: String,
     negated: bool,
@@ -98,6 +100,7 @@ struct Word {
 struct Phrase {
     node: usize,
     text: String,
+    title: bool,
     words: Vec<usize>,
     /// Sum of the words' weights.
     weight: f32,
@@ -220,18 +223,20 @@ impl SearchIndex {
             })
             .collect();
         let mut ids: Vec<HashMap<(bool, String), usize>> = vec![HashMap::new(); locales.len()];
-        let mut minor: Vec<Vec<bool>> = vec![Vec::new(); locales.len()];
         for document in documents {
             let Some(index) = locales.get_mut(document.locale) else {
                 continue;
             };
             let ids = &mut ids[document.locale];
-            let minor = &mut minor[document.locale];
             let boost = index.boosts.entry(document.node).or_default();
             *boost = boost.max(document.boost);
-            let phrases = std::iter::once((document.title, false))
-                .chain(document.keywords.iter().map(|k| (*k, Some(document.node) == emergency)));
-            for (text, is_emergency) in phrases {
+            let phrases = std::iter::once((document.title, false, true)).chain(
+                document
+                    .keywords
+                    .iter()
+                    .map(|k| (*k, Some(document.node) == emergency, false)),
+            );
+            for (text, is_emergency, title) in phrases {
                 let terms = terms(text, index.stemmer.as_ref(), usize::MAX);
                 if terms.is_empty() {
                     continue;
@@ -242,6 +247,7 @@ impl SearchIndex {
                     let key = (term.negated, term.stem.clone());
                     let id = *ids.entry(key).or_insert_with(|| {
                         index.words.push(Word {
+                            minor: term.minor,
                             script: script(&term.stem),
                             stem: term.stem.clone(),
                             surface: term.surface.clone(),
@@ -249,18 +255,15 @@ impl SearchIndex {
                             weight: 1.0,
                             uses: Vec::new(),
                         });
-                        minor.push(term.minor);
                         index.words.len() - 1
                     });
                     index.words[id].uses.push((phrase, position));
-                    if is_emergency && term.negated && !index.counters.contains(&term.stem) {
-                        index.counters.push(term.stem.clone());
-                    }
                     words.push(id);
                 }
                 index.phrases.push(Phrase {
                     node: document.node,
                     text: text.trim().to_owned(),
+                    title,
                     words,
                     weight: 0.0,
                 });
@@ -269,17 +272,18 @@ impl SearchIndex {
                 }
             }
         }
-        for (index, minor) in locales.iter_mut().zip(&minor) {
-            for (word, &minor) in index.words.iter_mut().zip(minor) {
+        for index in &mut locales {
+            for word in &mut index.words {
                 let mut nodes: Vec<usize> = word.uses.iter().map(|&(p, _)| index.phrases[p].node).collect();
                 nodes.sort_unstable();
                 nodes.dedup();
-                let base = if minor { MINOR_WEIGHT } else { 1.0 };
+                let base = if word.minor { MINOR_WEIGHT } else { 1.0 };
                 word.weight = base / (1.0 + IDF_SLOPE * (nodes.len() as f32 - 1.0));
             }
             for phrase in &mut index.phrases {
                 phrase.weight = phrase.words.iter().map(|&w| index.words[w].weight).sum();
             }
+            index.counters = counters(index, emergency);
         }
         SearchIndex { locales, emergency }
     }
@@ -523,10 +527,15 @@ impl LocaleIndex {
                 .sum();
             if p.weight > 0.0 { covered / p.weight } else { 0.0 }
         };
+        // Every meaningful word of the phrase matched at least this well.
         let complete = |phrase: usize, at_least: f32| {
-            phrase_best
-                .get(&phrase)
-                .is_some_and(|slots| slots.iter().all(|&(s, _)| s >= at_least))
+            phrase_best.get(&phrase).is_some_and(|slots| {
+                self.phrases[phrase]
+                    .words
+                    .iter()
+                    .zip(slots)
+                    .all(|(&w, &(s, _))| s >= at_least || self.words[w].minor)
+            })
         };
 
         // Each query term counts once per node: through its best phrase.
@@ -568,13 +577,20 @@ impl LocaleIndex {
             }
         }
         // The longest phrase matched in full earns a bonus per extra word.
-        for (&phrase, _) in phrase_best.iter() {
+        // Function words are optional for that but earn nothing.
+        for (&phrase, slots) in phrase_best.iter() {
             let p = &self.phrases[phrase];
-            if p.words.len() < 2 || !complete(phrase, 0.5) {
+            let meaningful = p
+                .words
+                .iter()
+                .zip(slots)
+                .filter(|&(&w, &(s, _))| !self.words[w].minor && s >= 0.5)
+                .count();
+            if meaningful < 2 || !complete(phrase, 0.5) {
                 continue;
             }
             if let Some(score) = scores.get_mut(&p.node) {
-                score.bonus = score.bonus.max(PHRASE_BONUS * (p.words.len() - 1) as f32);
+                score.bonus = score.bonus.max(PHRASE_BONUS * (meaningful - 1) as f32);
             }
         }
         // Contradictions: the page has the word with the opposite negation.
@@ -611,7 +627,12 @@ impl LocaleIndex {
         for &phrase in &self.emergency_phrases {
             if complete(phrase, FIRM) {
                 found.get_or_insert(phrase);
-                covered.extend(phrase_best[&phrase].iter().map(|&(_, t)| t));
+                covered.extend(
+                    phrase_best[&phrase]
+                        .iter()
+                        .map(|&(_, t)| t)
+                        .filter(|&t| t != usize::MAX),
+                );
             }
         }
         let emergency = found.map(|phrase| {
@@ -631,6 +652,33 @@ impl LocaleIndex {
     }
 }
 
+/// The stems whose negation is in an emergency phrase and which, positive,
+/// are in the title of another page: "дыш" for "не дышит" and "Без
+/// сознания, но дышит". A message asserting one is not forced to the
+/// emergency page.
+fn counters(index: &LocaleIndex, emergency: Option<usize>) -> Vec<String> {
+    let mut counters: Vec<String> = Vec::new();
+    for &phrase in &index.emergency_phrases {
+        for &word in &index.phrases[phrase].words {
+            let word = &index.words[word];
+            if !word.negated || counters.contains(&word.stem) {
+                continue;
+            }
+            let in_other_title = index.phrases.iter().any(|p| {
+                p.title
+                    && Some(p.node) != emergency
+                    && p.words
+                        .iter()
+                        .any(|&w| !index.words[w].negated && index.words[w].stem == word.stem)
+            });
+            if in_other_title {
+                counters.push(word.stem.clone());
+            }
+        }
+    }
+    counters
+}
+
 /// How alike a query term and an index word are: their stems, or failing
 /// that their spellings.
 fn similarity_of(term: &Term, word: &Word) -> (f32, How) {
@@ -639,7 +687,11 @@ fn similarity_of(term: &Term, word: &Word) -> (f32, How) {
         return by_stem;
     }
     let by_spelling = similarity(&term.surface, &word.surface);
-    if by_spelling.0 > by_stem.0 { by_spelling } else { by_stem }
+    if by_spelling.0 > by_stem.0 {
+        by_spelling
+    } else {
+        by_stem
+    }
 }
 
 /// 1 for equal, less for prefixes and typos, 0 for unrelated words.

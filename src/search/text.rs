@@ -36,9 +36,39 @@ impl Term {
 /// "перестал" ("stopped") and "еле" ("barely") are here too: "перестал
 /// дышать" and "еле дышит" are what "не дышит" is about.
 const NEGATORS: &[&str] = &[
-    "не", "нет", "ни", "перестал", "перестала", "перестали", "прекратил", "прекратила", "еле", "едва", "not", "no",
-    "never", "cannot", "cant", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "wont", "wouldnt",
-    "couldnt", "shouldnt", "aint", "hasnt", "havent", "stopped", "barely", "hardly", "scarcely",
+    "не",
+    "нет",
+    "ни",
+    "перестал",
+    "перестала",
+    "перестали",
+    "прекратил",
+    "прекратила",
+    "еле",
+    "едва",
+    "not",
+    "no",
+    "never",
+    "cannot",
+    "cant",
+    "dont",
+    "doesnt",
+    "didnt",
+    "isnt",
+    "arent",
+    "wasnt",
+    "werent",
+    "wont",
+    "wouldnt",
+    "couldnt",
+    "shouldnt",
+    "aint",
+    "hasnt",
+    "havent",
+    "stopped",
+    "barely",
+    "hardly",
+    "scarcely",
 ];
 
 /// Function words: they may complete a keyword phrase ("what is naloxone")
@@ -46,32 +76,227 @@ const NEGATORS: &[&str] = &[
 /// "can't get him to wake").
 const MINOR: &[&str] = &[
     // Russian
-    "что", "как", "это", "так", "его", "она", "они", "оно", "если", "когда", "где", "там", "тут", "уже", "еще",
-    "или", "для", "при", "мне", "меня", "нас", "вас", "был", "была", "было", "были", "быть", "есть", "надо",
-    "нужно", "можно", "очень", "просто", "сейчас", "может", "могу", "можем", "могут", "мог", "могла", "совсем",
-    "вообще", "особо", "вроде", "будто", "какой", "какая", "какие", "чем", "мой", "моя", "мои", "наш", "ваш",
-    "этот", "эта", "тоже", "только", "весь", "вся", "все", "всё", "себя", "ему", "ей", "им", "них", "нее", "него",
-    "чтобы", "потом", "теперь", "вот", "ещё", "лучше", "делать", "сделать", "без", "после", "перед", "через",
-    "сам", "сама", "самой", "кто", "куда", "откуда", "почему", "зачем", "сколько", "который", "которая",
-    "пожалуйста", "здравствуйте", "привет", "помогите", "подскажите", "скажите", "человек", "человека", "друг",
-    "друга", "подруга", "подругу",
+    "что",
+    "как",
+    "это",
+    "так",
+    "его",
+    "она",
+    "они",
+    "оно",
+    "если",
+    "когда",
+    "где",
+    "там",
+    "тут",
+    "уже",
+    "еще",
+    "или",
+    "для",
+    "при",
+    "мне",
+    "меня",
+    "нас",
+    "вас",
+    "был",
+    "была",
+    "было",
+    "были",
+    "быть",
+    "есть",
+    "надо",
+    "нужно",
+    "можно",
+    "очень",
+    "просто",
+    "сейчас",
+    "может",
+    "могу",
+    "можем",
+    "могут",
+    "мог",
+    "могла",
+    "совсем",
+    "вообще",
+    "особо",
+    "вроде",
+    "будто",
+    "какой",
+    "какая",
+    "какие",
+    "чем",
+    "мой",
+    "моя",
+    "мои",
+    "наш",
+    "ваш",
+    "этот",
+    "эта",
+    "тоже",
+    "только",
+    "весь",
+    "вся",
+    "все",
+    "всё",
+    "себя",
+    "ему",
+    "ей",
+    "им",
+    "них",
+    "нее",
+    "него",
+    "чтобы",
+    "потом",
+    "теперь",
+    "вот",
+    "ещё",
+    "лучше",
+    "делать",
+    "сделать",
+    "без",
+    "после",
+    "перед",
+    "через",
+    "сам",
+    "сама",
+    "самой",
+    "кто",
+    "куда",
+    "откуда",
+    "почему",
+    "зачем",
+    "сколько",
+    "который",
+    "которая",
+    "пожалуйста",
+    "здравствуйте",
+    "привет",
+    "помогите",
+    "подскажите",
+    "скажите",
+    "человек",
+    "человека",
+    "друг",
+    "друга",
+    "подруга",
+    "подругу",
     // English
-    "the", "and", "what", "how", "are", "was", "were", "his", "her", "him", "she", "they", "them", "does", "did",
-    "for", "with", "you", "your", "its", "this", "that", "there", "can", "will", "would", "should", "could",
-    "have", "has", "had", "now", "just", "when", "where", "who", "why", "been", "being", "some", "any", "from",
-    "about", "too", "very", "really", "even", "properly", "seem", "seems", "able", "get", "got", "getting",
-    "someone", "somebody", "person", "friend", "mate", "please", "help", "our", "their", "much", "many", "after",
-    "before", "then", "than", "which", "into", "onto", "over", "all", "also", "still", "here", "yes", "going",
-    "doing", "done", "happen", "happened", "happening",
+    "the",
+    "and",
+    "what",
+    "how",
+    "are",
+    "was",
+    "were",
+    "his",
+    "her",
+    "him",
+    "she",
+    "they",
+    "them",
+    "does",
+    "did",
+    "for",
+    "with",
+    "you",
+    "your",
+    "its",
+    "this",
+    "that",
+    "there",
+    "can",
+    "will",
+    "would",
+    "should",
+    "could",
+    "have",
+    "has",
+    "had",
+    "now",
+    "just",
+    "when",
+    "where",
+    "who",
+    "why",
+    "been",
+    "being",
+    "some",
+    "any",
+    "from",
+    "about",
+    "too",
+    "very",
+    "really",
+    "even",
+    "properly",
+    "seem",
+    "seems",
+    "able",
+    "get",
+    "got",
+    "getting",
+    "someone",
+    "somebody",
+    "person",
+    "friend",
+    "mate",
+    "please",
+    "help",
+    "our",
+    "their",
+    "much",
+    "many",
+    "after",
+    "before",
+    "then",
+    "than",
+    "which",
+    "into",
+    "onto",
+    "over",
+    "all",
+    "also",
+    "still",
+    "here",
+    "yes",
+    "going",
+    "doing",
+    "done",
+    "happen",
+    "happened",
+    "happening",
 ];
 
 /// Short words that say nothing on their own; dropped.
 const DROPPED: &[&str] = &[
-    "он", "мы", "вы", "я", "на", "до", "по", "за", "из", "от", "к", "с", "в", "и", "а", "но", "же", "ли", "бы",
-    "то", "ну", "да", "уж", "об", "со", "во", "ко", "у", "о", "he", "is", "my", "me", "up", "to", "do", "of", "in",
-    "on", "at", "it", "be", "we", "us", "an", "or", "so", "if", "am", "as", "by", "a", "i", "s", "t", "d", "ll",
-    "re", "ve", "m", "go", "hi", "ok",
+    "он", "мы", "вы", "я", "на", "до", "по", "за", "из", "от", "к", "с", "в", "и", "а", "но", "же", "ли", "бы", "то",
+    "ну", "да", "уж", "об", "со", "во", "ко", "у", "о", "he", "is", "my", "me", "up", "to", "do", "of", "in", "on",
+    "at", "it", "be", "we", "us", "an", "or", "so", "if", "am", "as", "by", "a", "i", "s", "t", "d", "ll", "re", "ve",
+    "m", "go", "hi", "ok",
 ];
+
+/// Words that say a neighbouring word goes badly: "дышит редко", "slow
+/// breathing", "breathing very slowly" mean "not breathing normally", and
+/// are read as its negation.
+const IMPAIRING: &[&str] = &[
+    "редко",
+    "слабо",
+    "тяжело",
+    "хрипло",
+    "прерывисто",
+    "поверхностно",
+    "slowly",
+    "slow",
+    "shallow",
+    "shallowly",
+    "weakly",
+    "irregular",
+    "irregularly",
+];
+
+/// Negations that may also follow their word at the end of a clause:
+/// "пульса нет", "his breathing stopped".
+const POSTFIX: &[&str] = &["нет", "stopped"];
 
 /// "или нет", "or not": the word before is in doubt, not denied.
 const ALTERNATIVE: &[&str] = &["или", "либо", "or"];
@@ -142,11 +367,28 @@ pub fn terms(text: &str, stemmer: Option<&Stemmer>, max_terms: usize) -> Vec<Ter
     let mut terms: Vec<Term> = Vec::new();
     // Function words a pending negation may still pass over.
     let mut negation: Option<usize> = None;
+    // The raw index of the word behind the last meaningful term.
+    let mut last_meaningful: Option<usize> = None;
     for (index, (raw, clause_end)) in words.iter().enumerate() {
         if terms.len() >= max_terms {
             break;
         }
         let (word, contracted_negation) = contraction(raw);
+        let previous_ends_clause = index > 0 && words[index - 1].1;
+        // The meaningful term at most `reach` words before this one, in the same clause.
+        let near = |reach: usize| {
+            last_meaningful.is_some_and(|at| index - at <= reach && !words[at..index].iter().any(|w| w.1))
+        };
+        let neighbour = |terms: &[Term], reach: usize| -> Option<usize> {
+            near(reach).then(|| terms.iter().rposition(|t| !t.minor)).flatten()
+        };
+        if IMPAIRING.contains(&word.as_str()) {
+            match neighbour(&terms, 2) {
+                Some(at) => terms[at].negated = true,
+                None => negation = Some(0),
+            }
+            continue;
+        }
         if contracted_negation || NEGATORS.contains(&word.as_str()) {
             let after_alternative = index > 0 && ALTERNATIVE.contains(&words[index - 1].0.as_str());
             if after_alternative {
@@ -155,10 +397,10 @@ pub fn terms(text: &str, stemmer: Option<&Stemmer>, max_terms: usize) -> Vec<Ter
                     last.doubtful = true;
                 }
                 negation = None;
-            } else if word == "нет" && *clause_end {
-                // "пульса нет", "дыхания нет": the word before is denied.
-                if let Some(last) = terms.last_mut().filter(|t| !t.minor) {
-                    last.negated = true;
+            } else if POSTFIX.contains(&word.as_str()) && *clause_end && !previous_ends_clause {
+                // "пульса нет", "breathing stopped": the word before is denied.
+                if let Some(at) = neighbour(&terms, 1) {
+                    terms[at].negated = true;
                 }
                 negation = None;
             } else {
@@ -184,11 +426,12 @@ pub fn terms(text: &str, stemmer: Option<&Stemmer>, max_terms: usize) -> Vec<Ter
             minor,
             position: terms.len(),
         });
-        negation = if minor {
-            negation.and_then(|n| n.checked_sub(1))
+        if minor {
+            negation = negation.and_then(|n| n.checked_sub(1));
         } else {
-            None
-        };
+            negation = None;
+            last_meaningful = Some(index);
+        }
         if *clause_end {
             negation = None;
         }
@@ -268,7 +511,12 @@ const CYRILLIC_KEYS: &str = "йцукенгшщзхъфывапролджэяч�
 /// Re-reads every key of `from` as the key in the same place of `to`.
 fn relay(text: &str, from: &str, to: &str) -> String {
     text.chars()
-        .map(|c| from.chars().position(|k| k == c).and_then(|i| to.chars().nth(i)).unwrap_or(c))
+        .map(|c| {
+            from.chars()
+                .position(|k| k == c)
+                .and_then(|i| to.chars().nth(i))
+                .unwrap_or(c)
+        })
         .collect()
 }
 
@@ -359,16 +607,36 @@ mod tests {
     #[test]
     fn negation_joins_the_word_it_denies() {
         assert_eq!(shown("он не дышит", Algorithm::Russian), ["¬дыш"]);
-        assert_eq!(shown("дышит, но не просыпается", Algorithm::Russian), ["дыш", "¬просыпа"]);
+        assert_eq!(
+            shown("дышит, но не просыпается", Algorithm::Russian),
+            ["дыш", "¬просыпа"]
+        );
         assert_eq!(shown("не могу найти вену", Algorithm::Russian), ["мог", "¬найт", "вен"]);
         assert_eq!(shown("перестал дышать", Algorithm::Russian), ["¬дыша"]);
-        assert_eq!(shown("пульса нет, губы синие", Algorithm::Russian), ["¬пульс", "губ", "син"]);
+        assert_eq!(
+            shown("пульса нет, губы синие", Algorithm::Russian),
+            ["¬пульс", "губ", "син"]
+        );
         assert_eq!(shown("дышит или нет не знаю", Algorithm::Russian), ["дыш?", "¬зна"]);
         assert_eq!(shown("he isn't breathing", Algorithm::English), ["¬breath"]);
-        assert_eq!(shown("can't get him to wake up", Algorithm::English), ["get", "him", "¬wake"]);
+        assert_eq!(
+            shown("can't get him to wake up", Algorithm::English),
+            ["get", "him", "¬wake"]
+        );
         assert_eq!(shown("she's not breathing", Algorithm::English), ["she", "¬breath"]);
         assert_eq!(shown("no pulse", Algorithm::English), ["¬puls"]);
         assert_eq!(shown("od'd", Algorithm::English), ["od"]);
+        assert_eq!(shown("дышит редко", Algorithm::Russian), ["¬дыш"]);
+        assert_eq!(shown("breathing very slowly", Algorithm::English), ["¬breath", "veri"]);
+        assert_eq!(shown("slow breathing", Algorithm::English), ["¬breath"]);
+        assert_eq!(
+            shown("his breathing stopped. help", Algorithm::English),
+            ["his", "¬breath", "help"]
+        );
+        assert_eq!(
+            shown("ему плохо после соли", Algorithm::Russian),
+            ["ем", "плох", "посл", "сол"]
+        );
     }
 
     #[test]
@@ -377,7 +645,10 @@ mod tests {
         assert!(readings.contains(&(Reading::RussianLayout, "не дышит".to_owned())));
         let readings = readings_of("ne dyshit");
         assert!(readings.contains(&(Reading::Transliterated, "не дышит".to_owned())));
-        assert_eq!(transliterate("peredoz nalokson shcheka skoraya"), "передоз налоксон щека скорая");
+        assert_eq!(
+            transliterate("peredoz nalokson shcheka skoraya"),
+            "передоз налоксон щека скорая"
+        );
         assert_eq!(transliterate("ne prosypaetsya"), "не просыпается");
         let readings = readings_of("тще икуферштп");
         assert!(readings.contains(&(Reading::EnglishLayout, "not breathing".to_owned())));
