@@ -9,9 +9,9 @@
 //!   with the stateless callback codec.
 //! - [`markup`], [`search`], [`i18n`]: rendering, free-text search and
 //!   interface strings used by the two above.
-//! - [`diagnostics`], [`check`], [`graph`], [`preview`]: compiler-style
-//!   reports, a diagram of the tree and a static preview site, for editors
-//!   and CI.
+//! - [`diagnostics`], [`check`], [`graph`], [`preview`], [`search_report`]:
+//!   compiler-style reports, a diagram of the tree, a static preview site and
+//!   what search makes of a message, for editors and CI.
 //! - [`roster`], [`handoff`]: the doctors' roster and the doctors' line.
 //! - [`metrics`]: Prometheus metrics and health endpoints.
 //! - [`watch`]: notices edits to content files, to trigger reloads.
@@ -35,5 +35,6 @@ pub mod reload;
 pub mod roster;
 pub mod schema;
 pub mod search;
+pub mod search_report;
 pub mod telegram;
 pub mod watch;

@@ -40,6 +40,9 @@ const MIN_SCORE: f32 = 0.5;
 const MINOR_WEIGHT: f32 = 0.25;
 /// A word in `n` pages weighs `1 / (1 + IDF_SLOPE × (n − 1))`.
 const IDF_SLOPE: f32 = 0.15;
+/// A word of a keyword phrase counts this share of its weight when none of
+/// the phrase's other words are in the query, and all of it when all are.
+const PARTIAL: f32 = 0.4;
 /// Added per extra word of the longest keyword phrase matched in full.
 const PHRASE_BONUS: f32 = 0.25;
 /// Taken off per query word a page contradicts (it has the word with the
@@ -155,8 +158,12 @@ pub struct Ranked {
     /// First because the message is an emergency.
     pub emergency_first: bool,
     pub matches: Vec<Match>,
-    /// Query words this page says the opposite of.
-    pub contradictions: Vec<String>,
+    /// For the longest keyword phrase matched in full.
+    pub phrase_bonus: f32,
+    /// For being a page rather than a menu.
+    pub boost: f32,
+    /// Query words this page says the opposite of, and the points taken off.
+    pub contradictions: Vec<(String, f32)>,
 }
 
 /// One query word counted for a page.
@@ -198,8 +205,9 @@ struct NodeScore {
     score: f32,
     /// The phrase bonus: the largest one earned.
     bonus: f32,
+    boost: f32,
     matches: Vec<Match>,
-    contradictions: Vec<String>,
+    contradictions: Vec<(String, f32)>,
 }
 
 impl SearchIndex {
@@ -365,20 +373,19 @@ impl SearchIndex {
             .into_iter()
             .map(|(node, score, origin)| {
                 let evaluation = &evaluations[origin];
-                let mut details = evaluation
-                    .scores
-                    .get(&node)
-                    .map(|s| (s.matches.clone(), s.contradictions.clone()))
-                    .unwrap_or_default();
-                details.0.sort_by(|a, b| b.points.total_cmp(&a.points));
+                let scored = evaluation.scores.get(&node);
+                let mut matches = scored.map(|s| s.matches.clone()).unwrap_or_default();
+                matches.sort_by(|a, b| b.points.total_cmp(&a.points));
                 Ranked {
                     node,
                     score,
                     locale: self.locales[evaluation.locale].code.clone(),
                     reading: evaluation.reading,
                     emergency_first: forced && Some(node) == self.emergency,
-                    matches: details.0,
-                    contradictions: details.1,
+                    matches,
+                    phrase_bonus: scored.map_or(0.0, |s| s.bonus),
+                    boost: scored.map_or(0.0, |s| s.boost),
+                    contradictions: scored.map(|s| s.contradictions.clone()).unwrap_or_default(),
                 }
             })
             .collect();
@@ -523,7 +530,8 @@ impl LocaleIndex {
                 .words
                 .iter()
                 .zip(slots)
-                .map(|(&w, &(s, _))| self.words[w].weight * s)
+                .filter(|&(_, &(s, _))| s > 0.0)
+                .map(|(&w, _)| self.words[w].weight)
                 .sum();
             if p.weight > 0.0 { covered / p.weight } else { 0.0 }
         };
@@ -547,7 +555,7 @@ impl LocaleIndex {
                 for &(phrase, _) in &w.uses {
                     let p = &self.phrases[phrase];
                     let cover = coverage(phrase);
-                    let points = w.weight * similarity * (0.5 + 0.5 * cover);
+                    let points = w.weight * similarity * (PARTIAL + (1.0 - PARTIAL) * cover);
                     let entry = contributions.entry((p.node, t)).or_insert((0.0, None));
                     if points > entry.0 {
                         let detail = details.then(|| Match {
@@ -610,15 +618,17 @@ impl LocaleIndex {
                     if let Some(score) = scores.get_mut(&node) {
                         score.score -= CONTRADICTION * w.weight;
                         if details {
-                            score.contradictions.push(terms[t].surface.clone());
+                            score
+                                .contradictions
+                                .push((terms[t].surface.clone(), CONTRADICTION * w.weight));
                         }
                     }
                 }
             }
         }
         for (node, score) in scores.iter_mut() {
-            score.score += score.bonus;
-            score.score += self.boosts.get(node).copied().unwrap_or_default();
+            score.boost = self.boosts.get(node).copied().unwrap_or_default();
+            score.score += score.bonus + score.boost;
         }
 
         // The emergency rule.
