@@ -98,8 +98,8 @@ fn deep_links_commands_search_and_unknown_numbers() {
         screens[3]
     );
     assert!(
-        screens[4].starts_with("По вашим словам нашлась 1 страница:"),
-        "{}",
+        screens[4].starts_with("Срочно\n"),
+        "an emergency message opens the emergency page at once: {}",
         screens[4]
     );
     assert!(screens[4].contains("Кнопки 42 нет."), "{}", screens[4]);

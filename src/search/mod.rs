@@ -489,6 +489,11 @@ impl LocaleIndex {
                         hits.opposite.push(id);
                     }
                 }
+                // A word of the vocabulary is itself, not a typo of another
+                // ("храпит" is not "хрипит").
+                if hits.same.iter().any(|&(_, _, how)| how == How::Same) {
+                    hits.same.retain(|&(_, _, how)| !matches!(how, How::Typo(_)));
+                }
                 hits
             })
             .collect()
