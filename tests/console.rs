@@ -206,6 +206,28 @@ fn simulates_a_case_with_a_roster_at_a_given_time() {
 }
 
 #[test]
+fn a_question_describing_an_emergency_shows_the_emergency_page_first() {
+    let roster = std::env::temp_dir().join(format!("overdose-console-emergency-{}.yaml", std::process::id()));
+    std::fs::write(
+        &roster,
+        "timezone: Europe/Moscow\nlanguage: en\nduty_chat: -100\ndoctors:\n  - { id: anna, name: Dr Anna, chat: 1, languages: [ru, en] }\nshifts:\n  - { doctor: anna, days: [daily], from: \"20:00\", to: \"08:00\" }\n",
+    )
+    .unwrap();
+    let mut args = TREE.to_vec();
+    args.extend(["--lang", "en", "--roster", roster.to_str().unwrap()]);
+    let script = "5\n1\nMy friend used an hour ago and now he is not breathing\nCall 112 and start CPR.\n";
+    let (out, code) = console(&[&args[..], &["--now", "2026-11-24T23:30:00+03:00"]].concat(), script);
+    assert_eq!(code, 0, "{out}");
+    let at_once = out.find("══ the person sees at once ══").expect("the emergency page");
+    let card = out
+        .find("══ case card sent to")
+        .expect("the case still goes to the doctor");
+    assert!(at_once < card, "the emergency page comes first: {out}");
+    assert!(out[at_once..card].contains("Urgent\n\nText of Urgent"), "{out}");
+    std::fs::remove_file(roster).unwrap();
+}
+
+#[test]
 fn the_roster_command_prints_the_week_with_gaps() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let output = Command::new(env!("CARGO_BIN_EXE_overdose-bot"))

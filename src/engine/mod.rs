@@ -67,6 +67,16 @@ pub fn handle_with<'c>(content: &'c Content, duty: &Duty, locale: Locale, input:
     }
 }
 
+/// The emergency page, when `text` (a question to the doctors' line, a
+/// caption, any message that is not a search) describes someone
+/// unresponsive or not breathing: adapters show it at once, whatever else
+/// they do with the message.
+pub fn emergency_screen<'c>(content: &'c Content, duty: &Duty, locale: Locale, text: &str) -> Option<Screen<'c>> {
+    content
+        .is_emergency(text)
+        .then(|| Pages { content, duty }.node(&Position::top(content.emergency(), locale)))
+}
+
 /// Content and duty together: what every node screen is made from.
 #[derive(Clone, Copy)]
 struct Pages<'c, 'd> {

@@ -302,6 +302,7 @@ async fn question(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, me
     let locale = position_locale(content, position)
         .unwrap_or(content.negotiate(message.from.as_ref().and_then(|u| u.language_code.as_deref())));
     let ui = content.ui(locale);
+    emergency_first(bot, state, desk, content, locale, message).await;
     if !desk.limit.allow(person.0) {
         metrics.handoff("question_limited");
         let text = content.text(locale, "handoff-limited", &[("numbers", &ui.numbers)]);
@@ -376,6 +377,26 @@ async fn question(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, me
         .await;
 }
 
+/// A question or follow-up that describes an emergency ("не дышит"): the
+/// emergency page goes to the person at once, before anything else happens
+/// with the message.
+async fn emergency_first(
+    bot: &Tg,
+    state: &BotState,
+    desk: &Desk,
+    content: &Content,
+    locale: Locale,
+    message: &Message,
+) {
+    let text = message.text().or(message.caption()).unwrap_or_default();
+    let duty = desk.duty(Utc::now());
+    if let Some(screen) = crate::engine::emergency_screen(content, &duty, locale, text) {
+        state.delivery.metrics.handoff("emergency_shown");
+        tracing::info!(event = "emergency_shown", "handoff: the message describes an emergency");
+        let _ = state.delivery.send(bot, message.chat.id, &screen).await;
+    }
+}
+
 /// The card, then the question copied under it; the route if both arrived.
 #[allow(clippy::too_many_arguments)]
 async fn deliver_case(
@@ -414,6 +435,7 @@ async fn follow_up(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, m
     let person = message.chat.id;
     let locale = content.negotiate(message.from.as_ref().and_then(|u| u.language_code.as_deref()));
     let ui = content.ui(locale);
+    emergency_first(bot, state, desk, content, locale, message).await;
     let now = Utc::now();
     let doctor = match desk.sealer.open_doctor(ticket, now) {
         Ok(doctor) => doctor,
