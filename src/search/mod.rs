@@ -309,11 +309,11 @@ impl SearchIndex {
     /// emergency rule (see the module documentation), in any locale.
     pub fn is_emergency(&self, text: &str) -> bool {
         let readings = readings(text);
-        self.locales.iter().enumerate().any(|(locale, index)| {
-            readings.iter().any(|(reading, text)| {
+        self.locales.iter().any(|index| {
+            readings.iter().any(|(_, text)| {
                 let terms = terms(text, index.stemmer.as_ref(), MAX_QUERY_TERMS);
                 let hits = index.hits(&terms);
-                let (_, emergency) = index.evaluate(&terms, &hits, false, locale, *reading);
+                let (_, emergency) = index.evaluate(&terms, &hits, false);
                 matches!(emergency, Some((_, None)))
             })
         })
@@ -326,7 +326,7 @@ impl SearchIndex {
         let index = self.locales.get(locale)?;
         let terms = terms(text, index.stemmer.as_ref(), MAX_QUERY_TERMS);
         let hits = index.hits(&terms);
-        match index.evaluate(&terms, &hits, false, locale, Reading::AsTyped).1 {
+        match index.evaluate(&terms, &hits, false).1 {
             Some((phrase, None)) => Some(&index.phrases[phrase].text),
             _ => None,
         }
@@ -409,7 +409,7 @@ impl SearchIndex {
                     continue;
                 }
                 let hits = index.hits(&terms);
-                let (scores, found) = index.evaluate(&terms, &hits, details, locale, reading);
+                let (scores, found) = index.evaluate(&terms, &hits, details);
                 emergency |= matches!(found, Some((_, None)));
                 let weight = reading.weight() * if locale == preferred_locale { 1.0 } else { OTHER_LOCALE };
                 let origin = evaluations.len();
@@ -508,10 +508,7 @@ impl LocaleIndex {
         terms: &[Term],
         hits: &[Hits],
         details: bool,
-        locale: usize,
-        reading: Reading,
     ) -> (HashMap<usize, NodeScore>, Option<(usize, Option<usize>)>) {
-        let _ = (locale, reading);
         // Per phrase and position: the best similarity and which query term gave it.
         let mut phrase_best: HashMap<usize, Vec<(f32, usize)>> = HashMap::new();
         for (t, term_hits) in hits.iter().enumerate() {
