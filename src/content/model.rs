@@ -226,6 +226,13 @@ impl Content {
             .collect()
     }
 
+    /// [`Self::search`], and whether the message is an emergency
+    /// ([`Self::is_emergency`]), in one pass.
+    pub fn find(&self, locale: Locale, text: &str, limit: usize) -> (bool, Vec<NodeIdx>) {
+        let (emergency, found) = self.search.find(locale.0, text, limit);
+        (emergency, found.into_iter().map(NodeIdx).collect())
+    }
+
     /// Whether `text` describes someone unresponsive or not breathing: it
     /// contains a keyword of the emergency page and does not say the opposite
     /// (see `search`). Adapters put the emergency page in front of whoever

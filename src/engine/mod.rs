@@ -134,11 +134,11 @@ fn search<'c>(page: Pages<'c, '_>, locale: Locale, text: &str) -> Screen<'c> {
     if text.trim().is_empty() {
         return page.node(&Position::top(content.root(), locale));
     }
-    if content.is_emergency(text) {
+    let (emergency, found) = content.find(locale, text, MAX_SEARCH_RESULTS);
+    if emergency {
         // Someone unresponsive or not breathing: no list to choose from.
         return page.node(&Position::top(content.emergency(), locale));
     }
-    let found = content.search(locale, text, MAX_SEARCH_RESULTS);
     if found.is_empty() {
         return root_with(page, locale, Notice::NothingFound);
     }

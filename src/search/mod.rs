@@ -301,8 +301,17 @@ impl SearchIndex {
     /// Telegram set to English; the person's own locale wins ties. An
     /// emergency message has the emergency page first.
     pub fn search(&self, preferred_locale: usize, query: &str, limit: usize) -> Vec<usize> {
-        let (ranked, _) = self.rank(preferred_locale, query, false);
-        ranked.into_iter().take(limit).map(|(node, _, _)| node).collect()
+        self.find(preferred_locale, query, limit).1
+    }
+
+    /// [`Self::search`] and [`Self::is_emergency`] in one pass.
+    pub fn find(&self, preferred_locale: usize, query: &str, limit: usize) -> (bool, Vec<usize>) {
+        let (ranked, evaluations) = self.rank(preferred_locale, query, false);
+        let emergency = evaluations.iter().any(|e| matches!(e.emergency, Some((_, None))));
+        (
+            emergency,
+            ranked.into_iter().take(limit).map(|(node, _, _)| node).collect(),
+        )
     }
 
     /// Whether `text` describes someone unresponsive or not breathing, by the
@@ -313,7 +322,7 @@ impl SearchIndex {
             readings.iter().any(|(_, text)| {
                 let terms = terms(text, index.stemmer.as_ref(), MAX_QUERY_TERMS);
                 let hits = index.hits(&terms);
-                let (_, emergency) = index.evaluate(&terms, &hits, false);
+                let (_, emergency) = index.evaluate_as(&terms, &hits, false, false);
                 matches!(emergency, Some((_, None)))
             })
         })
@@ -326,7 +335,7 @@ impl SearchIndex {
         let index = self.locales.get(locale)?;
         let terms = terms(text, index.stemmer.as_ref(), MAX_QUERY_TERMS);
         let hits = index.hits(&terms);
-        match index.evaluate(&terms, &hits, false).1 {
+        match index.evaluate_as(&terms, &hits, false, false).1 {
             Some((phrase, None)) => Some(&index.phrases[phrase].text),
             _ => None,
         }
@@ -509,6 +518,18 @@ impl LocaleIndex {
         hits: &[Hits],
         details: bool,
     ) -> (HashMap<usize, NodeScore>, Option<(usize, Option<usize>)>) {
+        self.evaluate_as(terms, hits, details, true)
+    }
+
+    /// [`Self::evaluate`], without scoring the nodes when `score` is false.
+    #[allow(clippy::type_complexity)]
+    fn evaluate_as(
+        &self,
+        terms: &[Term],
+        hits: &[Hits],
+        details: bool,
+        score: bool,
+    ) -> (HashMap<usize, NodeScore>, Option<(usize, Option<usize>)>) {
         // Per phrase and position: the best similarity and which query term gave it.
         let mut phrase_best: HashMap<usize, Vec<(f32, usize)>> = HashMap::new();
         for (t, term_hits) in hits.iter().enumerate() {
@@ -523,33 +544,60 @@ impl LocaleIndex {
                 }
             }
         }
-        let coverage = |phrase: usize| -> f32 {
-            let Some(slots) = phrase_best.get(&phrase) else {
-                return 0.0;
-            };
-            let p = &self.phrases[phrase];
-            let covered: f32 = p
-                .words
-                .iter()
-                .zip(slots)
-                .filter(|&(_, &(s, _))| s > 0.0)
-                .map(|(&w, _)| self.words[w].weight)
-                .sum();
-            if p.weight > 0.0 { covered / p.weight } else { 0.0 }
-        };
-        // Every meaningful word of the phrase matched at least this well.
-        let complete = |phrase: usize, at_least: f32| {
-            phrase_best.get(&phrase).is_some_and(|slots| {
-                self.phrases[phrase]
-                    .words
-                    .iter()
-                    .zip(slots)
-                    .all(|(&w, &(s, _))| s >= at_least || self.words[w].minor)
-            })
-        };
+        let complete = |phrase: usize, at_least: f32| self.complete(&phrase_best, phrase, at_least);
 
-        // Each query term counts once per node: through its best phrase.
         let mut scores: HashMap<usize, NodeScore> = HashMap::new();
+        if score {
+            self.score(terms, hits, details, &phrase_best, &mut scores);
+        }
+
+        // The emergency rule.
+        let mut found: Option<usize> = None;
+        let mut covered: Vec<usize> = Vec::new();
+        for &phrase in &self.emergency_phrases {
+            if complete(phrase, FIRM) {
+                found.get_or_insert(phrase);
+                covered.extend(
+                    phrase_best[&phrase]
+                        .iter()
+                        .map(|&(_, t)| t)
+                        .filter(|&t| t != usize::MAX),
+                );
+            }
+        }
+        let emergency = found.map(|phrase| {
+            let counter = terms.iter().enumerate().position(|(t, term)| {
+                !term.negated
+                    && !term.doubtful
+                    && !term.minor
+                    && !covered.contains(&t)
+                    && self.counters.iter().any(|stem| {
+                        let (similarity, _) = similarity(&term.stem, stem);
+                        similarity >= FIRM
+                    })
+            });
+            (phrase, counter)
+        });
+        (scores, emergency)
+    }
+
+    /// Each query term counts once per node, through its best phrase; then
+    /// phrase bonuses, contradictions and page boosts.
+    fn score(
+        &self,
+        terms: &[Term],
+        hits: &[Hits],
+        details: bool,
+        phrase_best: &HashMap<usize, Vec<(f32, usize)>>,
+        scores: &mut HashMap<usize, NodeScore>,
+    ) {
+        let covers: HashMap<usize, f32> = phrase_best
+            .keys()
+            .map(|&phrase| (phrase, self.coverage(phrase_best, phrase)))
+            .collect();
+        let coverage = |phrase: usize| covers.get(&phrase).copied().unwrap_or_default();
+        let complete = |phrase: usize, at_least: f32| self.complete(phrase_best, phrase, at_least);
+
         let mut contributions: HashMap<(usize, usize), (f32, Option<Match>)> = HashMap::new();
         for (t, term_hits) in hits.iter().enumerate() {
             for &(word, similarity, how) in &term_hits.same {
@@ -632,35 +680,33 @@ impl LocaleIndex {
             score.boost = self.boosts.get(node).copied().unwrap_or_default();
             score.score += score.bonus + score.boost;
         }
+    }
 
-        // The emergency rule.
-        let mut found: Option<usize> = None;
-        let mut covered: Vec<usize> = Vec::new();
-        for &phrase in &self.emergency_phrases {
-            if complete(phrase, FIRM) {
-                found.get_or_insert(phrase);
-                covered.extend(
-                    phrase_best[&phrase]
-                        .iter()
-                        .map(|&(_, t)| t)
-                        .filter(|&t| t != usize::MAX),
-                );
-            }
-        }
-        let emergency = found.map(|phrase| {
-            let counter = terms.iter().enumerate().position(|(t, term)| {
-                !term.negated
-                    && !term.doubtful
-                    && !term.minor
-                    && !covered.contains(&t)
-                    && self.counters.iter().any(|stem| {
-                        let (similarity, _) = similarity(&term.stem, stem);
-                        similarity >= FIRM
-                    })
-            });
-            (phrase, counter)
-        });
-        (scores, emergency)
+    /// Share of the phrase's weight whose words the query matched.
+    fn coverage(&self, phrase_best: &HashMap<usize, Vec<(f32, usize)>>, phrase: usize) -> f32 {
+        let Some(slots) = phrase_best.get(&phrase) else {
+            return 0.0;
+        };
+        let p = &self.phrases[phrase];
+        let covered: f32 = p
+            .words
+            .iter()
+            .zip(slots)
+            .filter(|&(_, &(s, _))| s > 0.0)
+            .map(|(&w, _)| self.words[w].weight)
+            .sum();
+        if p.weight > 0.0 { covered / p.weight } else { 0.0 }
+    }
+
+    /// Every meaningful word of the phrase matched at least `at_least`.
+    fn complete(&self, phrase_best: &HashMap<usize, Vec<(f32, usize)>>, phrase: usize, at_least: f32) -> bool {
+        phrase_best.get(&phrase).is_some_and(|slots| {
+            self.phrases[phrase]
+                .words
+                .iter()
+                .zip(slots)
+                .all(|(&w, &(s, _))| s >= at_least || self.words[w].minor)
+        })
     }
 }
 
@@ -711,9 +757,13 @@ fn similarity(query: &str, term: &str) -> (f32, How) {
     if query == term {
         return (1.0, How::Same);
     }
+    // Cheap rejection first: most pairs share neither a prefix nor a length.
+    let prefix = term.starts_with(query) || query.starts_with(term);
+    if !prefix && query.len().abs_diff(term.len()) > 2 * 4 {
+        return (0.0, How::Same);
+    }
     let (query_len, term_len) = (query.chars().count(), term.chars().count());
     let shorter = query_len.min(term_len);
-    let prefix = term.starts_with(query) || query.starts_with(term);
     if prefix && (shorter >= 4 || (shorter == 3 && query_len.abs_diff(term_len) <= 1)) {
         return (0.8, How::Prefix);
     }
