@@ -89,6 +89,8 @@ struct LocaleIndex {
 /// One distinct term of the index.
 struct Word {
     stem: String,
+    stem_chars: Box<[char]>,
+    surface_chars: Box<[char]>,
     /// A function word: optional for a phrase to count as matched in full.
     minor: bool,
     /// The first spelling seen, for explanations.
@@ -258,6 +260,8 @@ impl SearchIndex {
                             minor: term.minor,
                             script: script(&term.stem),
                             stem: term.stem.clone(),
+                            stem_chars: term.stem.chars().collect(),
+                            surface_chars: term.surface.chars().collect(),
                             surface: term.surface.clone(),
                             negated: term.negated,
                             weight: 1.0,
@@ -480,6 +484,8 @@ impl LocaleIndex {
             .iter()
             .map(|term| {
                 let term_script = script(&term.stem);
+                let stem: Vec<char> = term.stem.chars().collect();
+                let surface: Vec<char> = term.surface.chars().collect();
                 let mut hits = Hits {
                     same: Vec::new(),
                     opposite: Vec::new(),
@@ -488,7 +494,16 @@ impl LocaleIndex {
                     if term_script != word.script && term_script != Script::Other && word.script != Script::Other {
                         continue;
                     }
-                    let (similarity, how) = similarity_of(term, word);
+                    if stem.len().abs_diff(word.stem_chars.len()) > 2
+                        && surface.len().abs_diff(word.surface_chars.len()) > 2
+                        && !word.stem_chars.starts_with(&stem)
+                        && !stem.starts_with(&word.stem_chars)
+                        && !word.surface_chars.starts_with(&surface)
+                        && !surface.starts_with(&word.surface_chars)
+                    {
+                        continue;
+                    }
+                    let (similarity, how) = similarity_of(&stem, &surface, word);
                     if similarity == 0.0 {
                         continue;
                     }
@@ -739,12 +754,12 @@ fn counters(index: &LocaleIndex, emergency: Option<usize>) -> Vec<String> {
 
 /// How alike a query term and an index word are: their stems, or failing
 /// that their spellings.
-fn similarity_of(term: &Term, word: &Word) -> (f32, How) {
-    let by_stem = similarity(&term.stem, &word.stem);
+fn similarity_of(term: &[char], surface: &[char], word: &Word) -> (f32, How) {
+    let by_stem = similarity_chars(term, &word.stem_chars);
     if by_stem.0 >= 1.0 {
         return by_stem;
     }
-    let by_spelling = similarity(&term.surface, &word.surface);
+    let by_spelling = similarity_chars(surface, &word.surface_chars);
     if by_spelling.0 > by_stem.0 {
         by_spelling
     } else {
@@ -754,23 +769,25 @@ fn similarity_of(term: &Term, word: &Word) -> (f32, How) {
 
 /// 1 for equal, less for prefixes and typos, 0 for unrelated words.
 fn similarity(query: &str, term: &str) -> (f32, How) {
+    let query: Vec<char> = query.chars().collect();
+    let term: Vec<char> = term.chars().collect();
+    similarity_chars(&query, &term)
+}
+
+fn similarity_chars(query: &[char], term: &[char]) -> (f32, How) {
     if query == term {
         return (1.0, How::Same);
     }
-    // Cheap rejection first: most pairs share neither a prefix nor a length.
-    let prefix = term.starts_with(query) || query.starts_with(term);
-    if !prefix && query.len().abs_diff(term.len()) > 2 * 4 {
-        return (0.0, How::Same);
-    }
-    let (query_len, term_len) = (query.chars().count(), term.chars().count());
+    let (query_len, term_len) = (query.len(), term.len());
     let shorter = query_len.min(term_len);
+    let prefix = term.starts_with(query) || query.starts_with(term);
     if prefix && (shorter >= 4 || (shorter == 3 && query_len.abs_diff(term_len) <= 1)) {
         return (0.8, How::Prefix);
     }
-    if query_len.abs_diff(term_len) > 2 || shorter < 3 {
+    if query_len.abs_diff(term_len) > 2 || shorter < 3 || query_len < 4 {
         return (0.0, How::Same);
     }
-    let distance = strsim::damerau_levenshtein(query, term);
+    let distance = edit_distance(query, term);
     let similarity = match distance {
         1 if query_len >= 6 => 0.85,
         1 if query_len >= 4 => 0.75,
@@ -778,6 +795,38 @@ fn similarity(query: &str, term: &str) -> (f32, How) {
         _ => 0.0,
     };
     (similarity, How::Typo(distance))
+}
+
+/// Longest word compared for typos; longer ones match only exactly or by prefix.
+const MAX_TYPO_WORD: usize = 31;
+
+/// Edits (insert, delete, substitute, swap two neighbours) between two
+/// words: the optimal string alignment distance, on the stack.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    if a.len() > MAX_TYPO_WORD || b.len() > MAX_TYPO_WORD {
+        return usize::MAX;
+    }
+    let width = b.len() + 1;
+    // Rows i, i − 1 and i − 2 of the table, at i % 3.
+    let mut rows = [[0usize; MAX_TYPO_WORD + 1]; 3];
+    for (j, cell) in rows[0].iter_mut().enumerate().take(width) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        let (current, previous, before) = (i % 3, (i + 2) % 3, (i + 1) % 3);
+        rows[current][0] = i;
+        for j in 1..width {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut value = (rows[previous][j] + 1)
+                .min(rows[current][j - 1] + 1)
+                .min(rows[previous][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                value = value.min(rows[before][j - 2] + 1);
+            }
+            rows[current][j] = value;
+        }
+    }
+    rows[a.len() % 3][b.len()]
 }
 
 fn stemmer_for(locale_code: &str) -> Option<Stemmer> {
@@ -865,6 +914,22 @@ mod tests {
         assert_eq!(index.search(0, "спит и не просыпается", 5)[0], 0);
         assert_eq!(index.search(0, "дышит но не просыпается", 5)[0], 4);
         assert!(!index.is_emergency("налоксон"));
+    }
+
+    #[test]
+    fn edit_distance_counts_swaps_as_one() {
+        let chars = |s: &str| s.chars().collect::<Vec<_>>();
+        assert_eq!(edit_distance(&chars("абсцесс"), &chars("асбцесс")), 1);
+        assert_eq!(edit_distance(&chars("naloxone"), &chars("nalaxone")), 1);
+        assert_eq!(edit_distance(&chars("kitten"), &chars("sitting")), 3);
+        assert_eq!(edit_distance(&chars(""), &chars("abc")), 3);
+        for (a, b) in [("дышит", "дышыт"), ("breathing", "braething"), ("abcess", "abscess")] {
+            assert_eq!(
+                edit_distance(&chars(a), &chars(b)),
+                strsim::osa_distance(a, b),
+                "{a} {b}"
+            );
+        }
     }
 
     #[test]
