@@ -170,3 +170,38 @@ fn labelled_queries_find_the_pages_that_answer_them() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn the_search_command_explains_a_ranking() {
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_overdose-bot"))
+            .args(args)
+            .current_dir(support::root())
+            .env_remove("OVERDOSE_BOT_LANG")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let out = run(&["search", "друг не дышыт", "--lang", "ru", "--explain"]);
+    assert!(out.contains("ru as typed: друг ¬дыш"), "{out}");
+    assert!(
+        out.contains("emergency: contains \"не дышит\", a keyword of `not-breathing`"),
+        "{out}"
+    );
+    assert!(out.contains(" 1  "), "{out}");
+    assert!(out.contains("not-breathing") && out.contains("[emergency: first]"), "{out}");
+    let out = run(&["search", "nalaxone", "--lang", "en", "--explain"]);
+    assert!(out.contains("\"nalaxone\" nalaxon -> naloxon in \"Naloxone\" (typo, 1 edit, 0.85)"), "{out}");
+
+    let out = run(&["search", "дышит но не просыпается", "--lang", "ru", "--explain"]);
+    assert!(out.contains("not an emergency: contains \"не просыпается\""), "{out}");
+    let first = out.lines().find(|l| l.starts_with(" 1 ")).unwrap();
+    assert!(first.contains("breathing-unconscious"), "{out}");
+    assert!(out.contains("has the opposite of \"дышит\""), "{out}");
+
+    let out = run(&["search", "сколько колоть налоксон", "--lang", "ru"]);
+    let first = out.lines().find(|l| l.starts_with(" 1 ")).unwrap();
+    assert!(first.contains("naloxone"), "{out}");
+    assert!(!out.contains("via "), "no explanation without --explain: {out}");
+}
