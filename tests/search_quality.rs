@@ -26,6 +26,7 @@ const HIT_AT_1_FLOOR: f64 = 0.97;
 const HIT_AT_3_FLOOR: f64 = 0.99;
 
 struct Query {
+    file: &'static str,
     line: usize,
     lang: String,
     emergency: bool,
@@ -33,8 +34,15 @@ struct Query {
     text: String,
 }
 
+/// The tuning set, then the fresh set (see each file's header).
+const FILES: [&str; 2] = ["search-queries.tsv", "search-queries-fresh.tsv"];
+
 fn queries() -> Vec<Query> {
-    let path = support::root().join("tests/data/search-queries.tsv");
+    FILES.iter().flat_map(|file| queries_in(file)).collect()
+}
+
+fn queries_in(file: &'static str) -> Vec<Query> {
+    let path = support::root().join("tests/data").join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     text.lines()
         .enumerate()
@@ -44,15 +52,16 @@ fn queries() -> Vec<Query> {
             assert_eq!(
                 fields.len(),
                 4,
-                "line {}: four tab-separated fields: {line:?}",
+                "{file}:{}: four tab-separated fields: {line:?}",
                 index + 1
             );
             assert!(
                 matches!(fields[1], "E" | "-"),
-                "line {}: the emergency column is E or -",
+                "{file}:{}: the emergency column is E or -",
                 index + 1
             );
             Query {
+                file,
                 line: index + 1,
                 lang: fields[0].to_owned(),
                 emergency: fields[1] == "E",
@@ -72,6 +81,17 @@ struct Tally {
     emergency: usize,
     emergency_first: usize,
     misses: Vec<String>,
+}
+
+fn figures(tally: &Tally) -> String {
+    format!(
+        "{} queries; hit@1 {}, hit@3 {}, best@1 {}; emergency first {}",
+        tally.queries,
+        percent(tally.hit1, tally.queries),
+        percent(tally.hit3, tally.queries),
+        percent(tally.best1, tally.queries),
+        percent(tally.emergency_first, tally.emergency),
+    )
 }
 
 fn ratio(part: usize, whole: usize) -> f64 {
@@ -94,29 +114,31 @@ fn labelled_queries_find_the_pages_that_answer_them() {
         for page in &query.pages {
             assert!(
                 content.node_by_id(page).is_some(),
-                "line {}: no page `{page}` in the shipped content",
+                "{}:{}: no page `{page}` in the shipped content",
+                query.file,
                 query.line
             );
         }
         if query.emergency {
             assert_eq!(
                 query.pages[0], emergency,
-                "line {}: an emergency query lists the emergency page first",
-                query.line
+                "{}:{}: an emergency query lists the emergency page first",
+                query.file, query.line
             );
         }
         let locale = content
             .locale_by_code(&query.lang)
-            .unwrap_or_else(|| panic!("line {}: no locale {}", query.line, query.lang));
+            .unwrap_or_else(|| panic!("{}:{}: no locale {}", query.file, query.line, query.lang));
         let found: Vec<String> = content
             .search(locale, &query.text, MAX_SEARCH_RESULTS)
             .into_iter()
             .map(|n| content.node(n).id().to_owned())
             .collect();
-        let tally = match tallies.iter().position(|(lang, _)| *lang == query.lang) {
+        let key = format!("{} {}", query.lang, query.file);
+        let tally = match tallies.iter().position(|(k, _)| *k == key) {
             Some(at) => &mut tallies[at].1,
             None => {
-                tallies.push((query.lang.clone(), Tally::default()));
+                tallies.push((key, Tally::default()));
                 &mut tallies.last_mut().unwrap().1
             }
         };
@@ -128,8 +150,8 @@ fn labelled_queries_find_the_pages_that_answer_them() {
         tally.best1 += usize::from(found.first() == Some(&query.pages[0]));
         if !hit1 {
             tally.misses.push(format!(
-                "  line {} {:?}: wanted {:?}, got {:?}",
-                query.line, query.text, query.pages, found
+                "  {}:{} {:?}: wanted {:?}, got {:?}",
+                query.file, query.line, query.text, query.pages, found
             ));
         }
         if query.emergency {
@@ -140,27 +162,38 @@ fn labelled_queries_find_the_pages_that_answer_them() {
             tally.emergency_first += usize::from(first && opened);
             if !first || !opened {
                 failures.push(format!(
-                    "emergency query on line {} {:?}: first {:?}, the engine shows {:?}",
-                    query.line, query.text, found, screen.shows
+                    "emergency query {}:{} {:?}: first {:?}, the engine shows {:?}",
+                    query.file, query.line, query.text, found, screen.shows
                 ));
             }
         }
     }
     println!("search quality on {} labelled queries:", queries.len());
-    for (lang, tally) in &tallies {
-        println!(
-            "{lang}: {} queries; hit@1 {}, hit@3 {}, best@1 {}; emergency first {}",
-            tally.queries,
-            percent(tally.hit1, tally.queries),
-            percent(tally.hit3, tally.queries),
-            percent(tally.best1, tally.queries),
-            percent(tally.emergency_first, tally.emergency),
-        );
+    for (key, tally) in &tallies {
+        println!("{key}: {}", figures(tally));
         for miss in &tally.misses {
             println!("{miss}");
         }
-        let hit1 = ratio(tally.hit1, tally.queries);
-        let hit3 = ratio(tally.hit3, tally.queries);
+    }
+    let mut languages: Vec<&str> = Vec::new();
+    for query in &queries {
+        if !languages.contains(&query.lang.as_str()) {
+            languages.push(&query.lang);
+        }
+    }
+    for lang in languages {
+        let mut all = Tally::default();
+        for (_, tally) in tallies.iter().filter(|(k, _)| k.split(' ').next() == Some(lang)) {
+            all.queries += tally.queries;
+            all.hit1 += tally.hit1;
+            all.hit3 += tally.hit3;
+            all.best1 += tally.best1;
+            all.emergency += tally.emergency;
+            all.emergency_first += tally.emergency_first;
+        }
+        println!("{lang}, both files: {}", figures(&all));
+        let hit1 = ratio(all.hit1, all.queries);
+        let hit3 = ratio(all.hit3, all.queries);
         if hit1 < HIT_AT_1_FLOOR {
             failures.push(format!("{lang}: hit@1 {hit1:.3} is below the floor {HIT_AT_1_FLOOR}"));
         }
@@ -190,9 +223,15 @@ fn the_search_command_explains_a_ranking() {
         "{out}"
     );
     assert!(out.contains(" 1  "), "{out}");
-    assert!(out.contains("not-breathing") && out.contains("[emergency: first]"), "{out}");
+    assert!(
+        out.contains("not-breathing") && out.contains("[emergency: first]"),
+        "{out}"
+    );
     let out = run(&["search", "nalaxone", "--lang", "en", "--explain"]);
-    assert!(out.contains("\"nalaxone\" nalaxon -> naloxon in \"Naloxone\" (typo, 1 edit, 0.85)"), "{out}");
+    assert!(
+        out.contains("\"nalaxone\" nalaxon -> naloxon in \"Naloxone\" (typo, 1 edit, 0.85)"),
+        "{out}"
+    );
 
     let out = run(&["search", "дышит но не просыпается", "--lang", "ru", "--explain"]);
     assert!(out.contains("not an emergency: contains \"не просыпается\""), "{out}");

@@ -570,7 +570,11 @@ impl LocaleIndex {
         let mut found: Option<usize> = None;
         let mut covered: Vec<usize> = Vec::new();
         for &phrase in &self.emergency_phrases {
-            if complete(phrase, FIRM) {
+            // Every word, function words too: "не приходит в себя" is not "не приходит".
+            let whole = phrase_best
+                .get(&phrase)
+                .is_some_and(|slots| slots.iter().all(|&(s, _)| s >= FIRM));
+            if whole {
                 found.get_or_insert(phrase);
                 covered.extend(
                     phrase_best[&phrase]
