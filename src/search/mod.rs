@@ -93,8 +93,6 @@ struct Word {
     surface_chars: Box<[char]>,
     /// A function word: optional for a phrase to count as matched in full.
     minor: bool,
-    /// The first spelling seen, for explanations.
-    surface: String,
     negated: bool,
     script: Script,
     weight: f32,
@@ -262,7 +260,6 @@ impl SearchIndex {
                             stem: term.stem.clone(),
                             stem_chars: term.stem.chars().collect(),
                             surface_chars: term.surface.chars().collect(),
-                            surface: term.surface.clone(),
                             negated: term.negated,
                             weight: 1.0,
                             uses: Vec::new(),
@@ -559,7 +556,6 @@ impl LocaleIndex {
                 }
             }
         }
-        let complete = |phrase: usize, at_least: f32| self.complete(&phrase_best, phrase, at_least);
 
         let mut scores: HashMap<usize, NodeScore> = HashMap::new();
         if score {
