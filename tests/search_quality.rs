@@ -148,6 +148,12 @@ fn labelled_queries_find_the_pages_that_answer_them() {
         tally.hit1 += usize::from(hit1);
         tally.hit3 += usize::from(hit3);
         tally.best1 += usize::from(found.first() == Some(&query.pages[0]));
+        if hit1 && found.first() != Some(&query.pages[0]) {
+            tally.misses.push(format!(
+                "  (best@1 only) {}:{} {:?}: listed first {:?}, got {:?}",
+                query.file, query.line, query.text, query.pages[0], found
+            ));
+        }
         if !hit1 {
             tally.misses.push(format!(
                 "  {}:{} {:?}: wanted {:?}, got {:?}",
