@@ -16,9 +16,12 @@
 //! - **The emergency rule.** The keywords of the emergency page (the
 //!   manifest's `emergency`) are emergency phrases. A message that contains one
 //!   puts the emergency page first, whatever else it says, unless it also says
-//!   the opposite of a negated emergency phrase ("дышит, но не просыпается"
-//!   says the person breathes). [`SearchIndex::is_emergency`] tells adapters
-//!   so, for text that is not a search (a question to the doctors' line).
+//!   the opposite of a negated emergency phrase whose positive form another
+//!   page's title is about ("дышит, но не просыпается" says the person
+//!   breathes: "Без сознания, но дышит"). Emergency phrases match whole,
+//!   function words included, so "не приходит в себя" is not "не приходит".
+//!   [`SearchIndex::is_emergency`] tells adapters so, for text that is not a
+//!   search (a question to the doctors' line).
 //!
 //! The index is built once per content load; a query touches only the index.
 
@@ -929,6 +932,19 @@ mod tests {
                 strsim::osa_distance(a, b),
                 "{a} {b}"
             );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_searched_explained_and_judged_without_panic(text in "\\PC{0,200}") {
+            let index = index();
+            let found = index.search(0, &text, 5);
+            let explained = index.explain(0, &text);
+            let ids: Vec<usize> = explained.results.iter().take(5).map(|r| r.node).collect();
+            proptest::prop_assert_eq!(found, ids);
+            let emergency = index.is_emergency(&text);
+            proptest::prop_assert_eq!(index.find(0, &text, 5).0, emergency);
         }
     }
 
