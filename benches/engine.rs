@@ -82,8 +82,35 @@ fn engine_benches(c: &mut Criterion) {
             )
         })
     });
+    group.bench_function("free_text_search_not_emergency", |b| {
+        b.iter(|| {
+            engine::handle(
+                black_box(content),
+                locale,
+                Input::Text {
+                    text: black_box("сколько колоть налоксон"),
+                },
+            )
+        })
+    });
+    group.bench_function("free_text_search_long_message", |b| {
+        b.iter(|| {
+            engine::handle(
+                black_box(content),
+                locale,
+                Input::Text {
+                    text: black_box(LONG_MESSAGE),
+                },
+            )
+        })
+    });
     group.finish();
 }
+
+/// A long message as people write to the doctors' line (48 words).
+const LONG_MESSAGE: &str = "Здравствуйте, у меня такая ситуация: мы с другом были у него дома, он вмазался, \
+    как обычно, а через десять минут упал, губы синие, я его трясу, а он не просыпается и не отвечает, \
+    налоксона у нас нет, скорую я вызвал, что мне делать пока они едут, пожалуйста помогите";
 
 fn load_benches(c: &mut Criterion) {
     let shipped = shipped();

@@ -110,6 +110,11 @@ fn simulate_case(
     let Some(question) = lines.next().transpose()? else {
         return Ok(());
     };
+    let duty = desk.duty(handoff.now);
+    if let Some(screen) = engine::emergency_screen(content, &duty, locale, &question) {
+        writeln!(output, "══ the person sees at once ══")?;
+        print_screen(output, &screen)?;
+    }
     let code = content.locale_code(locale);
     let case = CaseCode::random();
     let card_locale = desk.card_locale(content);

@@ -11,9 +11,9 @@
 //!   with the stateless callback codec.
 //! - [`markup`], [`search`], [`i18n`]: rendering, free-text search and
 //!   interface strings used by the two above.
-//! - [`diagnostics`], [`check`], [`graph`], [`preview`]: compiler-style
-//!   reports, a diagram of the tree and a static preview site, for editors
-//!   and CI.
+//! - [`diagnostics`], [`check`], [`graph`], [`preview`], [`search_report`]:
+//!   compiler-style reports, a diagram of the tree, a static preview site and
+//!   what search makes of a message, for editors and CI.
 //! - [`roster`], [`handoff`]: the doctors' roster and the doctors' line;
 //!   [`keyfile`]: the key file whose ticket keys rotate by epoch.
 //! - [`payload`]: the one owner of callback-data and deep-link prefixes.
@@ -42,5 +42,6 @@ pub mod reload;
 pub mod roster;
 pub mod schema;
 pub mod search;
+pub mod search_report;
 pub mod telegram;
 pub mod watch;

@@ -132,6 +132,20 @@ enum Command {
         #[arg(long, default_value = "content/schema", env = "OVERDOSE_BOT_SCHEMA_DIR")]
         out: PathBuf,
     },
+    /// Show what the bot's search makes of a message: the pages in order with
+    /// their scores; --explain says why, so editors can fix keywords.
+    Search {
+        #[command(flatten)]
+        sources: SourceArgs,
+        /// The message, as a person would type it.
+        text: String,
+        /// Interface language of the person typing (default: the content's default locale).
+        #[arg(long, env = "OVERDOSE_BOT_LANG")]
+        lang: Option<String>,
+        /// Show how the message was read and which words matched which keywords.
+        #[arg(long)]
+        explain: bool,
+    },
     /// Walk the bot in a terminal: numbers press buttons, other text is searched.
     Console {
         #[command(flatten)]
@@ -326,6 +340,24 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             io::stdout()
                 .write_all(render_graph(content, locale, format).as_bytes())
                 .context("cannot write the graph")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search {
+            sources,
+            text,
+            lang,
+            explain,
+        } => {
+            let loaded = sources.load();
+            let Some(content) = loaded.content.as_ref() else {
+                return Ok(refuse(&loaded));
+            };
+            let locale = lang
+                .as_deref()
+                .map_or(content.default_locale(), |l| content.negotiate(Some(l)));
+            io::stdout()
+                .write_all(overdose_bot::search_report::report(content, locale, &text, explain).as_bytes())
+                .context("cannot write the report")?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Preview { sources, out } => {

@@ -87,6 +87,7 @@ golden!(
     deny_warnings,
     duplicate_id,
     emergency_deep,
+    emergency_keyword,
     fluent,
     json,
     manifest,

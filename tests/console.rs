@@ -98,8 +98,8 @@ fn deep_links_commands_search_and_unknown_numbers() {
         screens[3]
     );
     assert!(
-        screens[4].starts_with("По вашим словам нашлась 1 страница:"),
-        "{}",
+        screens[4].starts_with("Срочно\n"),
+        "an emergency message opens the emergency page at once: {}",
         screens[4]
     );
     assert!(screens[4].contains("Кнопки 42 нет."), "{}", screens[4]);
@@ -220,6 +220,28 @@ fn simulates_a_case_with_a_roster_at_a_given_time() {
         "{day}"
     );
     assert!(day.contains("✅ Your question is with the duty team"), "{day}");
+    std::fs::remove_file(roster).unwrap();
+}
+
+#[test]
+fn a_question_describing_an_emergency_shows_the_emergency_page_first() {
+    let roster = std::env::temp_dir().join(format!("overdose-console-emergency-{}.yaml", std::process::id()));
+    std::fs::write(
+        &roster,
+        "timezone: Europe/Moscow\nlanguage: en\nduty_chat: -100\ndoctors:\n  - { id: anna, name: Dr Anna, chat: 1, languages: [ru, en] }\nshifts:\n  - { doctor: anna, days: [daily], from: \"20:00\", to: \"08:00\" }\n",
+    )
+    .unwrap();
+    let mut args = TREE.to_vec();
+    args.extend(["--lang", "en", "--roster", roster.to_str().unwrap()]);
+    let script = "5\n1\nMy friend used an hour ago and now he is not breathing\nCall 112 and start CPR.\n";
+    let (out, code) = console(&[&args[..], &["--now", "2026-11-24T23:30:00+03:00"]].concat(), script);
+    assert_eq!(code, 0, "{out}");
+    let at_once = out.find("══ the person sees at once ══").expect("the emergency page");
+    let card = out
+        .find("══ case card sent to")
+        .expect("the case still goes to the doctor");
+    assert!(at_once < card, "the emergency page comes first: {out}");
+    assert!(out[at_once..card].contains("Urgent\n\nText of Urgent"), "{out}");
     std::fs::remove_file(roster).unwrap();
 }
 

@@ -477,6 +477,57 @@ async fn a_failed_delivery_falls_back_to_the_duty_chat_then_tells_the_person() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_that_says_someone_is_not_breathing_also_opens_the_emergency_page() {
+    let (telegram, bot, _dir) = bot_with_roster(true).await;
+    let (alice, alice_chat) = (person(), TestChat::private(&person()));
+    let anna_chat = TestChat::private(&doctor());
+    let prompt = ask(&telegram, &alice_chat, &alice).await;
+    let question = "Hello, my friend took something an hour ago and now he is not breathing, what do I do?";
+    telegram.reply_text(&alice_chat, &alice, prompt.message_id, question);
+    let emergency = shows(&telegram, &alice_chat, "the emergency page", |m| {
+        m.text.starts_with("<b>🆘 Unresponsive / not breathing</b>")
+    })
+    .await;
+    assert!(emergency.text.contains("Call 112"), "{}", emergency.text);
+    assert!(
+        emergency.message_id > prompt.message_id,
+        "a new message, not an edit of an older one"
+    );
+    // The question still reaches the doctor, and the person hears so.
+    shows(&telegram, &anna_chat, "the copied question", |m| m.text == question).await;
+    let sent = shows(&telegram, &alice_chat, "the confirmation", |m| {
+        m.text.starts_with("✅ Your question is with the doctor on duty.")
+    })
+    .await;
+    assert!(
+        emergency.message_id < sent.message_id,
+        "the emergency page comes before anything else"
+    );
+
+    // A question that does not describe an emergency gets no emergency page.
+    let before = telegram.chat(&alice_chat).len();
+    let prompt = ask(&telegram, &alice_chat, &alice).await;
+    telegram.reply_text(
+        &alice_chat,
+        &alice,
+        prompt.message_id,
+        "He is breathing but will not wake up",
+    );
+    shows(&telegram, &alice_chat, "the second confirmation", |m| {
+        m.message_id > prompt.message_id && m.text.starts_with("✅ Your question is with the doctor on duty.")
+    })
+    .await;
+    let emergencies = telegram.chat(&alice_chat)[before..]
+        .iter()
+        .filter(|m| m.text.starts_with("<b>🆘"))
+        .count();
+    assert_eq!(emergencies, 0, "breathing is not an emergency by the rule");
+    let logs = finish(&telegram, bot).await;
+    assert!(logs.contains("emergency_shown"), "{logs}");
+    assert!(!logs.contains("not breathing"), "the question is never logged:\n{logs}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_questions_an_hour_then_a_polite_wait() {
     // Unpaced: at Telegram's 1 message/s per chat, ten messages to the doctor take ten seconds.
     let (telegram, bot, _dir) = bot_with_roster_and(true, &["--no-throttle"]).await;

@@ -232,6 +232,31 @@ impl Content {
             .collect()
     }
 
+    /// [`Self::search`], and whether the message is an emergency
+    /// ([`Self::is_emergency`]), in one pass.
+    pub fn find(&self, locale: Locale, text: &str, limit: usize) -> (bool, Vec<NodeIdx>) {
+        let (emergency, found) = self.search.find(locale.0, text, limit);
+        (emergency, found.into_iter().map(NodeIdx).collect())
+    }
+
+    /// Whether `text` describes someone unresponsive or not breathing: it
+    /// contains a keyword of the emergency page and does not say the opposite
+    /// (see `search`). Adapters put the emergency page in front of whoever
+    /// sent it, whatever else happens with the message.
+    pub fn is_emergency(&self, text: &str) -> bool {
+        self.search.is_emergency(text)
+    }
+
+    /// The ranking of `search` for `query`, with why each page matched.
+    pub fn explain_search(&self, locale: Locale, query: &str) -> crate::search::Explanation {
+        self.search.explain(locale.0, query)
+    }
+
+    /// The emergency phrase `text` contains, read in `locale` as typed.
+    pub fn emergency_phrase_in(&self, locale: Locale, text: &str) -> Option<&str> {
+        self.search.emergency_phrase_in(locale.0, text)
+    }
+
     fn locale(&self, locale: Locale) -> &LocaleData {
         &self.locales[locale.0]
     }

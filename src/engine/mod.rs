@@ -64,6 +64,16 @@ pub fn handle_with<'c>(content: &'c Content, duty: &Duty, locale: Locale, input:
     }
 }
 
+/// The emergency page, when `text` (a question to the doctors' line, a
+/// caption, any message that is not a search) describes someone
+/// unresponsive or not breathing: adapters show it at once, whatever else
+/// they do with the message.
+pub fn emergency_screen<'c>(content: &'c Content, duty: &Duty, locale: Locale, text: &str) -> Option<Screen<'c>> {
+    content
+        .is_emergency(text)
+        .then(|| Pages { content, duty }.node(&Position::top(content.emergency(), locale)))
+}
+
 /// Content and duty together: what every node screen is made from.
 #[derive(Clone, Copy)]
 struct Pages<'c, 'd> {
@@ -135,7 +145,11 @@ fn search<'c>(page: Pages<'c, '_>, locale: Locale, text: &str) -> Screen<'c> {
     if text.trim().is_empty() {
         return page.node(&Position::top(content.root(), locale));
     }
-    let found = content.search(locale, text, MAX_SEARCH_RESULTS);
+    let (emergency, found) = content.find(locale, text, MAX_SEARCH_RESULTS);
+    if emergency {
+        // Someone unresponsive or not breathing: no list to choose from.
+        return page.node(&Position::top(content.emergency(), locale));
+    }
     if found.is_empty() {
         return root_with(page, locale, Notice::NothingFound);
     }

@@ -250,22 +250,46 @@ fn voice_and_other_unreadable_messages_get_the_emergency_page() {
 }
 
 #[test]
+fn a_message_with_an_emergency_phrase_opens_the_emergency_page_at_once() {
+    for (locale, text) in [
+        (ru(), "он посинел и не дышит"),
+        (
+            ru(),
+            "Здравствуйте! Друг после метадона уснул, сейчас не дышит, что делать?",
+        ),
+        (en(), "my friend is not breathing"),
+        (en(), "yt lsibn"),
+    ] {
+        let screen = handle(tree(), locale, Input::Text { text });
+        assert_eq!(shown(&screen), "urgent", "{text}");
+        assert_eq!(screen.notice, None);
+        assert!(tree().is_emergency(text), "{text}");
+    }
+    // "Breathing" is not "not breathing".
+    assert!(!tree().is_emergency("дышит"));
+    assert_ne!(
+        shown(&handle(tree(), en(), Input::Text { text: "breathing" })),
+        "urgent"
+    );
+}
+
+#[test]
 fn free_text_offers_matching_pages_or_the_root_with_a_hint() {
     let screen = handle(
         tree(),
         ru(),
         Input::Text {
-            text: "он посинел и не дышит",
+            text: "где картинка"
         },
     );
     assert_eq!(screen.shows, Shows::SearchResults);
-    assert_eq!(labels(&screen), ["Срочно", "🏠 Главное меню"]);
+    assert_eq!(labels(&screen), ["Фото", "🏠 Главное меню"]);
     assert!(
         screen.plain.starts_with("По вашим словам нашлась 1 страница"),
         "{}",
         screen.plain
     );
-    assert_eq!(shown(&press(&screen, "Срочно")), "urgent");
+    assert_eq!(shown(&press(&screen, "Фото")), "photo-page");
 
     let nothing = handle(
         tree(),

@@ -134,6 +134,10 @@ pub async fn on_incoming(bot: &Tg, state: &BotState, desk: &Desk, message: &Mess
         desk.card_locale(content)
     };
     let numbers = &content.ui(locale).numbers;
+    if from_person {
+        // Whatever happens to the message next (refused, limited, sent).
+        emergency_first(bot, state, desk, content, locale, message).await;
+    }
     let refusal = if from_person && !message.chat.is_private() {
         Some(("question_not_private", "handoff-private-only"))
     } else if message.edit_date().is_some() {
@@ -486,6 +490,26 @@ async fn open_case(
         .delivery
         .send_html(bot, person, &escape_html(&reply), None, Some(message.id))
         .await;
+}
+
+/// A question or follow-up that describes an emergency ("не дышит"): the
+/// emergency page goes to the person at once, before anything else happens
+/// with the message.
+async fn emergency_first(
+    bot: &Tg,
+    state: &BotState,
+    desk: &Desk,
+    content: &Content,
+    locale: Locale,
+    message: &Message,
+) {
+    let text = message.text().or(message.caption()).unwrap_or_default();
+    let duty = desk.duty(Utc::now());
+    if let Some(screen) = crate::engine::emergency_screen(content, &duty, locale, text) {
+        state.delivery.metrics.handoff("emergency_shown");
+        tracing::info!(event = "emergency_shown", "handoff: the message describes an emergency");
+        let _ = state.delivery.send(bot, message.chat.id, &screen).await;
+    }
 }
 
 /// The card, then the question copied under it; the route if both arrived.

@@ -98,10 +98,13 @@ pub fn content(
             .map(|((title, body), locale)| Rendered::join([&Rendered::bold(title), body, &locale.footer]))
             .collect();
         for (locale_index, locale) in locales.iter().enumerate() {
-            let mut phrases = vec![titles[locale_index].as_str()];
-            if let Some(keywords) = node.raw.keywords.as_ref().and_then(|k| k.value.get(&locale.code)) {
-                phrases.extend(keywords.value.iter().map(String::as_str));
-            }
+            let keywords = node
+                .raw
+                .keywords
+                .as_ref()
+                .and_then(|k| k.value.get(&locale.code))
+                .map(|k| k.value.iter().map(String::as_str).collect())
+                .unwrap_or_default();
             let boost = if node.kind == NodeKind::Page {
                 PAGE_SEARCH_BOOST
             } else {
@@ -110,7 +113,8 @@ pub fn content(
             documents.push(Document {
                 node: index,
                 locale: locale_index,
-                phrases,
+                title: titles[locale_index].as_str(),
+                keywords,
                 boost,
             });
         }
@@ -141,7 +145,8 @@ pub fn content(
         });
     }
     let codes: Vec<&str> = locales.iter().map(|l| l.code.as_str()).collect();
-    let search = SearchIndex::build(&codes, documents);
+    let emergency_index = nodes.by_id.get(raw.emergency.value.as_str()).copied();
+    let search = SearchIndex::build(&codes, documents, emergency_index);
     let by_id: HashMap<String, NodeIdx> = built
         .iter()
         .enumerate()

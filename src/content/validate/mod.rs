@@ -8,6 +8,7 @@ mod graph;
 mod localized;
 mod manifest;
 mod nodes;
+mod search;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -89,6 +90,9 @@ pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Opt
         Some(strings) if !diagnostics.has_errors() => build::content(sources, parsed, &manifest, nodes, strings),
         _ => None,
     };
+    if let Some(content) = &content {
+        search::check(sources, parsed, content, &mut |d: Diagnostic| diagnostics.push(d));
+    }
     diagnostics.sort(sources);
     (content, diagnostics)
 }
