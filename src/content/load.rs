@@ -14,7 +14,8 @@ use serde_saphyr::Spanned;
 use super::model::Content;
 use super::raw::{RawManifest, RawNode};
 use super::validate::{self, Parsed};
-use crate::diagnostics::{Code, Diagnostic, Diagnostics, FileId, SourceMap, did_you_mean};
+use crate::diagnostics::yaml::yaml_error;
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, FileId, SourceMap};
 use crate::files::{self, FileKind, ReadError};
 
 /// The manifest's file name inside the content directory.
@@ -254,38 +255,6 @@ fn item_ranges(text: &str) -> Option<Vec<std::ops::Range<usize>>> {
 struct IdOnly {
     #[serde(default)]
     id: Option<String>,
-}
-
-/// A YAML error as a diagnostic at its position, with the position suffix
-/// removed from the message and a did-you-mean for misspelt field names.
-pub(crate) fn yaml_error(sources: &SourceMap, file: FileId, error: &serde_saphyr::Error) -> Diagnostic {
-    let message = error.without_snippet().to_string();
-    let message = match message.rfind(" at line ") {
-        Some(index) => message[..index].to_owned(),
-        None => message,
-    };
-    let help = unknown_field_hint(&message);
-    let span = error
-        .location()
-        .map(|location| super::spans::span_of(sources, file, &location));
-    Diagnostic::new(Code::YamlSyntax, message)
-        .at_opt(span.or_else(|| Some(sources.span(file, 0, 0))))
-        .help_opt(help)
-}
-
-/// "unknown field `tilte`, expected one of id, title" -> "did you mean `title`?"
-fn unknown_field_hint(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
-    let (field, rest) = rest.split_once('`')?;
-    let expected = rest
-        .split_once("expected one of ")
-        .map(|(_, e)| e)
-        .or_else(|| rest.split_once("expected ").map(|(_, e)| e))?;
-    let candidates: Vec<&str> = expected.split(", ").map(|c| c.trim_matches('`')).collect();
-    Some(match did_you_mean(field, candidates.iter().copied()) {
-        Some(best) => format!("did you mean `{best}`?"),
-        None => format!("the fields allowed here are: {}", candidates.join(", ")),
-    })
 }
 
 /// Reads every media file the nodes reference that lies inside `content_dir`;

@@ -10,12 +10,11 @@ mod keys;
 mod load;
 mod model;
 pub mod raw;
-pub(crate) mod spans;
 mod validate;
 
 pub use keys::{NodeKey, VersionTag};
+pub(crate) use load::refusal;
 pub use load::{LoadOptions, Loaded, MANIFEST_FILE, load};
-pub(crate) use load::{refusal, yaml_error};
 pub use model::{Content, EmergencyNumber, Locale, Media, Node, NodeIdx, Review};
 pub use raw::{MediaKind, NodeKind};
 pub use validate::{DEFAULT_REVIEW_MAX_AGE_DAYS, Options as ValidateOptions};

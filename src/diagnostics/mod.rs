@@ -6,6 +6,7 @@
 
 mod render;
 mod source;
+pub mod yaml;
 
 pub use render::{Format, render, render_brief};
 pub use source::{FileId, SourceMap, Span};

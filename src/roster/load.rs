@@ -10,7 +10,7 @@ use serde_saphyr::Spanned;
 
 use super::raw::{RawDatedShift, RawRoster, RawShift};
 use super::{Doctor, DoctorIdx, Hours, Roster, Swap, Vacation, WeeklyShift};
-use crate::content::spans::spanned;
+use crate::diagnostics::yaml::spanned;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, FileId, SourceMap, did_you_mean};
 use crate::files::{self, FileKind, ReadError};
 
@@ -46,7 +46,7 @@ pub fn parse(sources: &SourceMap, file: FileId, diagnostics: &mut Diagnostics) -
     let raw: RawRoster = match serde_saphyr::from_str(sources.text(file)) {
         Ok(raw) => raw,
         Err(error) => {
-            diagnostics.push(crate::content::yaml_error(sources, file, &error));
+            diagnostics.push(crate::diagnostics::yaml::yaml_error(sources, file, &error));
             return None;
         }
     };

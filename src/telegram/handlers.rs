@@ -11,33 +11,14 @@ use teloxide::prelude::*;
 use teloxide::types::{InlineQuery, Me};
 
 use super::admission::Admission;
-use super::delivery::{Delivery, Failure, Tg, error_kind};
+use super::delivery::{Failure, Tg, error_kind};
+use super::state::BotState;
 use super::{handoff, inline, input};
 use crate::content::Content;
 use crate::engine::{self, Duty, Input, Screen, Shows};
-use crate::handoff::{Desk, SharedDesk};
+use crate::handoff::Desk;
 use crate::metrics::Metrics;
 use crate::payload::Prefix;
-use crate::reload::{ReloadRequests, SharedContent};
-
-/// What every handler shares.
-pub struct BotState {
-    /// Swapped whole on reload; each update uses the version it started with.
-    pub content: SharedContent,
-    pub delivery: Delivery,
-    /// The doctors' line, when a roster and a key are configured; swapped
-    /// whole when the roster is reloaded.
-    pub desk: Option<SharedDesk>,
-    /// The reload worker, for `/reload` from a coordinator.
-    pub reload: Option<ReloadRequests>,
-}
-
-impl BotState {
-    /// The desk as of now, kept for the whole update.
-    fn desk(&self) -> Option<Arc<Desk>> {
-        self.desk.as_ref().map(|desk| desk.load_full())
-    }
-}
 
 fn duty(desk: Option<&Desk>) -> Duty {
     desk.map_or(Duty::Unavailable, |desk| desk.duty(chrono::Utc::now()))

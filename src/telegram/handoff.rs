@@ -18,8 +18,8 @@ use teloxide::prelude::*;
 use teloxide::types::{ForceReply, Me, MessageEntityKind, MessageId, ReplyMarkup};
 
 use super::delivery::{Failure, Protect, Tg};
-use super::handlers::BotState;
 use super::keyboard::rows;
+use super::state::BotState;
 use crate::content::{Content, Locale};
 use crate::engine::CallbackData;
 use crate::handoff::{

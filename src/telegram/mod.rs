@@ -16,6 +16,7 @@ mod keyboard;
 mod media;
 mod pacing;
 mod run;
+mod state;
 mod webhook;
 
 pub use run::{Mode, ServeError, ServeOptions, serve};

@@ -9,7 +9,7 @@ use serde_saphyr::Spanned;
 use super::Parsed;
 use super::manifest::Manifest;
 use super::nodes::CheckedNodes;
-use crate::content::spans::spanned;
+use crate::diagnostics::yaml::spanned;
 use crate::diagnostics::{Code, Diagnostic, SourceMap, did_you_mean};
 use crate::engine::MAX_CRUMBS;
 

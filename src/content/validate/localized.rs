@@ -3,7 +3,7 @@
 use serde_saphyr::Spanned;
 
 use crate::content::raw::Localized;
-use crate::content::spans::spanned;
+use crate::diagnostics::yaml::spanned;
 use crate::diagnostics::{Code, Diagnostic, FileId, SourceMap, did_you_mean};
 
 /// Reports missing, empty and unknown locales of `map`, described as `what`

@@ -3,7 +3,7 @@
 use serde_saphyr::Spanned;
 
 use crate::content::raw::RawManifest;
-use crate::content::spans::spanned;
+use crate::diagnostics::yaml::spanned;
 use crate::diagnostics::{Code, Diagnostic, FileId, SourceMap, Span, did_you_mean};
 
 use super::localized;
@@ -39,7 +39,7 @@ pub fn check<'a>(
     raw: &'a RawManifest,
     push: &mut dyn FnMut(Diagnostic),
 ) -> Manifest<'a> {
-    let span = |location: &serde_saphyr::Location| crate::content::spans::span_of(sources, file, location);
+    let span = |location: &serde_saphyr::Location| crate::diagnostics::yaml::span_of(sources, file, location);
 
     let version = &raw.version.value;
     if !is_version(version) {

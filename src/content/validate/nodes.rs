@@ -10,7 +10,7 @@ use super::{Parsed, localized};
 use crate::content::keys::NodeKey;
 use crate::content::model::Review;
 use crate::content::raw::{NodeKind, RawNode, ReviewStatus};
-use crate::content::spans::{span_in_value, spanned};
+use crate::diagnostics::yaml::{span_in_value, spanned};
 use crate::diagnostics::{Code, Diagnostic, FileId, SourceMap, did_you_mean};
 use crate::markup::{Rendered, render_markdown};
 

@@ -11,7 +11,7 @@
 
 use super::Parsed;
 use crate::content::model::Content;
-use crate::content::spans::spanned;
+use crate::diagnostics::yaml::spanned;
 use crate::diagnostics::{Code, Diagnostic, FileId, SourceMap, Span};
 
 pub fn check(sources: &SourceMap, parsed: &Parsed, content: &Content, push: &mut dyn FnMut(Diagnostic)) {

@@ -1,9 +1,11 @@
-//! Turns serde-saphyr locations into diagnostic spans, including positions
-//! inside multi-line text values (for markup errors in a `|` block).
+//! YAML positions for diagnostics, shared by the content and roster
+//! loaders: serde-saphyr locations as spans (including positions inside
+//! multi-line text values, for markup errors in a `|` block), and YAML
+//! errors as diagnostics.
 
 use serde_saphyr::{Location, Spanned};
 
-use crate::diagnostics::{FileId, SourceMap, Span};
+use super::{Code, Diagnostic, FileId, SourceMap, Span, did_you_mean};
 
 /// The span of the value at `location`, kept to one line so the caret stays readable.
 pub fn span_of(sources: &SourceMap, file: FileId, location: &Location) -> Span {
@@ -58,4 +60,34 @@ pub fn span_in_value(
         .find('\n')
         .map_or(text.len(), |i| offset + i);
     sources.span(file, offset, len.min(line_end.saturating_sub(offset)).max(1))
+}
+
+/// A YAML error as a diagnostic at its position, with the position suffix
+/// removed from the message and a did-you-mean for misspelt field names.
+pub fn yaml_error(sources: &SourceMap, file: FileId, error: &serde_saphyr::Error) -> Diagnostic {
+    let message = error.without_snippet().to_string();
+    let message = match message.rfind(" at line ") {
+        Some(index) => message[..index].to_owned(),
+        None => message,
+    };
+    let help = unknown_field_hint(&message);
+    let span = error.location().map(|location| span_of(sources, file, &location));
+    Diagnostic::new(Code::YamlSyntax, message)
+        .at_opt(span.or_else(|| Some(sources.span(file, 0, 0))))
+        .help_opt(help)
+}
+
+/// "unknown field `tilte`, expected one of id, title" -> "did you mean `title`?"
+fn unknown_field_hint(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, rest) = rest.split_once('`')?;
+    let expected = rest
+        .split_once("expected one of ")
+        .map(|(_, e)| e)
+        .or_else(|| rest.split_once("expected ").map(|(_, e)| e))?;
+    let candidates: Vec<&str> = expected.split(", ").map(|c| c.trim_matches('`')).collect();
+    Some(match did_you_mean(field, candidates.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("the fields allowed here are: {}", candidates.join(", ")),
+    })
 }

@@ -1,0 +1,26 @@
+//! What every handler shares. Its own module so that `handlers` and
+//! `handoff` both use it without importing each other.
+
+use std::sync::Arc;
+
+use super::delivery::Delivery;
+use crate::handoff::{Desk, SharedDesk};
+use crate::reload::{ReloadRequests, SharedContent};
+
+pub struct BotState {
+    /// Swapped whole on reload; each update uses the version it started with.
+    pub content: SharedContent,
+    pub delivery: Delivery,
+    /// The doctors' line, when a roster and a key are configured; swapped
+    /// whole when the roster is reloaded.
+    pub desk: Option<SharedDesk>,
+    /// The reload worker, for `/reload` from a coordinator.
+    pub reload: Option<ReloadRequests>,
+}
+
+impl BotState {
+    /// The desk as of now, kept for the whole update.
+    pub fn desk(&self) -> Option<Arc<Desk>> {
+        self.desk.as_ref().map(|desk| desk.load_full())
+    }
+}
