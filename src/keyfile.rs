@@ -7,7 +7,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::files::{self, FileKind, ReadError};
-use crate::handoff::{EpochKey, KeyFileError};
+use crate::handoff::{EpochKey, KeyFileError, SharedDesk};
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyFileProblem {
@@ -53,6 +53,28 @@ pub fn store(path: &Path, key: &EpochKey) -> Result<(), KeyFileProblem> {
             .map_err(write_error)?;
     }
     Ok(())
+}
+
+/// Steps the ticket keys forward when an epoch ends and rewrites the key
+/// file at `path`, destroying the key no longer needed; checks every
+/// `period`. Logs epochs, never keys.
+pub async fn rotate(desk: SharedDesk, path: PathBuf, period: std::time::Duration) {
+    let mut ticks = tokio::time::interval(period);
+    loop {
+        ticks.tick().await;
+        let Some(oldest) = desk.load().sealer.advance(chrono::Utc::now()) else {
+            continue;
+        };
+        let epoch = oldest.epoch;
+        let path = path.clone();
+        match tokio::task::spawn_blocking(move || store(&path, &oldest)).await {
+            Ok(Ok(())) => tracing::info!(epoch, "handoff key rotated; the previous one is destroyed"),
+            Ok(Err(error)) => {
+                tracing::error!(%error, "handoff key rotated in memory but the key file was not rewritten")
+            }
+            Err(error) => tracing::error!(%error, "handoff key file write did not finish"),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -43,5 +43,6 @@ pub mod roster;
 pub mod schema;
 pub mod search;
 pub mod search_report;
+pub mod service;
 pub mod telegram;
 pub mod watch;

@@ -4,7 +4,6 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Context as _;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
@@ -12,16 +11,14 @@ use clap::{Args, Parser, Subcommand};
 
 use arc_swap::ArcSwap;
 use overdose_bot::check::{Verdict, report};
-use overdose_bot::content::{LoadOptions, Loaded, ValidateOptions, load};
+use overdose_bot::content::{Loaded, load};
 use overdose_bot::diagnostics::Format;
 use overdose_bot::graph::{GraphFormat, render as render_graph};
 use overdose_bot::handoff::{Desk, EpochKey, Sealer, SharedDesk, epoch_of};
 use overdose_bot::keyfile;
-use overdose_bot::metrics::Metrics;
-use overdose_bot::reload::{ReloadCause, ReloadOutcome, ReloadRequest, ReloadRequests, SharedContent, reload};
 use overdose_bot::schema::{MANIFEST_SCHEMA_FILE, NODES_SCHEMA_FILE, manifest_schema, nodes_schema};
-use overdose_bot::telegram::{Mode, ServeOptions, serve};
-use overdose_bot::watch::watch;
+use overdose_bot::service::{Line, Service, Sources};
+use overdose_bot::telegram::Mode;
 use zeroize::Zeroizing;
 
 #[derive(Parser)]
@@ -165,9 +162,6 @@ enum Command {
 /// The environment variable that held a fixed key before keys rotated.
 const RETIRED_KEY_VAR: &str = "OVERDOSE_BOT_HANDOFF_KEY";
 
-/// How often the serving bot checks whether a key epoch has ended.
-const KEY_ROTATION_CHECK: std::time::Duration = std::time::Duration::from_secs(15 * 60);
-
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum LogFormat {
     Human,
@@ -191,20 +185,17 @@ struct SourceArgs {
 }
 
 impl SourceArgs {
-    /// Load options as of now ("today" is re-read on every reload).
-    fn options(&self) -> LoadOptions {
-        LoadOptions {
+    fn sources(&self) -> Sources {
+        Sources {
             content_dir: self.content.clone(),
             locales_dir: self.locales.clone(),
-            validate: ValidateOptions {
-                today: self.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
-                review_max_age_days: self.review_max_age_days,
-            },
+            today: self.today,
+            review_max_age_days: self.review_max_age_days,
         }
     }
 
     fn load(&self) -> Loaded {
-        load(&self.options())
+        load(&self.sources().options())
     }
 }
 
@@ -279,54 +270,19 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 },
                 _ => Mode::Polling,
             };
+            let service = Service {
+                content,
+                sources: sources.sources(),
+                mode,
+                throttle: !no_throttle,
+                metrics_address,
+                line: desk
+                    .zip(roster_path)
+                    .zip(handoff_key_file)
+                    .map(|((desk, roster), key_file)| Line { desk, roster, key_file }),
+            };
             let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-            let shared: SharedContent = Arc::new(ArcSwap::from_pointee(content));
-            let metrics = Arc::new(Metrics::new());
-            runtime.block_on(async {
-                if let Some(address) = metrics_address {
-                    let listener = tokio::net::TcpListener::bind(address)
-                        .await
-                        .with_context(|| format!("cannot listen for metrics on {address}"))?;
-                    let router = overdose_bot::metrics::router(metrics.clone());
-                    tokio::spawn(async move { axum::serve(listener, router).await });
-                }
-                let (reloads, reload_requests) = tokio::sync::mpsc::unbounded_channel();
-                let (changes, mut changed) = tokio::sync::mpsc::unbounded_channel();
-                // Held until serving ends: dropping the watcher stops it.
-                let _watcher = match watch(&[&sources.content, &sources.locales], changes) {
-                    Ok(watcher) => Some(watcher),
-                    Err(error) => {
-                        tracing::warn!(%error, "cannot watch content files; reload with SIGHUP");
-                        None
-                    }
-                };
-                let file_changes = reloads.clone();
-                tokio::spawn(async move {
-                    while changed.recv().await.is_some() && file_changes.send(request(ReloadCause::FileChange)).is_ok()
-                    {
-                    }
-                });
-                tokio::spawn(reload_on_sighup(reloads.clone()));
-                let reloadable = Reloadable {
-                    content: shared.clone(),
-                    sources,
-                    roster: desk.clone().zip(roster_path),
-                };
-                tokio::spawn(reload_worker(reloadable, metrics.clone(), reload_requests));
-                if let (Some(desk), Some(path)) = (desk.clone(), handoff_key_file) {
-                    tokio::spawn(rotate_keys(desk, path));
-                }
-                let options = ServeOptions {
-                    mode,
-                    throttle: !no_throttle,
-                    metrics,
-                    desk,
-                    reload: Some(reloads),
-                };
-                serve(shared, options, shutdown_signal())
-                    .await
-                    .map_err(anyhow::Error::from)
-            })?;
+            runtime.block_on(overdose_bot::service::run(service))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Graph { sources, format, lang } => {
@@ -491,27 +447,6 @@ fn desk(roster: overdose_bot::roster::Roster, key_file: Option<&std::path::Path>
     Ok(Desk::new(roster, sealer))
 }
 
-/// Steps the ticket keys forward when an epoch ends and rewrites the key
-/// file, destroying the key no longer needed. Logs epochs, never keys.
-async fn rotate_keys(desk: SharedDesk, path: PathBuf) {
-    let mut ticks = tokio::time::interval(KEY_ROTATION_CHECK);
-    loop {
-        ticks.tick().await;
-        let Some(oldest) = desk.load().sealer.advance(Utc::now()) else {
-            continue;
-        };
-        let epoch = oldest.epoch;
-        let path = path.clone();
-        match tokio::task::spawn_blocking(move || keyfile::store(&path, &oldest)).await {
-            Ok(Ok(())) => tracing::info!(epoch, "handoff key rotated; the previous one is destroyed"),
-            Ok(Err(error)) => {
-                tracing::error!(%error, "handoff key rotated in memory but the key file was not rewritten")
-            }
-            Err(error) => tracing::error!(%error, "handoff key file write did not finish"),
-        }
-    }
-}
-
 /// The bot's id, the part of the token before `:` (public, not secret).
 /// Tickets are sealed for it, so a staging bot and the production bot never
 /// accept each other's buttons even if they share a key; replicas of one
@@ -552,124 +487,5 @@ fn init_logging(format: LogFormat) {
     match format {
         LogFormat::Human => builder.init(),
         LogFormat::Json => builder.json().init(),
-    }
-}
-
-/// Sends a reload request on every SIGHUP (`systemctl reload`).
-async fn reload_on_sighup(requests: ReloadRequests) {
-    let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else {
-        tracing::warn!("cannot listen for SIGHUP: content reload by signal is off");
-        return;
-    };
-    while hangups.recv().await.is_some() && requests.send(request(ReloadCause::Signal)).is_ok() {}
-}
-
-fn request(cause: ReloadCause) -> ReloadRequest {
-    ReloadRequest { cause, reply: None }
-}
-
-/// How long file changes must settle before a reload: editors and `git
-/// checkout` write several files, and half-written files must not be read.
-const RELOAD_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(300);
-
-/// What the reload worker reloads: content and locales always, the roster
-/// when the doctors' line is open.
-struct Reloadable {
-    content: SharedContent,
-    sources: SourceArgs,
-    roster: Option<(SharedDesk, PathBuf)>,
-}
-
-/// Reloads on each request, in the background, one at a time; requests
-/// arriving meanwhile are merged. Errors keep what is being served and are
-/// logged; a `/reload` gets the same summary as its answer.
-async fn reload_worker(
-    reloadable: Reloadable,
-    metrics: Arc<Metrics>,
-    mut requests: tokio::sync::mpsc::UnboundedReceiver<ReloadRequest>,
-) {
-    let reloadable = Arc::new(reloadable);
-    while let Some(first) = requests.recv().await {
-        tokio::time::sleep(RELOAD_DEBOUNCE).await;
-        let cause = first.cause;
-        let mut replies: Vec<_> = first.reply.into_iter().collect();
-        while let Ok(more) = requests.try_recv() {
-            replies.extend(more.reply);
-        }
-        let job = reloadable.clone();
-        let metrics_job = metrics.clone();
-        let summary = tokio::task::spawn_blocking(move || reload_all(&job, &metrics_job, cause)).await;
-        let summary = summary.unwrap_or_else(|error| format!("reload failed: {error}"));
-        for reply in replies {
-            let _ = reply.send(summary.clone());
-        }
-    }
-}
-
-/// One reload of everything; returns a summary for people.
-fn reload_all(reloadable: &Reloadable, metrics: &Metrics, cause: ReloadCause) -> String {
-    let mut summary = match reload(&reloadable.content, &reloadable.sources.options()) {
-        ReloadOutcome::Swapped {
-            version,
-            nodes,
-            warnings,
-        } => {
-            metrics.reload("swapped");
-            metrics.content_version(&version);
-            tracing::info!(?cause, content_version = %version, nodes, warnings, "content reloaded");
-            format!("Content {version} reloaded: {nodes} screens, {warnings} warnings.")
-        }
-        ReloadOutcome::Rejected {
-            diagnostics,
-            rendered,
-            brief,
-        } => {
-            metrics.reload("rejected");
-            tracing::error!(
-                ?cause,
-                errors = diagnostics.error_count(),
-                "content reload rejected; still serving the previous version:\n{rendered}"
-            );
-            let version = reloadable.content.load().version().to_owned();
-            format!(
-                "Content NOT reloaded, still serving {version}: {} errors.\n{brief}",
-                diagnostics.error_count()
-            )
-        }
-    };
-    if let Some((desk, path)) = &reloadable.roster {
-        summary.push('\n');
-        match overdose_bot::reload::reload_roster(desk, path) {
-            Ok(doctors) => {
-                metrics.reload("roster_swapped");
-                tracing::info!(?cause, doctors, "roster reloaded");
-                summary.push_str(&format!("Roster reloaded: {doctors} doctors."));
-            }
-            Err((rendered, brief)) => {
-                metrics.reload("roster_rejected");
-                tracing::error!(
-                    ?cause,
-                    "roster reload rejected; keeping the previous roster:\n{rendered}"
-                );
-                summary.push_str(&format!("Roster NOT reloaded, keeping the previous one:\n{brief}"));
-            }
-        }
-    }
-    summary
-}
-
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM (systemd, docker stop).
-async fn shutdown_signal() {
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        () = terminate => {}
     }
 }
