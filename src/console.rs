@@ -22,6 +22,7 @@ use crate::engine::{self, Duty, Input, MessageKind, Screen};
 use crate::handoff::{
     CaseCode, Desk, PersonTicket, Route, Status, card_buttons, case_card, expiry_from, path_of, ticket_in,
 };
+use crate::i18n::Msg;
 use crate::payload::Prefix;
 
 /// The doctors' line to simulate, at a fixed moment.
@@ -105,7 +106,7 @@ fn simulate_case(
     writeln!(
         output,
         "{}",
-        content.text(locale, "handoff-prompt", &[("numbers", &ui.numbers)])
+        content.text(locale, Msg::HandoffPrompt, &[("numbers", &ui.numbers)])
     )?;
     let Some(question) = lines.next().transpose()? else {
         return Ok(());
@@ -148,7 +149,7 @@ fn simulate_case(
     writeln!(output, "── copied question ──\n{}", question.trim())?;
     let sent = content.text(
         locale,
-        "handoff-sent",
+        Msg::HandoffSent,
         &[
             ("case", &case.to_string()),
             ("to", if route == Route::DutyChat { "team" } else { "doctor" }),
@@ -166,17 +167,17 @@ fn simulate_case(
     let opened = ticket_in(data).map(|(_, sealed)| desk.sealer.open_person(sealed, desk.chat_of(route), handoff.now));
     match opened {
         Some(Ok(person)) if person.chat == CONSOLE_CHAT => {
-            let header = content.text(locale, "handoff-answer", &[("case", &person.case.to_string())]);
-            let write_back = content.text(locale, "button-write-back", &[]);
+            let header = content.text(locale, Msg::HandoffAnswer, &[("case", &person.case.to_string())]);
+            let write_back = content.text(locale, Msg::ButtonWriteBack, &[]);
             writeln!(
                 output,
                 "══ the person sees ══\n{header}\n{}\n[{write_back}]",
                 reply.trim()
             )?;
-            let delivered = content.text(card_locale, "case-delivered", &[("case", &case.to_string())]);
+            let delivered = content.text(card_locale, Msg::CaseDelivered, &[("case", &case.to_string())]);
             writeln!(output, "══ the doctor sees ══\n{delivered}")?;
         }
-        _ => writeln!(output, "{}", content.text(card_locale, "case-invalid", &[]))?,
+        _ => writeln!(output, "{}", content.text(card_locale, Msg::CaseInvalid, &[]))?,
     }
     Ok(())
 }

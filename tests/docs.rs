@@ -1,7 +1,7 @@
 //! Keeps the editor documentation and the deployment files true to the code.
 
 use overdose_bot::diagnostics::Code;
-use overdose_bot::i18n::{REQUIRED_MESSAGES, RUNTIME_MESSAGES};
+use overdose_bot::i18n::{Msg, REQUIRED_MESSAGES};
 
 #[test]
 fn content_readme_lists_every_diagnostic_code() {
@@ -15,16 +15,17 @@ fn content_readme_lists_every_diagnostic_code() {
 #[test]
 fn locales_readme_lists_every_message() {
     let readme = include_str!("../locales/README.md");
-    let runtime = RUNTIME_MESSAGES.iter().map(|(id, _)| id);
-    for id in REQUIRED_MESSAGES.iter().chain(runtime) {
+    let runtime = Msg::ALL.iter().map(|message| message.id());
+    for id in REQUIRED_MESSAGES.iter().copied().chain(runtime) {
         assert!(
             readme.contains(&format!("`{id}`")),
             "locales/README.md does not describe `{id}`"
         );
     }
-    for (id, variables) in RUNTIME_MESSAGES {
+    for message in Msg::ALL {
+        let id = message.id();
         let row = readme.lines().find(|l| l.contains(&format!("`{id}`"))).unwrap();
-        for variable in *variables {
+        for variable in message.variables() {
             assert!(
                 row.contains(&format!("`${variable}`")),
                 "locales/README.md: `{id}` lacks `${variable}`"

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::keys::{NodeKey, VersionTag};
 use super::raw::{MediaKind, NodeKind};
-use crate::i18n::{LocaleMessages, UiStrings};
+use crate::i18n::{LocaleMessages, Msg, UiStrings};
 use crate::markup::Rendered;
 use crate::search::SearchIndex;
 
@@ -199,9 +199,10 @@ impl Content {
         &self.locale(locale).messages
     }
 
-    /// Formats run-time message `id` (one of `i18n::RUNTIME_MESSAGES`, all
-    /// checked at load) with `args`; the id itself if that ever fails.
-    pub fn text(&self, locale: Locale, id: &str, args: &[(&str, &str)]) -> String {
+    /// Formats run-time message `message` (all checked at load) with `args`;
+    /// its id if that ever fails.
+    pub fn text(&self, locale: Locale, message: Msg, args: &[(&str, &str)]) -> String {
+        let id = message.id();
         let args: fluent_bundle::FluentArgs<'_> = args
             .iter()
             .map(|&(name, value)| (name, fluent_bundle::FluentValue::from(value)))

@@ -6,6 +6,7 @@ use super::callback::{CallbackData, MAX_CRUMBS};
 use super::duty::Duty;
 use crate::content::{Content, Locale, Media, NodeIdx, NodeKind};
 use crate::i18n::MessageKind;
+use crate::i18n::Msg;
 use crate::markup::{Rendered, escape_html};
 use crate::payload::Prefix;
 
@@ -97,7 +98,7 @@ impl<'c> Screen<'c> {
                 // can show the path that led here.
                 let data = Prefix::Ask.with(&encode(content, locale, position.node, &position.crumbs));
                 buttons.push(vec![Button {
-                    label: Cow::Owned(content.text(locale, "button-ask", &[])),
+                    label: Cow::Owned(content.text(locale, Msg::ButtonAsk, &[])),
                     data,
                 }]);
             }
@@ -212,16 +213,16 @@ fn duty_line(content: &Content, locale: Locale, duty: &Duty) -> String {
     match duty {
         Duty::Unavailable => content.text(
             locale,
-            "handoff-unavailable",
+            Msg::HandoffUnavailable,
             &[
                 ("organisation", &ui.organisation),
                 ("contact", &ui.contact),
                 ("numbers", &ui.numbers),
             ],
         ),
-        Duty::OnShift(doctors) => content.text(locale, "handoff-on-duty", &[("doctors", &doctors.join(", "))]),
-        Duty::OffHours { next: Some(next) } => content.text(locale, "handoff-off-hours", &[("next", next)]),
-        Duty::OffHours { next: None } => content.text(locale, "handoff-no-shift", &[]),
+        Duty::OnShift(doctors) => content.text(locale, Msg::HandoffOnDuty, &[("doctors", &doctors.join(", "))]),
+        Duty::OffHours { next: Some(next) } => content.text(locale, Msg::HandoffOffHours, &[("next", next)]),
+        Duty::OffHours { next: None } => content.text(locale, Msg::HandoffNoShift, &[]),
     }
 }
 

@@ -24,6 +24,7 @@ pub use seal::{CaseCode, DoctorTicket, OpenError, PersonTicket, Sealer, TICKET_L
 
 use crate::content::{Content, Locale};
 use crate::engine::{Button, CallbackData, Duty};
+use crate::i18n::Msg;
 use crate::markup::escape_html;
 use crate::payload::Prefix;
 use crate::roster::{DoctorIdx, Roster};
@@ -165,7 +166,7 @@ impl Desk {
     pub fn signature(&self, content: &Content, user: i64) -> String {
         match self.roster.doctor_by_user(user) {
             Some(doctor) => self.roster.doctor(doctor).name.clone(),
-            None => content.text(self.card_locale(content), "case-coordinator", &[]),
+            None => content.text(self.card_locale(content), Msg::CaseCoordinator, &[]),
         }
     }
 }
@@ -193,7 +194,7 @@ pub fn path_of(content: &Content, locale: Locale, position: &str) -> String {
 pub fn case_card(content: &Content, locale: Locale, case: CaseCode, language: &str, time: &str, path: &str) -> String {
     let card = content.text(
         locale,
-        "case-card",
+        Msg::CaseCard,
         &[
             ("case", &case.to_string()),
             ("language", language),
@@ -207,9 +208,9 @@ pub fn case_card(content: &Content, locale: Locale, case: CaseCode, language: &s
 
 pub fn status_line(content: &Content, locale: Locale, status: &Status<'_>) -> String {
     match status {
-        Status::New => content.text(locale, "case-status-new", &[]),
-        Status::Taken { by, at } => content.text(locale, "case-status-taken", &[("doctor", by), ("time", at)]),
-        Status::Resolved { by, at } => content.text(locale, "case-status-resolved", &[("doctor", by), ("time", at)]),
+        Status::New => content.text(locale, Msg::CaseStatusNew, &[]),
+        Status::Taken { by, at } => content.text(locale, Msg::CaseStatusTaken, &[("doctor", by), ("time", at)]),
+        Status::Resolved { by, at } => content.text(locale, Msg::CaseStatusResolved, &[("doctor", by), ("time", at)]),
     }
 }
 
@@ -226,17 +227,17 @@ pub fn card_buttons<'c>(
     status: &Status<'_>,
     ticket: &str,
 ) -> Vec<Vec<Button<'c>>> {
-    let button = |id: &str, prefix: Prefix| Button {
+    let button = |id: Msg, prefix: Prefix| Button {
         label: Cow::Owned(content.text(locale, id, &[])),
         data: prefix.with(ticket),
     };
     vec![match status {
         Status::New => vec![
-            button("button-take", Prefix::Take),
-            button("button-resolve", Prefix::Resolve),
+            button(Msg::ButtonTake, Prefix::Take),
+            button(Msg::ButtonResolve, Prefix::Resolve),
         ],
-        Status::Taken { .. } => vec![button("button-resolve", Prefix::Resolve)],
-        Status::Resolved { .. } => vec![button("button-reopen", Prefix::Reopen)],
+        Status::Taken { .. } => vec![button(Msg::ButtonResolve, Prefix::Resolve)],
+        Status::Resolved { .. } => vec![button(Msg::ButtonReopen, Prefix::Reopen)],
     }]
 }
 
@@ -244,7 +245,7 @@ pub fn card_buttons<'c>(
 /// ticket so a reply to the copy finds the person.
 pub fn copy_button<'c>(content: &'c Content, locale: Locale, case: CaseCode, ticket: &str) -> Vec<Vec<Button<'c>>> {
     vec![vec![Button {
-        label: Cow::Owned(content.text(locale, "case-followup", &[("case", &case.to_string())])),
+        label: Cow::Owned(content.text(locale, Msg::CaseFollowup, &[("case", &case.to_string())])),
         data: Prefix::Case.with(ticket),
     }]]
 }
@@ -252,7 +253,7 @@ pub fn copy_button<'c>(content: &'c Content, locale: Locale, case: CaseCode, tic
 /// The "Write back" button under an answer, carrying the doctor's ticket.
 pub fn write_back_button<'c>(content: &'c Content, locale: Locale, ticket: &str) -> Vec<Vec<Button<'c>>> {
     vec![vec![Button {
-        label: Cow::Owned(content.text(locale, "button-write-back", &[])),
+        label: Cow::Owned(content.text(locale, Msg::ButtonWriteBack, &[])),
         data: Prefix::WriteBack.with(ticket),
     }]]
 }

@@ -3,7 +3,9 @@
 //! never formats Fluent. Parsing only: the loader hands in file texts.
 
 mod bundle;
+mod messages;
 mod strings;
 
 pub use bundle::{Bundle, LocaleMessages, parse_locale};
-pub use strings::{MAX_SEARCH_RESULTS, MessageKind, REQUIRED_MESSAGES, RUNTIME_MESSAGES, UiContext, UiStrings};
+pub use messages::Msg;
+pub use strings::{MAX_SEARCH_RESULTS, MessageKind, REQUIRED_MESSAGES, UiContext, UiStrings};

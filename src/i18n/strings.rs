@@ -2,7 +2,7 @@
 
 use fluent_bundle::{FluentArgs, FluentValue};
 
-use super::LocaleMessages;
+use super::{LocaleMessages, Msg};
 
 /// Every message id the code formats. `check` reports any of them missing in
 /// any locale; ids in the files but not here are reported as unused.
@@ -30,55 +30,6 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "command-language",
     "command-about",
     "inline-open-bot",
-];
-
-/// Messages formatted while serving, with the variables each receives
-/// (the doctors' line: who is on duty, case cards, answers). `check`
-/// formats each with sample values, so a misspelt variable is caught before
-/// a person or a doctor sees it.
-pub const RUNTIME_MESSAGES: &[(&str, &[&str])] = &[
-    ("handoff-on-duty", &["doctors"]),
-    ("handoff-off-hours", &["next"]),
-    ("handoff-no-shift", &[]),
-    ("handoff-unavailable", &["organisation", "contact", "numbers"]),
-    ("button-ask", &[]),
-    ("handoff-prompt", &["numbers"]),
-    ("handoff-topic", &["topic"]),
-    ("handoff-sent", &["case", "to", "numbers"]),
-    ("handoff-failed", &["organisation", "contact", "numbers"]),
-    ("handoff-limited", &["numbers"]),
-    ("handoff-answer", &["case"]),
-    ("button-write-back", &[]),
-    ("handoff-followup-prompt", &["case"]),
-    ("handoff-followup-sent", &["case"]),
-    ("handoff-expired", &["numbers"]),
-    ("case-card", &["case", "language", "time", "path"]),
-    ("case-status-new", &[]),
-    ("case-status-taken", &["doctor", "time"]),
-    ("case-status-resolved", &["doctor", "time"]),
-    ("case-coordinator", &[]),
-    ("case-followup", &["case"]),
-    ("button-take", &[]),
-    ("button-resolve", &[]),
-    ("button-reopen", &[]),
-    ("case-delivered", &["case"]),
-    ("case-undelivered-gone", &["case"]),
-    ("case-undelivered-error", &["case"]),
-    ("case-expired", &[]),
-    ("case-invalid", &[]),
-    ("case-not-member", &[]),
-    ("toast-case-reply", &[]),
-    ("toast-case-taken", &[]),
-    ("toast-case-resolved", &[]),
-    ("toast-case-reopened", &[]),
-    ("command-not-member", &[]),
-    ("command-admins-only", &[]),
-    ("handoff-private-only", &["numbers"]),
-    ("handoff-kind-refused", &["numbers"]),
-    ("handoff-edit-ignored", &[]),
-    ("case-kind-refused", &[]),
-    ("case-edit-ignored", &[]),
-    ("case-path-followup", &["case"]),
 ];
 
 /// The most search results a screen lists.
@@ -212,12 +163,13 @@ impl UiStrings {
             organisation: context.organisation.to_owned(),
             contact: context.contact.to_owned(),
         };
-        for (id, variables) in RUNTIME_MESSAGES {
-            let samples: Vec<(&'static str, FluentValue<'_>)> = variables
+        for message in Msg::ALL {
+            let samples: Vec<(&'static str, FluentValue<'_>)> = message
+                .variables()
                 .iter()
                 .map(|&name| (name, FluentValue::from("sample")))
                 .collect();
-            format(id, &samples);
+            format(message.id(), &samples);
         }
         if errors.is_empty() { Ok(strings) } else { Err(errors) }
     }

@@ -27,7 +27,9 @@ use crate::handoff::{
     expiry_from, path_of, status_line, ticket_in, with_status, write_back_button,
 };
 use crate::handoff::{CaseCode, parse_case_button};
+use crate::i18n::Msg;
 use crate::markup::escape_html;
+use crate::metrics::HandoffEvent;
 use crate::payload::{DeepLink, Prefix};
 use crate::reload::{ReloadCause, ReloadRequest};
 use crate::roster::render_table;
@@ -139,23 +141,23 @@ pub async fn on_incoming(bot: &Tg, state: &BotState, desk: &Desk, message: &Mess
         emergency_first(bot, state, desk, content, locale, message).await;
     }
     let refusal = if from_person && !message.chat.is_private() {
-        Some(("question_not_private", "handoff-private-only"))
+        Some((HandoffEvent::QuestionNotPrivate, Msg::HandoffPrivateOnly))
     } else if message.edit_date().is_some() {
         Some((
-            "edit_ignored",
+            HandoffEvent::EditIgnored,
             if from_person {
-                "handoff-edit-ignored"
+                Msg::HandoffEditIgnored
             } else {
-                "case-edit-ignored"
+                Msg::CaseEditIgnored
             },
         ))
     } else if !relayable(message) {
         Some((
-            "kind_refused",
+            HandoffEvent::KindRefused,
             if from_person {
-                "handoff-kind-refused"
+                Msg::HandoffKindRefused
             } else {
-                "case-kind-refused"
+                Msg::CaseKindRefused
             },
         ))
     } else {
@@ -192,10 +194,10 @@ pub async fn on_callback(bot: &Tg, state: &BotState, desk: &Desk, me: &Me, query
     if matches!(prefix, Prefix::Ask | Prefix::WriteBack) {
         let locale = content.negotiate(query.from.language_code.as_deref());
         if !message.chat().is_private() {
-            state.delivery.metrics.handoff("question_not_private");
+            state.delivery.metrics.handoff(HandoffEvent::QuestionNotPrivate);
             let toast = content.text(
                 locale,
-                "handoff-private-only",
+                Msg::HandoffPrivateOnly,
                 &[("numbers", &content.ui(locale).numbers)],
             );
             state
@@ -212,7 +214,7 @@ pub async fn on_callback(bot: &Tg, state: &BotState, desk: &Desk, me: &Me, query
             let locale = position_locale(content, rest).unwrap_or(locale);
             send_question_prompt(bot, state, content, me, chat, locale, rest).await;
         } else {
-            state.delivery.metrics.handoff("ask_invalid");
+            state.delivery.metrics.handoff(HandoffEvent::AskInvalid);
         }
         return true;
     }
@@ -233,7 +235,7 @@ pub async fn on_callback(bot: &Tg, state: &BotState, desk: &Desk, me: &Me, query
 fn roster_place(state: &BotState, desk: &Desk, message: &Message) -> bool {
     let allowed = message.chat.is_private() || message.chat.id.0 == desk.roster.duty_chat();
     if !allowed {
-        state.delivery.metrics.handoff("command_outside_roster_chats");
+        state.delivery.metrics.handoff(HandoffEvent::CommandOutsideRosterChats);
     }
     allowed
 }
@@ -249,9 +251,9 @@ pub async fn command(bot: &Tg, state: &BotState, desk: &Desk, message: &Message,
         .as_ref()
         .is_some_and(|u| desk.roster.is_member(u.id.0 as i64));
     let html = if !member {
-        state.delivery.metrics.handoff("command_refused");
+        state.delivery.metrics.handoff(HandoffEvent::CommandRefused);
         let locale = content.negotiate(message.from.as_ref().and_then(|u| u.language_code.as_deref()));
-        escape_html(&content.text(locale, "command-not-member", &[]))
+        escape_html(&content.text(locale, Msg::CommandNotMember, &[]))
     } else {
         let days = if name == "roster" { 7 } else { 0 };
         let table = render_table(&desk.roster, Utc::now(), days);
@@ -281,9 +283,9 @@ pub async fn reload_command(bot: &Tg, state: &BotState, desk: &Desk, message: &M
         .as_ref()
         .is_some_and(|u| desk.roster.is_admin(u.id.0 as i64));
     let (Some(requests), true) = (&state.reload, admin) else {
-        state.delivery.metrics.handoff("command_refused");
+        state.delivery.metrics.handoff(HandoffEvent::CommandRefused);
         let locale = content.negotiate(message.from.as_ref().and_then(|u| u.language_code.as_deref()));
-        let html = escape_html(&content.text(locale, "command-admins-only", &[]));
+        let html = escape_html(&content.text(locale, Msg::CommandAdminsOnly, &[]));
         let _ = state.delivery.send_html(bot, message.chat.id, &html, None, None).await;
         return;
     };
@@ -323,12 +325,12 @@ async fn send_question_prompt(
     position: &str,
 ) {
     let ui = content.ui(locale);
-    let prompt = content.text(locale, "handoff-prompt", &[("numbers", &ui.numbers)]);
+    let prompt = content.text(locale, Msg::HandoffPrompt, &[("numbers", &ui.numbers)]);
     let topic = CallbackData::decode(position)
         .ok()
         .and_then(|data| content.node_by_key(data.target))
         .map_or_else(String::new, |node| content.node(node).title(locale).to_owned());
-    let topic = content.text(locale, "handoff-topic", &[("topic", &topic)]);
+    let topic = content.text(locale, Msg::HandoffTopic, &[("topic", &topic)]);
     let html = format!(
         "{}\n<a href=\"{}\">{}</a>",
         escape_html(&prompt),
@@ -340,10 +342,11 @@ async fn send_question_prompt(
         .delivery
         .send_html(bot, chat, &html, Some(ReplyMarkup::ForceReply(placeholder)), None)
         .await;
-    state
-        .delivery
-        .metrics
-        .handoff(if sent.is_ok() { "prompt_sent" } else { "prompt_failed" });
+    state.delivery.metrics.handoff(if sent.is_ok() {
+        HandoffEvent::PromptSent
+    } else {
+        HandoffEvent::PromptFailed
+    });
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -360,7 +363,7 @@ async fn send_follow_up_prompt(
     let html = match desk.sealer.open_doctor(ticket, chat.0, Utc::now()) {
         Ok(doctor) => {
             let case = doctor.case.to_string();
-            let text = escape_html(&content.text(locale, "handoff-followup-prompt", &[("case", &case)]));
+            let text = escape_html(&content.text(locale, Msg::HandoffFollowupPrompt, &[("case", &case)]));
             // The case code links to the ticket: the reply finds its way through it.
             let link = format!(
                 "<a href=\"{}\">{case}</a>",
@@ -375,7 +378,7 @@ async fn send_follow_up_prompt(
                 .send_html(
                     bot,
                     chat,
-                    &escape_html(&content.text(locale, "handoff-expired", &[("numbers", &ui.numbers)])),
+                    &escape_html(&content.text(locale, Msg::HandoffExpired, &[("numbers", &ui.numbers)])),
                     None,
                     None,
                 )
@@ -398,8 +401,8 @@ async fn question(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, me
         .unwrap_or(content.negotiate(message.from.as_ref().and_then(|u| u.language_code.as_deref())));
     let ui = content.ui(locale);
     if !desk.limit.allow(asker(message)) {
-        metrics.handoff("question_limited");
-        let text = content.text(locale, "handoff-limited", &[("numbers", &ui.numbers)]);
+        metrics.handoff(HandoffEvent::QuestionLimited);
+        let text = content.text(locale, Msg::HandoffLimited, &[("numbers", &ui.numbers)]);
         let _ = state
             .delivery
             .send_html(bot, person, &escape_html(&text), None, None)
@@ -448,7 +451,7 @@ async fn open_case(
     let route = desk.route(now, code);
     let mut delivered = deliver_case(bot, state, desk, content, route, &card, message, case, &ticket).await;
     if delivered.is_none() && route != Route::DutyChat {
-        metrics.handoff("question_rerouted");
+        metrics.handoff(HandoffEvent::QuestionRerouted);
         delivered = deliver_case(
             bot,
             state,
@@ -464,7 +467,7 @@ async fn open_case(
     }
     let reply = match delivered {
         Some(route) => {
-            metrics.handoff("question_sent");
+            metrics.handoff(HandoffEvent::QuestionSent);
             tracing::info!(event = "question_sent", to = route_name(route), "handoff");
             let to = if matches!(route, Route::Doctor(_)) {
                 "doctor"
@@ -473,12 +476,12 @@ async fn open_case(
             };
             content.text(
                 locale,
-                "handoff-sent",
+                Msg::HandoffSent,
                 &[("case", &case.to_string()), ("to", to), ("numbers", &ui.numbers)],
             )
         }
         None => {
-            metrics.handoff("question_failed");
+            metrics.handoff(HandoffEvent::QuestionFailed);
             tracing::warn!(
                 event = "question_failed",
                 "handoff: no chat of the roster accepted the case"
@@ -506,7 +509,7 @@ async fn emergency_first(
     let text = message.text().or(message.caption()).unwrap_or_default();
     let duty = desk.duty(Utc::now());
     if let Some(screen) = crate::engine::emergency_screen(content, &duty, locale, text) {
-        state.delivery.metrics.handoff("emergency_shown");
+        state.delivery.metrics.handoff(HandoffEvent::EmergencyShown);
         tracing::info!(event = "emergency_shown", "handoff: the message describes an emergency");
         let _ = state.delivery.send(bot, message.chat.id, &screen).await;
     }
@@ -565,7 +568,7 @@ async fn follow_up(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, m
         Ok(doctor) => doctor,
         Err(error) => {
             metrics.handoff(refusal_event(error));
-            let text = content.text(locale, "handoff-expired", &[("numbers", &ui.numbers)]);
+            let text = content.text(locale, Msg::HandoffExpired, &[("numbers", &ui.numbers)]);
             let _ = state
                 .delivery
                 .send_html(bot, person, &escape_html(&text), None, None)
@@ -574,8 +577,8 @@ async fn follow_up(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, m
         }
     };
     if !desk.limit.allow(asker(message)) {
-        metrics.handoff("question_limited");
-        let text = content.text(locale, "handoff-limited", &[("numbers", &ui.numbers)]);
+        metrics.handoff(HandoffEvent::QuestionLimited);
+        let text = content.text(locale, Msg::HandoffLimited, &[("numbers", &ui.numbers)]);
         let _ = state
             .delivery
             .send_html(bot, person, &escape_html(&text), None, None)
@@ -585,9 +588,13 @@ async fn follow_up(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, m
     if !desk.roster.holds_chat(doctor.chat) {
         // The doctor left the roster or the duty chat was replaced since the
         // answer: the follow-up becomes a new case for whoever is on duty.
-        metrics.handoff("follow_up_rerouted");
+        metrics.handoff(HandoffEvent::FollowUpRerouted);
         let card_locale = desk.card_locale(content);
-        let path = content.text(card_locale, "case-path-followup", &[("case", &doctor.case.to_string())]);
+        let path = content.text(
+            card_locale,
+            Msg::CasePathFollowup,
+            &[("case", &doctor.case.to_string())],
+        );
         open_case(bot, state, desk, content, message, locale, &path).await;
         return;
     }
@@ -622,12 +629,12 @@ async fn follow_up(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, m
     let case = doctor.case.to_string();
     let text = match copied {
         Ok(_) => {
-            metrics.handoff("follow_up_sent");
-            content.text(locale, "handoff-followup-sent", &[("case", &case)])
+            metrics.handoff(HandoffEvent::FollowUpSent);
+            content.text(locale, Msg::HandoffFollowupSent, &[("case", &case)])
         }
         Err(failure) => {
             log_failure("follow-up", &failure);
-            metrics.handoff("follow_up_failed");
+            metrics.handoff(HandoffEvent::FollowUpFailed);
             failed_text(content, desk, locale)
         }
     };
@@ -642,7 +649,7 @@ async fn answer(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, mess
     let metrics = &state.delivery.metrics;
     let doctor_chat = message.chat.id;
     let card_locale = desk.card_locale(content);
-    let reply_to_doctor = |id: &str, case: Option<&str>| {
+    let reply_to_doctor = |id: Msg, case: Option<&str>| {
         let args: Vec<(&str, &str)> = case.map(|c| ("case", c)).into_iter().collect();
         escape_html(&content.text(card_locale, id, &args))
     };
@@ -652,12 +659,12 @@ async fn answer(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, mess
         .is_some_and(|u| desk.roster.is_member(u.id.0 as i64));
     let roster_chat = message.chat.is_private() || doctor_chat.0 == desk.roster.duty_chat();
     if !member || !roster_chat {
-        metrics.handoff("answer_refused");
+        metrics.handoff(HandoffEvent::AnswerRefused);
         tracing::info!(
             event = "answer_refused",
             "handoff: a reply to a case from outside the roster"
         );
-        let html = reply_to_doctor("case-not-member", None);
+        let html = reply_to_doctor(Msg::CaseNotMember, None);
         let _ = state
             .delivery
             .send_html(bot, doctor_chat, &html, None, Some(message.id))
@@ -670,9 +677,9 @@ async fn answer(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, mess
         Err(error) => {
             metrics.handoff(refusal_event(error));
             let id = if error == OpenError::Expired {
-                "case-expired"
+                Msg::CaseExpired
             } else {
-                "case-invalid"
+                Msg::CaseInvalid
             };
             let _ = state
                 .delivery
@@ -697,7 +704,7 @@ async fn answer(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, mess
         },
         person.chat,
     );
-    let header = escape_html(&content.text(locale, "handoff-answer", &[("case", &case)]));
+    let header = escape_html(&content.text(locale, Msg::HandoffAnswer, &[("case", &case)]));
     let person_chat = ChatId(person.chat);
     let delivered = match state.delivery.send_html(bot, person_chat, &header, None, None).await {
         Ok(_) => {
@@ -720,18 +727,18 @@ async fn answer(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, mess
     };
     let outcome = match delivered {
         Ok(()) => {
-            metrics.handoff("answer_sent");
+            metrics.handoff(HandoffEvent::AnswerSent);
             tracing::info!(event = "answer_sent", "handoff");
-            "case-delivered"
+            Msg::CaseDelivered
         }
         Err(Failure::RecipientGone) => {
-            metrics.handoff("answer_recipient_gone");
-            "case-undelivered-gone"
+            metrics.handoff(HandoffEvent::AnswerRecipientGone);
+            Msg::CaseUndeliveredGone
         }
         Err(failure) => {
             log_failure("answer", &failure);
-            metrics.handoff("answer_failed");
-            "case-undelivered-error"
+            metrics.handoff(HandoffEvent::AnswerFailed);
+            Msg::CaseUndeliveredError
         }
     };
     let _ = state
@@ -760,21 +767,21 @@ async fn case_tap(
     let locale = desk.card_locale(content);
     let presser = query.from.id.0 as i64;
     if !desk.roster.is_member(presser) {
-        metrics.handoff("tap_refused");
-        return content.text(locale, "case-not-member", &[]);
+        metrics.handoff(HandoffEvent::TapRefused);
+        return content.text(locale, Msg::CaseNotMember, &[]);
     }
     if action == CaseAction::Show {
-        return content.text(locale, "toast-case-reply", &[]);
+        return content.text(locale, Msg::ToastCaseReply, &[]);
     }
     let Some(card_chat) = query.message.as_ref().map(|m| m.chat().id) else {
-        return content.text(locale, "case-invalid", &[]);
+        return content.text(locale, Msg::CaseInvalid, &[]);
     };
     if let Err(error) = desk.sealer.open_person(ticket, card_chat.0, Utc::now()) {
         metrics.handoff(refusal_event(error));
         let id = if error == OpenError::Expired {
-            "case-expired"
+            Msg::CaseExpired
         } else {
-            "case-invalid"
+            Msg::CaseInvalid
         };
         return content.text(locale, id, &[]);
     }
@@ -784,20 +791,24 @@ async fn case_tap(
         .regular_message()
         .filter(|m| ticket_in(keyboard_data(m)).is_some_and(|(_, own)| own == ticket))
     else {
-        return content.text(locale, "case-invalid", &[]);
+        return content.text(locale, Msg::CaseInvalid, &[]);
     };
     use teloxide::utils::render::RenderMessageTextHelper;
     let card = message.html_text().unwrap_or_default();
     let by = desk.signature(content, presser);
     let at = desk.local_time(Utc::now());
     let (status, toast, event) = match action {
-        CaseAction::Take => (Status::Taken { by: &by, at: &at }, "toast-case-taken", "case_taken"),
+        CaseAction::Take => (
+            Status::Taken { by: &by, at: &at },
+            Msg::ToastCaseTaken,
+            HandoffEvent::CaseTaken,
+        ),
         CaseAction::Resolve => (
             Status::Resolved { by: &by, at: &at },
-            "toast-case-resolved",
-            "case_resolved",
+            Msg::ToastCaseResolved,
+            HandoffEvent::CaseResolved,
         ),
-        _ => (Status::New, "toast-case-reopened", "case_reopened"),
+        _ => (Status::New, Msg::ToastCaseReopened, HandoffEvent::CaseReopened),
     };
     let html = with_status(&card, &status_line(content, locale, &status));
     let buttons = rows(&card_buttons(content, locale, &status, ticket));
@@ -818,7 +829,7 @@ fn failed_text(content: &Content, desk: &Desk, locale: Locale) -> String {
     let ui = content.ui(locale);
     let mut text = content.text(
         locale,
-        "handoff-failed",
+        Msg::HandoffFailed,
         &[
             ("organisation", &ui.organisation),
             ("contact", &ui.contact),
@@ -873,10 +884,10 @@ fn route_name(route: Route) -> &'static str {
     }
 }
 
-fn refusal_event(error: OpenError) -> &'static str {
+fn refusal_event(error: OpenError) -> HandoffEvent {
     match error {
-        OpenError::Expired => "ticket_expired",
-        OpenError::Tampered | OpenError::Malformed => "ticket_invalid",
+        OpenError::Expired => HandoffEvent::TicketExpired,
+        OpenError::Tampered | OpenError::Malformed => HandoffEvent::TicketInvalid,
     }
 }
 

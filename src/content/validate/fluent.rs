@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{Code, Diagnostic, FileId, SourceMap};
-use crate::i18n::{LocaleMessages, REQUIRED_MESSAGES, RUNTIME_MESSAGES, parse_locale};
+use crate::i18n::{LocaleMessages, Msg, REQUIRED_MESSAGES, parse_locale};
 
 /// Parses every locale's files; `None` if a locale has no files at all.
 pub fn check(
@@ -29,9 +29,9 @@ pub fn check(
     }
 
     for (code, first_file, messages) in &parsed {
-        let runtime = RUNTIME_MESSAGES.iter().map(|(id, _)| id);
-        for id in REQUIRED_MESSAGES.iter().chain(runtime) {
-            if messages.definitions.contains_key(*id) {
+        let runtime = Msg::ALL.iter().map(|message| message.id());
+        for id in REQUIRED_MESSAGES.iter().copied().chain(runtime) {
+            if messages.definitions.contains_key(id) {
                 continue;
             }
             let mut diagnostic = Diagnostic::new(
@@ -42,14 +42,14 @@ pub fn check(
             .label(format!("add `{id} = ...` to this locale"));
             if let Some((other, span)) = parsed
                 .iter()
-                .find_map(|(other, _, m)| m.definitions.get(*id).map(|span| (other, *span)))
+                .find_map(|(other, _, m)| m.definitions.get(id).map(|span| (other, *span)))
             {
                 diagnostic = diagnostic.related(span, format!("defined in `{other}` here"));
             }
             push(diagnostic);
         }
         for (id, span) in &messages.definitions {
-            let used = REQUIRED_MESSAGES.contains(&id.as_str()) || RUNTIME_MESSAGES.iter().any(|(r, _)| r == id);
+            let used = REQUIRED_MESSAGES.contains(&id.as_str()) || Msg::ALL.iter().any(|message| message.id() == id);
             if !used {
                 push(
                     Diagnostic::new(Code::FluentExtra, format!("message `{id}` is not used by the bot"))

@@ -1,0 +1,73 @@
+//! The Fluent messages formatted while serving (the doctors' line: who is
+//! on duty, case cards, answers), as a type: a call site names a `Msg`, not
+//! a string that must match the locale files by spelling. `check` formats
+//! every one in every locale with sample values of its variables, so a
+//! missing message or a misspelt variable is caught before anyone sees it.
+
+macro_rules! messages {
+    ($($variant:ident = $id:literal [$($variable:literal),*];)*) => {
+        /// A run-time message of the locale files.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Msg { $($variant,)* }
+
+        impl Msg {
+            /// Every run-time message.
+            pub const ALL: &'static [Msg] = &[$(Msg::$variant,)*];
+
+            /// Its id in the `.ftl` files.
+            pub fn id(self) -> &'static str {
+                match self { $(Msg::$variant => $id,)* }
+            }
+
+            /// The variables it is formatted with.
+            pub fn variables(self) -> &'static [&'static str] {
+                match self { $(Msg::$variant => &[$($variable),*],)* }
+            }
+        }
+    };
+}
+
+messages! {
+    HandoffOnDuty = "handoff-on-duty" ["doctors"];
+    HandoffOffHours = "handoff-off-hours" ["next"];
+    HandoffNoShift = "handoff-no-shift" [];
+    HandoffUnavailable = "handoff-unavailable" ["organisation", "contact", "numbers"];
+    ButtonAsk = "button-ask" [];
+    HandoffPrompt = "handoff-prompt" ["numbers"];
+    HandoffTopic = "handoff-topic" ["topic"];
+    HandoffSent = "handoff-sent" ["case", "to", "numbers"];
+    HandoffFailed = "handoff-failed" ["organisation", "contact", "numbers"];
+    HandoffLimited = "handoff-limited" ["numbers"];
+    HandoffAnswer = "handoff-answer" ["case"];
+    ButtonWriteBack = "button-write-back" [];
+    HandoffFollowupPrompt = "handoff-followup-prompt" ["case"];
+    HandoffFollowupSent = "handoff-followup-sent" ["case"];
+    HandoffExpired = "handoff-expired" ["numbers"];
+    CaseCard = "case-card" ["case", "language", "time", "path"];
+    CaseStatusNew = "case-status-new" [];
+    CaseStatusTaken = "case-status-taken" ["doctor", "time"];
+    CaseStatusResolved = "case-status-resolved" ["doctor", "time"];
+    CaseCoordinator = "case-coordinator" [];
+    CaseFollowup = "case-followup" ["case"];
+    ButtonTake = "button-take" [];
+    ButtonResolve = "button-resolve" [];
+    ButtonReopen = "button-reopen" [];
+    CaseDelivered = "case-delivered" ["case"];
+    CaseUndeliveredGone = "case-undelivered-gone" ["case"];
+    CaseUndeliveredError = "case-undelivered-error" ["case"];
+    CaseExpired = "case-expired" [];
+    CaseInvalid = "case-invalid" [];
+    CaseNotMember = "case-not-member" [];
+    ToastCaseReply = "toast-case-reply" [];
+    ToastCaseTaken = "toast-case-taken" [];
+    ToastCaseResolved = "toast-case-resolved" [];
+    ToastCaseReopened = "toast-case-reopened" [];
+    CommandNotMember = "command-not-member" [];
+    CommandAdminsOnly = "command-admins-only" [];
+    HandoffPrivateOnly = "handoff-private-only" ["numbers"];
+    HandoffKindRefused = "handoff-kind-refused" ["numbers"];
+    HandoffEditIgnored = "handoff-edit-ignored" [];
+    CaseKindRefused = "case-kind-refused" [];
+    CaseEditIgnored = "case-edit-ignored" [];
+    CasePathFollowup = "case-path-followup" ["case"];
+}
