@@ -193,12 +193,15 @@ fn command(line: &str) -> Input<'_> {
         "/language" => Input::Language,
         "/voice" => Input::Unsupported {
             kind: MessageKind::Voice,
+            caption: None,
         },
         "/photo" => Input::Unsupported {
             kind: MessageKind::Photo,
+            caption: None,
         },
         "/sticker" => Input::Unsupported {
             kind: MessageKind::Other,
+            caption: None,
         },
         _ => Input::Text { text: line },
     }

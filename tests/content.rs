@@ -419,6 +419,7 @@ fn a_photo_asks_whether_someone_is_unresponsive_or_it_is_a_wound() {
             locale,
             Input::Unsupported {
                 kind: MessageKind::Photo,
+                caption: None,
             },
         );
         assert_eq!(screen.shows, Shows::Node(content.photo().expect("a photo question")));
@@ -432,4 +433,26 @@ fn a_photo_asks_whether_someone_is_unresponsive_or_it_is_a_wound() {
             ["not-breathing", "wounds", "ask-doctor"]
         );
     }
+}
+
+#[test]
+fn a_photo_captioned_with_an_emergency_opens_the_emergency_page_at_once() {
+    let content = Tree::Shipped.content();
+    let photo = |code: &str, caption: &'static str| {
+        let locale = content.locale_by_code(code).unwrap();
+        let input = Input::Unsupported {
+            kind: MessageKind::Photo,
+            caption: Some(caption),
+        };
+        engine::handle(&content, locale, input).shows
+    };
+    let emergency = Shows::Node(content.emergency());
+    assert_eq!(photo("ru", "он не дышит что делать"), emergency);
+    assert_eq!(photo("en", "my friend is not breathing"), emergency);
+    let question = Shows::Node(content.photo().unwrap());
+    assert_eq!(
+        photo("ru", "что это на руке"),
+        question,
+        "other captions still get the question"
+    );
 }

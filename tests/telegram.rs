@@ -269,7 +269,17 @@ async fn voice_and_stickers_get_the_emergency_page_and_a_photo_a_question() {
     let kinds = [MessageKind::Voice, MessageKind::Photo, MessageKind::Other];
     let wanted: Vec<String> = kinds
         .iter()
-        .map(|k| expected(&content, "en", Input::Unsupported { kind: *k }).0)
+        .map(|k| {
+            expected(
+                &content,
+                "en",
+                Input::Unsupported {
+                    kind: *k,
+                    caption: None,
+                },
+            )
+            .0
+        })
         .collect();
     assert_eq!(answers, wanted);
     assert!(answers[0].starts_with("I can't listen to voice"));

@@ -34,9 +34,11 @@ pub enum Input<'a> {
     Text {
         text: &'a str,
     },
-    /// A message the bot cannot read (voice, photo, sticker, ...).
+    /// A message the bot cannot read (voice, photo, sticker, ...), with
+    /// the text written under it, if any.
     Unsupported {
         kind: MessageKind,
+        caption: Option<&'a str>,
     },
     Help,
     About,
@@ -57,7 +59,7 @@ pub fn handle_with<'c>(content: &'c Content, duty: &Duty, locale: Locale, input:
         Input::Start { payload } => start(page, locale, payload),
         Input::Callback { data } => callback(page, locale, data),
         Input::Text { text } => search(page, locale, text),
-        Input::Unsupported { kind } => unsupported(page, locale, kind),
+        Input::Unsupported { kind, caption } => unsupported(page, locale, kind, caption.unwrap_or_default()),
         Input::Help => Screen::fixed(content, locale, Shows::Help, content.help(locale)),
         Input::About => Screen::fixed(content, locale, Shows::About, content.about(locale)),
         Input::Language => Screen::language_choice(content, locale),
@@ -128,12 +130,15 @@ fn callback<'c>(page: Pages<'c, '_>, locale: Locale, data: &str) -> Screen<'c> {
 
 /// A message the bot cannot read gets the emergency page, in case someone
 /// is dying; a photo or video first gets the question of what it shows
-/// (someone unresponsive, or a wound), when the content asks one.
-fn unsupported<'c>(page: Pages<'c, '_>, locale: Locale, kind: MessageKind) -> Screen<'c> {
+/// (someone unresponsive, or a wound), when the content asks one, unless
+/// its caption already says someone is not breathing.
+fn unsupported<'c>(page: Pages<'c, '_>, locale: Locale, kind: MessageKind, caption: &str) -> Screen<'c> {
     let content = page.content;
     let ui = content.ui(locale);
     let (node, text) = match (kind, content.photo()) {
-        (MessageKind::Photo, Some(question)) => (question, ui.photo_question.as_str()),
+        (MessageKind::Photo, Some(question)) if !content.is_emergency(caption) => {
+            (question, ui.photo_question.as_str())
+        }
         _ => (content.emergency(), ui.unsupported(kind)),
     };
     page.node(&Position::top(node, locale))

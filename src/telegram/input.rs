@@ -24,6 +24,7 @@ pub fn from_message<'m>(message: &'m Message, bot_username: &str) -> Option<Inpu
     }
     private.then(|| Input::Unsupported {
         kind: unreadable_kind(message),
+        caption: message.caption(),
     })
 }
 
@@ -126,7 +127,8 @@ mod tests {
         assert_eq!(
             from_message(&private(voice), bot),
             Some(Input::Unsupported {
-                kind: MessageKind::Voice
+                kind: MessageKind::Voice,
+                caption: None,
             })
         );
         let sticker = serde_json::json!({ "sticker": { "file_id": "s", "file_unique_id": "u", "type": "regular",
@@ -134,7 +136,8 @@ mod tests {
         assert_eq!(
             from_message(&private(sticker), bot),
             Some(Input::Unsupported {
-                kind: MessageKind::Other
+                kind: MessageKind::Other,
+                caption: None,
             })
         );
     }
