@@ -38,6 +38,8 @@ pub enum HandoffEvent {
     CaseResolved,
     /// A doctor took a case.
     CaseTaken,
+    /// The person was told a doctor took their question.
+    TakenTold,
     /// A roster command in a group that is not the duty chat, ignored.
     CommandOutsideRosterChats,
     /// A roster command from someone not allowed.
@@ -88,6 +90,7 @@ impl HandoffEvent {
             HandoffEvent::CaseReopened => "case_reopened",
             HandoffEvent::CaseResolved => "case_resolved",
             HandoffEvent::CaseTaken => "case_taken",
+            HandoffEvent::TakenTold => "taken_told",
             HandoffEvent::CommandOutsideRosterChats => "command_outside_roster_chats",
             HandoffEvent::CommandRefused => "command_refused",
             HandoffEvent::EditIgnored => "edit_ignored",

@@ -179,6 +179,12 @@ async fn question_card_take_answer_and_follow_up_without_identities() {
     .await;
     assert_eq!(taken.message_id, card.message_id, "the card is edited in place");
     assert_eq!(taken.labels(), ["✅ Resolve"]);
+    let told = shows(&telegram, &alice_chat, "the person hears the question was taken", |m| {
+        m.text.starts_with("🩺 A doctor on duty has taken your question")
+    })
+    .await;
+    assert!(told.text.contains(&code), "{}", told.text);
+    assert!(!told.text.contains("Anna"), "the doctor stays unnamed: {}", told.text);
 
     let answer = "Keep her on her side and stay with her. Call 112 if her breathing slows.";
     telegram.reply_text(&anna_chat, &anna, copy.message_id, answer);
@@ -404,8 +410,8 @@ async fn after_hours_cases_go_to_the_duty_chat_and_strangers_are_refused() {
     .await;
     assert_eq!(
         telegram.chat(&alice_chat).len(),
-        replies_before + 2,
-        "the stranger's reply never reached the person; the doctor's did (header + answer)"
+        replies_before + 3,
+        "the stranger's reply never reached the person; the doctor's did (taken, header, answer)"
     );
     assert!(
         telegram

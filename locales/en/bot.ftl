@@ -61,6 +61,7 @@ handoff-prompt =
     Say what happened, what was taken and how the person is now. The doctor will not see your name or profile.
     If someone is not breathing or cannot be woken, call { $numbers } now; do not wait for the answer.
 handoff-topic = Topic: { $topic }
+handoff-taken = 🩺 A doctor on duty has taken your question (case { $case }) and is writing the answer. If someone is not breathing or cannot be woken, call { $numbers } now.
 handoff-sent = { $to ->
         [doctor] ✅ Your question is with the doctor on duty.
        *[team] ✅ Your question is with the duty team; a doctor will answer as soon as they can.

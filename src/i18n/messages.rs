@@ -35,6 +35,7 @@ messages! {
     ButtonAsk = "button-ask" [];
     HandoffPrompt = "handoff-prompt" ["numbers"];
     HandoffTopic = "handoff-topic" ["topic"];
+    HandoffTaken = "handoff-taken" ["case", "numbers"];
     HandoffSent = "handoff-sent" ["case", "to", "numbers"];
     HandoffFailed = "handoff-failed" ["organisation", "contact", "numbers"];
     HandoffLimited = "handoff-limited" ["numbers"];

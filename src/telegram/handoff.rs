@@ -776,15 +776,18 @@ async fn case_tap(
     let Some(card_chat) = query.message.as_ref().map(|m| m.chat().id) else {
         return content.text(locale, Msg::CaseInvalid, &[]);
     };
-    if let Err(error) = desk.sealer.open_person(ticket, card_chat.0, Utc::now()) {
-        metrics.handoff(refusal_event(error));
-        let id = if error == OpenError::Expired {
-            Msg::CaseExpired
-        } else {
-            Msg::CaseInvalid
-        };
-        return content.text(locale, id, &[]);
-    }
+    let person = match desk.sealer.open_person(ticket, card_chat.0, Utc::now()) {
+        Ok(person) => person,
+        Err(error) => {
+            metrics.handoff(refusal_event(error));
+            let id = if error == OpenError::Expired {
+                Msg::CaseExpired
+            } else {
+                Msg::CaseInvalid
+            };
+            return content.text(locale, id, &[]);
+        }
+    };
     // Only a card is edited into a card: a forged case button under any
     // other message must not overwrite it.
     let Some(message) = query
@@ -819,8 +822,36 @@ async fn case_tap(
         .is_ok()
     {
         metrics.handoff(event);
+        if action == CaseAction::Take {
+            tell_taken(bot, state, content, &person).await;
+        }
     }
     content.text(locale, toast, &[])
+}
+
+/// The person hears that a doctor has their question, so they know to wait
+/// for the answer (and still to call if it is an emergency).
+async fn tell_taken(bot: &Tg, state: &BotState, content: &Content, person: &PersonTicket) {
+    let locale = std::str::from_utf8(&person.locale)
+        .ok()
+        .and_then(|code| content.locale_by_code(code))
+        .unwrap_or(content.default_locale());
+    let text = content.text(
+        locale,
+        Msg::HandoffTaken,
+        &[
+            ("case", &person.case.to_string()),
+            ("numbers", &content.ui(locale).numbers),
+        ],
+    );
+    if state
+        .delivery
+        .send_html(bot, ChatId(person.chat), &escape_html(&text), None, None)
+        .await
+        .is_ok()
+    {
+        state.delivery.metrics.handoff(HandoffEvent::TakenTold);
+    }
 }
 
 /// Nothing could be delivered: the organisation's contact, the doctors'
