@@ -40,6 +40,10 @@ pub enum HandoffEvent {
     CaseTaken,
     /// The person was told a doctor took their question.
     TakenTold,
+    /// "Did this help?": yes.
+    FeedbackHelped,
+    /// "Did this help?": no.
+    FeedbackNotHelped,
     /// A roster command in a group that is not the duty chat, ignored.
     CommandOutsideRosterChats,
     /// A roster command from someone not allowed.
@@ -91,6 +95,8 @@ impl HandoffEvent {
             HandoffEvent::CaseResolved => "case_resolved",
             HandoffEvent::CaseTaken => "case_taken",
             HandoffEvent::TakenTold => "taken_told",
+            HandoffEvent::FeedbackHelped => "feedback_helped",
+            HandoffEvent::FeedbackNotHelped => "feedback_not_helped",
             HandoffEvent::CommandOutsideRosterChats => "command_outside_roster_chats",
             HandoffEvent::CommandRefused => "command_refused",
             HandoffEvent::EditIgnored => "edit_ignored",

@@ -33,10 +33,12 @@ pub enum Prefix {
     /// The person writes back to the doctor, then the doctor's ticket; also
     /// the payload of the follow-up prompt's link.
     WriteBack,
+    /// "Did this help?" after a resolved case, then `y` or `n`.
+    Feedback,
 }
 
 impl Prefix {
-    pub const ALL: [Prefix; 7] = [
+    pub const ALL: [Prefix; 8] = [
         Prefix::Menu,
         Prefix::Ask,
         Prefix::Take,
@@ -44,6 +46,7 @@ impl Prefix {
         Prefix::Reopen,
         Prefix::Case,
         Prefix::WriteBack,
+        Prefix::Feedback,
     ];
 
     /// The character written in front of this kind of payload.
@@ -56,19 +59,22 @@ impl Prefix {
             Prefix::Reopen => 'O',
             Prefix::Case => 'C',
             Prefix::WriteBack => 'W',
+            Prefix::Feedback => 'F',
         }
     }
 
-    /// The character buttons sent before 2026-12 used.
-    const fn legacy_char(self) -> char {
+    /// The character buttons sent before 2026-12 used, for the kinds that
+    /// existed then.
+    const fn legacy_char(self) -> Option<char> {
         match self {
-            Prefix::Menu => '1',
-            Prefix::Ask => 'a',
-            Prefix::Take => 't',
-            Prefix::Resolve => 'r',
-            Prefix::Reopen => 'o',
-            Prefix::Case => 'c',
-            Prefix::WriteBack => 'w',
+            Prefix::Menu => Some('1'),
+            Prefix::Ask => Some('a'),
+            Prefix::Take => Some('t'),
+            Prefix::Resolve => Some('r'),
+            Prefix::Reopen => Some('o'),
+            Prefix::Case => Some('c'),
+            Prefix::WriteBack => Some('w'),
+            Prefix::Feedback => None,
         }
     }
 
@@ -88,7 +94,7 @@ impl Prefix {
         let rest = &data[first.len_utf8()..];
         Prefix::ALL
             .into_iter()
-            .find(|p| p.char() == first || p.legacy_char() == first)
+            .find(|p| p.char() == first || p.legacy_char() == Some(first))
             .map(|p| (p, rest))
     }
 
@@ -165,14 +171,16 @@ mod tests {
             assert!(is_deep_link_char(a.char()), "{a:?} cannot travel in a deep link");
             for b in &Prefix::ALL[i + 1..] {
                 assert_ne!(a.char(), b.char(), "{a:?} and {b:?} share a prefix");
-                assert_ne!(
-                    a.legacy_char(),
-                    b.legacy_char(),
-                    "{a:?} and {b:?} share a legacy prefix"
-                );
+                if a.legacy_char().is_some() {
+                    assert_ne!(
+                        a.legacy_char(),
+                        b.legacy_char(),
+                        "{a:?} and {b:?} share a legacy prefix"
+                    );
+                }
             }
             for b in Prefix::ALL {
-                assert_ne!(a.char(), b.legacy_char(), "{a:?} reuses {b:?}'s old prefix");
+                assert_ne!(Some(a.char()), b.legacy_char(), "{a:?} reuses {b:?}'s old prefix");
             }
         }
     }

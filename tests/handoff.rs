@@ -75,6 +75,15 @@ async fn ask(telegram: &FakeTelegram, chat: &TestChat, user: &TestUser) -> ViewM
     shows(telegram, chat, "the question prompt", |m| m.force_reply).await
 }
 
+/// Messages in the doctor's chat that mention the feedback.
+fn anna_sees_nothing_of_the_vote(telegram: &FakeTelegram, chat: &TestChat) -> usize {
+    telegram
+        .chat(chat)
+        .iter()
+        .filter(|m| m.text.contains("helped") || m.text.contains('👍'))
+        .count()
+}
+
 async fn finish(telegram: &FakeTelegram, bot: RunningBot) -> String {
     let (code, logs) = bot.stop().await;
     assert_eq!(code, 0, "exit code after SIGTERM; logs:\n{logs}");
@@ -251,6 +260,25 @@ async fn question_card_take_answer_and_follow_up_without_identities() {
     })
     .await;
     assert_eq!(resolved.labels(), ["↩️ Reopen"]);
+
+    // One anonymous "did this help?"; the tap is thanked and the buttons go.
+    let asked = shows(&telegram, &alice_chat, "the feedback question", |m| {
+        m.text.starts_with("The doctor has closed your question")
+    })
+    .await;
+    assert_eq!(asked.labels(), ["👍 Yes, it helped", "👎 No"]);
+    telegram.press(&alice_chat, &alice, "👍 Yes, it helped").unwrap();
+    let thanked = shows(&telegram, &alice_chat, "the thanks", |m| {
+        m.text.starts_with("Thank you. It is only counted")
+    })
+    .await;
+    assert_eq!(thanked.message_id, asked.message_id, "the question becomes the thanks");
+    assert!(thanked.buttons.is_empty(), "no second vote from the same message");
+    assert_eq!(
+        anna_sees_nothing_of_the_vote(&telegram, &anna_chat),
+        0,
+        "the doctor never learns the answer"
+    );
 
     let logs = finish(&telegram, bot).await;
     for secret in [

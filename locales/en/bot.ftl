@@ -62,6 +62,10 @@ handoff-prompt =
     If someone is not breathing or cannot be woken, call { $numbers } now; do not wait for the answer.
 handoff-topic = Topic: { $topic }
 handoff-taken = 🩺 A doctor on duty has taken your question (case { $case }) and is writing the answer. If someone is not breathing or cannot be woken, call { $numbers } now.
+feedback-ask = The doctor has closed your question (case { $case }). Did the answer help? Your reply is only counted: nobody sees who answered.
+feedback-thanks = Thank you. It is only counted, anonymously.
+button-helped = 👍 Yes, it helped
+button-not-helped = 👎 No
 handoff-sent = { $to ->
         [doctor] ✅ Your question is with the doctor on duty.
        *[team] ✅ Your question is with the duty team; a doctor will answer as soon as they can.

@@ -36,6 +36,10 @@ messages! {
     HandoffPrompt = "handoff-prompt" ["numbers"];
     HandoffTopic = "handoff-topic" ["topic"];
     HandoffTaken = "handoff-taken" ["case", "numbers"];
+    FeedbackAsk = "feedback-ask" ["case"];
+    FeedbackThanks = "feedback-thanks" [];
+    ButtonHelped = "button-helped" [];
+    ButtonNotHelped = "button-not-helped" [];
     HandoffSent = "handoff-sent" ["case", "to", "numbers"];
     HandoffFailed = "handoff-failed" ["organisation", "contact", "numbers"];
     HandoffLimited = "handoff-limited" ["numbers"];

@@ -15,7 +15,9 @@
 
 use chrono::Utc;
 use teloxide::prelude::*;
-use teloxide::types::{ForceReply, Me, MessageEntityKind, MessageId, ReplyMarkup};
+use teloxide::types::{
+    ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Me, MessageEntityKind, MessageId, ReplyMarkup,
+};
 
 use super::delivery::{Failure, Protect, Tg};
 use super::keyboard::rows;
@@ -191,6 +193,10 @@ pub async fn on_callback(bot: &Tg, state: &BotState, desk: &Desk, me: &Me, query
     let Some((prefix, rest)) = Prefix::of_callback(data) else {
         return false;
     };
+    if prefix == Prefix::Feedback {
+        feedback(bot, state, content, query, rest).await;
+        return true;
+    }
     if matches!(prefix, Prefix::Ask | Prefix::WriteBack) {
         let locale = content.negotiate(query.from.language_code.as_deref());
         if !message.chat().is_private() {
@@ -822,20 +828,83 @@ async fn case_tap(
         .is_ok()
     {
         metrics.handoff(event);
-        if action == CaseAction::Take {
-            tell_taken(bot, state, content, &person).await;
+        match action {
+            CaseAction::Take => tell_taken(bot, state, content, &person).await,
+            CaseAction::Resolve => ask_feedback(bot, state, content, &person).await,
+            CaseAction::Reopen | CaseAction::Show => {}
         }
     }
     content.text(locale, toast, &[])
 }
 
+/// After a case is resolved, one anonymous question to the person: did it
+/// help? The answer is only counted (metrics), never stored or forwarded.
+async fn ask_feedback(bot: &Tg, state: &BotState, content: &Content, person: &PersonTicket) {
+    let locale = ticket_locale(content, person);
+    let text = content.text(locale, Msg::FeedbackAsk, &[("case", &person.case.to_string())]);
+    let buttons = InlineKeyboardMarkup::new([[
+        InlineKeyboardButton::callback(content.text(locale, Msg::ButtonHelped, &[]), Prefix::Feedback.with("y")),
+        InlineKeyboardButton::callback(
+            content.text(locale, Msg::ButtonNotHelped, &[]),
+            Prefix::Feedback.with("n"),
+        ),
+    ]]);
+    let _ = state
+        .delivery
+        .send_html(
+            bot,
+            ChatId(person.chat),
+            &escape_html(&text),
+            Some(buttons.into()),
+            None,
+        )
+        .await;
+}
+
+/// A tap on "Did this help?": counted, thanked, the buttons removed. A
+/// forged or repeated tap can only move a count.
+async fn feedback(bot: &Tg, state: &BotState, content: &Content, query: &CallbackQuery, answer: &str) {
+    let event = match answer {
+        "y" => HandoffEvent::FeedbackHelped,
+        "n" => HandoffEvent::FeedbackNotHelped,
+        _ => {
+            state.delivery.answer_callback(bot, query.id.clone(), None).await;
+            return;
+        }
+    };
+    state.delivery.metrics.handoff(event);
+    let locale = content.negotiate(query.from.language_code.as_deref());
+    let thanks = content.text(locale, Msg::FeedbackThanks, &[]);
+    state
+        .delivery
+        .answer_callback(bot, query.id.clone(), Some(&thanks))
+        .await;
+    if let Some(message) = query.regular_message() {
+        let _ = state
+            .delivery
+            .edit_html(
+                bot,
+                message.chat.id,
+                message.id,
+                &escape_html(&thanks),
+                InlineKeyboardMarkup::default(),
+            )
+            .await;
+    }
+}
+
+/// The person's language, as sealed in their ticket.
+fn ticket_locale(content: &Content, person: &PersonTicket) -> Locale {
+    std::str::from_utf8(&person.locale)
+        .ok()
+        .and_then(|code| content.locale_by_code(code))
+        .unwrap_or(content.default_locale())
+}
+
 /// The person hears that a doctor has their question, so they know to wait
 /// for the answer (and still to call if it is an emergency).
 async fn tell_taken(bot: &Tg, state: &BotState, content: &Content, person: &PersonTicket) {
-    let locale = std::str::from_utf8(&person.locale)
-        .ok()
-        .and_then(|code| content.locale_by_code(code))
-        .unwrap_or(content.default_locale());
+    let locale = ticket_locale(content, person);
     let text = content.text(
         locale,
         Msg::HandoffTaken,
