@@ -20,7 +20,7 @@ use fluent_bundle::FluentArgs;
 use crate::content::{Content, Locale};
 use crate::engine::{self, Duty, Input, MessageKind, Screen};
 use crate::handoff::{
-    CaseCode, Desk, PersonTicket, Route, Status, card_buttons, case_card, expiry_from, path_of, ticket_in,
+    CaseCode, Desk, PersonTicket, Route, Status, card_buttons, case_card, expiry_from, path_of, ticket_in, urgent_path,
 };
 use crate::i18n::Msg;
 use crate::payload::Prefix;
@@ -141,6 +141,7 @@ fn simulate_case(
         code,
         &desk.local_time(handoff.now),
         &path_of(content, card_locale, position),
+        urgent_path(content, position) || content.is_emergency(&question),
     );
     let buttons = card_buttons(content, card_locale, &Status::New, &ticket);
     let labels: Vec<&str> = buttons.iter().flatten().map(|b| b.label.as_ref()).collect();

@@ -40,6 +40,8 @@ pub enum HandoffEvent {
     CaseTaken,
     /// The person was told a doctor took their question.
     TakenTold,
+    /// A question marked urgent on its card.
+    QuestionUrgent,
     /// "Did this help?": yes.
     FeedbackHelped,
     /// "Did this help?": no.
@@ -95,6 +97,7 @@ impl HandoffEvent {
             HandoffEvent::CaseResolved => "case_resolved",
             HandoffEvent::CaseTaken => "case_taken",
             HandoffEvent::TakenTold => "taken_told",
+            HandoffEvent::QuestionUrgent => "question_urgent",
             HandoffEvent::FeedbackHelped => "feedback_helped",
             HandoffEvent::FeedbackNotHelped => "feedback_not_helped",
             HandoffEvent::CommandOutsideRosterChats => "command_outside_roster_chats",

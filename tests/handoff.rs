@@ -152,6 +152,7 @@ async fn question_card_take_answer_and_follow_up_without_identities() {
         card.text
     );
     assert_eq!(card.labels(), ["🙋 Take", "✅ Resolve"]);
+    assert!(!card.text.contains("URGENT"), "asked from the main menu: {}", card.text);
     let copy = shows(&telegram, &anna_chat, "the copied question", |m| m.text == question).await;
     assert_eq!(
         copy.reply_to,
@@ -923,5 +924,36 @@ async fn a_follow_up_to_a_doctor_who_left_the_roster_is_a_new_case() {
         before,
         "nothing reached the doctor who left"
     );
+    finish(&telegram, bot).await;
+}
+
+/// A question asked from a page about a life-threatening situation (here
+/// the overdose menu) is marked urgent on its card.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_from_the_overdose_menu_is_marked_urgent() {
+    let (telegram, bot, _dir) = bot_with_roster(true).await;
+    let (alice, alice_chat) = (person(), TestChat::private(&person()));
+    let anna_chat = TestChat::private(&doctor());
+    telegram.send_text(&alice_chat, &alice, "/start overdose");
+    shows(&telegram, &alice_chat, "the overdose menu", |m| {
+        m.button("Ask a doctor").is_some()
+    })
+    .await;
+    telegram.press(&alice_chat, &alice, "Ask a doctor").unwrap();
+    shows(&telegram, &alice_chat, "the Ask a doctor screen", |m| {
+        m.button("✍️ Write your question").is_some()
+    })
+    .await;
+    telegram.press(&alice_chat, &alice, "✍️ Write your question").unwrap();
+    let prompt = shows(&telegram, &alice_chat, "the prompt", |m| m.force_reply).await;
+    telegram.reply_text(
+        &alice_chat,
+        &alice,
+        prompt.message_id,
+        "He took pills and vodka, is it dangerous?",
+    );
+    let card = shows(&telegram, &anna_chat, "the card", |m| m.text.contains("Status: new")).await;
+    assert!(card.text.starts_with("🔴 URGENT"), "{}", card.text);
+    assert!(card.text.contains("Overdose: what to do"), "{}", card.text);
     finish(&telegram, bot).await;
 }

@@ -80,6 +80,7 @@ handoff-expired = This conversation is more than 7 days old and can no longer re
 
 ## For doctors: case cards and replies (in the roster's language).
 
+case-urgent = 🔴 URGENT: asked from a page about a life-threatening situation, or the message says so. Answer first.
 case-card =
     🆕 Case { $case } · language: { $language } · { $time }
     Path: { $path }

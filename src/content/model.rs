@@ -64,6 +64,8 @@ pub struct Node {
     pub(crate) sources: Vec<String>,
     /// Holds stand-ins for the organisation's own details (`fill_in: true`).
     pub(crate) fill_in: bool,
+    /// About a life-threatening situation (`urgent: true`).
+    pub(crate) urgent: bool,
     /// The file the node is defined in, as given to the loader.
     pub(crate) file: String,
 }
@@ -308,5 +310,10 @@ impl Node {
     /// Whether the organisation still has to write this page's details.
     pub fn needs_filling_in(&self) -> bool {
         self.fill_in
+    }
+
+    /// Whether questions asked from here are urgent.
+    pub fn is_urgent(&self) -> bool {
+        self.urgent
     }
 }

@@ -145,6 +145,13 @@ pub struct RawNode {
     #[serde(default)]
     #[schemars(with = "Option<bool>")]
     pub fill_in: Option<Spanned<bool>>,
+    /// `true` on pages about a life-threatening situation (not breathing,
+    /// an overdose, an artery hit, wounds that need 112): a question to the
+    /// doctors asked from here, or from a page under it, is marked urgent
+    /// on the case card.
+    #[serde(default)]
+    #[schemars(with = "Option<bool>")]
+    pub urgent: Option<Spanned<bool>>,
 }
 
 /// What a node is for; decides which fields it needs.

@@ -189,9 +189,29 @@ pub fn path_of(content: &Content, locale: Locale, position: &str) -> String {
         .join(" › ")
 }
 
+/// Whether a question asked from `position` is urgent: the page it was
+/// asked from, or one before it, is about a life-threatening situation.
+pub fn urgent_path(content: &Content, position: &str) -> bool {
+    CallbackData::decode(position).is_ok_and(|data| {
+        data.crumbs
+            .iter()
+            .chain([&data.target])
+            .filter_map(|key| content.node_by_key(*key))
+            .any(|node| content.node(node).is_urgent())
+    })
+}
+
 /// A new case card, plain text (escape it for HTML); its last line is the
-/// status, which taps replace.
-pub fn case_card(content: &Content, locale: Locale, case: CaseCode, language: &str, time: &str, path: &str) -> String {
+/// status, which taps replace. An urgent case says so in its first line.
+pub fn case_card(
+    content: &Content,
+    locale: Locale,
+    case: CaseCode,
+    language: &str,
+    time: &str,
+    path: &str,
+    urgent: bool,
+) -> String {
     let card = content.text(
         locale,
         Msg::CaseCard,
@@ -203,7 +223,11 @@ pub fn case_card(content: &Content, locale: Locale, case: CaseCode, language: &s
         ],
     );
     let status = status_line(content, locale, &Status::New);
-    format!("{card}\n{status}")
+    if urgent {
+        format!("{}\n{card}\n{status}", content.text(locale, Msg::CaseUrgent, &[]))
+    } else {
+        format!("{card}\n{status}")
+    }
 }
 
 pub fn status_line(content: &Content, locale: Locale, status: &Status<'_>) -> String {

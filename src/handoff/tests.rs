@@ -98,7 +98,7 @@ fn a_card_shows_case_path_language_and_time_and_its_status_line_is_replaced_by_t
     assert_eq!(path, "Start › Ask a doctor");
     let case = CaseCode::random();
     let time = desk.local_time(at("2026-11-24T21:00:00+03:00"));
-    let card = case_card(content, locale, case, "ru", &time, &path);
+    let card = case_card(content, locale, case, "ru", &time, &path, false);
     assert!(
         card.starts_with(&format!(
             "🆕 Case {case} · language: ru · 24.11 21:00 (Europe/Moscow)\nPath: Start › Ask a doctor\n"

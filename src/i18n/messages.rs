@@ -48,6 +48,7 @@ messages! {
     HandoffFollowupPrompt = "handoff-followup-prompt" ["case"];
     HandoffFollowupSent = "handoff-followup-sent" ["case"];
     HandoffExpired = "handoff-expired" ["numbers"];
+    CaseUrgent = "case-urgent" [];
     CaseCard = "case-card" ["case", "language", "time", "path"];
     CaseStatusNew = "case-status-new" [];
     CaseStatusTaken = "case-status-taken" ["doctor", "time"];

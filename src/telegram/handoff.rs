@@ -26,7 +26,7 @@ use crate::content::{Content, Locale};
 use crate::engine::CallbackData;
 use crate::handoff::{
     CaseAction, Desk, DoctorTicket, OpenError, PersonTicket, Route, Status, card_buttons, case_card, copy_button,
-    expiry_from, path_of, status_line, ticket_in, with_status, write_back_button,
+    expiry_from, path_of, status_line, ticket_in, urgent_path, with_status, write_back_button,
 };
 use crate::handoff::{CaseCode, parse_case_button};
 use crate::i18n::Msg;
@@ -416,13 +416,25 @@ async fn question(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, me
         return;
     }
     let card_locale = desk.card_locale(content);
-    let path = path_of(content, card_locale, position);
-    open_case(bot, state, desk, content, message, locale, &path).await;
+    let origin = Origin {
+        path: path_of(content, card_locale, position),
+        urgent_page: urgent_path(content, position),
+    };
+    open_case(bot, state, desk, content, message, locale, &origin).await;
+}
+
+/// Where a new case comes from, as its card says.
+struct Origin {
+    /// The screens that led to the question.
+    path: String,
+    /// Asked from a page about a life-threatening situation.
+    urgent_page: bool,
 }
 
 /// A new case from `message`: card and copy to the doctor on duty (the duty
 /// chat if that fails or nobody is on shift), then the confirmation or the
-/// fallback to the person. `path` is what the card says led here.
+/// fallback to the person. The card is marked urgent when `origin` is, or
+/// when the message itself describes an emergency.
 async fn open_case(
     bot: &Tg,
     state: &BotState,
@@ -430,7 +442,7 @@ async fn open_case(
     content: &Content,
     message: &Message,
     locale: Locale,
-    path: &str,
+    origin: &Origin,
 ) {
     let metrics = &state.delivery.metrics;
     let person = message.chat.id;
@@ -446,13 +458,19 @@ async fn open_case(
         opened: now,
     };
     let card_locale = desk.card_locale(content);
+    let text = message.text().or(message.caption()).unwrap_or_default();
+    let urgent = origin.urgent_page || content.is_emergency(text);
+    if urgent {
+        metrics.handoff(HandoffEvent::QuestionUrgent);
+    }
     let card = escape_html(&case_card(
         content,
         card_locale,
         case,
         code,
         &desk.local_time(now),
-        path,
+        &origin.path,
+        urgent,
     ));
     let route = desk.route(now, code);
     let mut delivered = deliver_case(bot, state, desk, content, route, &card, message, case, &ticket).await;
@@ -596,12 +614,15 @@ async fn follow_up(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, m
         // answer: the follow-up becomes a new case for whoever is on duty.
         metrics.handoff(HandoffEvent::FollowUpRerouted);
         let card_locale = desk.card_locale(content);
-        let path = content.text(
-            card_locale,
-            Msg::CasePathFollowup,
-            &[("case", &doctor.case.to_string())],
-        );
-        open_case(bot, state, desk, content, message, locale, &path).await;
+        let origin = Origin {
+            path: content.text(
+                card_locale,
+                Msg::CasePathFollowup,
+                &[("case", &doctor.case.to_string())],
+            ),
+            urgent_page: false,
+        };
+        open_case(bot, state, desk, content, message, locale, &origin).await;
         return;
     }
     let person_ticket = desk.sealer.seal_person(

@@ -141,6 +141,7 @@ pub fn content(
             review: node.review.clone(),
             sources: node.raw.sources.iter().map(|s| s.value.clone()).collect(),
             fill_in: node.raw.fill_in.as_ref().is_some_and(|f| f.value),
+            urgent: node.raw.urgent.as_ref().is_some_and(|f| f.value),
             file: sources.path(node.file).to_owned(),
         });
     }
