@@ -7,9 +7,10 @@
 //! - hit@3: one of them is among the first three;
 //! - best@1: the first result is the page listed first (reported only).
 //!
-//! Fails below the floors, and on any emergency query (someone unresponsive
-//! or not breathing) whose first result is not the emergency page, or whose
-//! message does not open the emergency page at once in the engine.
+//! Fails below the floors, on any emergency query (someone unresponsive or
+//! not breathing) whose first result is not the emergency page, or whose
+//! message does not open the emergency page at once in the engine, and on
+//! any other query that the emergency rule would take for one.
 //!
 //! `cargo test --test search_quality -- --nocapture` prints the figures and
 //! every miss (BENCHMARKS.md quotes them).
@@ -158,6 +159,12 @@ fn labelled_queries_find_the_pages_that_answer_them() {
             tally.misses.push(format!(
                 "  {}:{} {:?}: wanted {:?}, got {:?}",
                 query.file, query.line, query.text, query.pages, found
+            ));
+        }
+        if !query.emergency && content.is_emergency(&query.text) {
+            failures.push(format!(
+                "{}:{} {:?} is not an emergency message, but the bot would open the emergency page at once",
+                query.file, query.line, query.text
             ));
         }
         if query.emergency {

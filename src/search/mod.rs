@@ -507,7 +507,8 @@ impl LocaleIndex {
                     if similarity == 0.0 {
                         continue;
                     }
-                    if word.negated == term.negated {
+                    // A word in doubt ("дышит или нет") is either.
+                    if word.negated == term.negated || term.doubtful {
                         hits.same.push((id, similarity, how));
                     } else if similarity >= FIRM {
                         hits.opposite.push(id);
@@ -914,6 +915,8 @@ mod tests {
         assert!(!index.is_emergency("дышит, но не просыпается"));
         assert!(!index.is_emergency("breathing but will not wake"));
         assert!(index.is_emergency("не просыпается, дышит или нет не понимаю"));
+        // Not knowing whether someone breathes is the emergency page's question.
+        assert!(index.is_emergency("не знаю, дышит или нет"));
         assert_eq!(index.search(0, "спит и не просыпается", 5)[0], 0);
         assert_eq!(index.search(0, "дышит но не просыпается", 5)[0], 4);
         assert!(!index.is_emergency("налоксон"));

@@ -261,6 +261,13 @@ const MINOR: &[&str] = &[
     "yes",
     "going",
     "doing",
+    "hes",
+    "shes",
+    "im",
+    "ive",
+    "theyre",
+    "whats",
+    "thats",
     "done",
     "happen",
     "happened",
@@ -276,8 +283,8 @@ const DROPPED: &[&str] = &[
 ];
 
 /// Words that say a neighbouring word goes badly: "дышит редко", "slow
-/// breathing", "breathing very slowly" mean "not breathing normally", and
-/// are read as its negation.
+/// breathing", "breathing very slowly", "his breathing is weird" mean "not
+/// breathing normally", and are read as its negation.
 const IMPAIRING: &[&str] = &[
     "редко",
     "слабо",
@@ -292,6 +299,15 @@ const IMPAIRING: &[&str] = &[
     "weakly",
     "irregular",
     "irregularly",
+    "странно",
+    "ненормально",
+    "необычно",
+    "weird",
+    "weirdly",
+    "strange",
+    "strangely",
+    "odd",
+    "oddly",
 ];
 
 /// Negations that may also follow their word at the end of a clause:
