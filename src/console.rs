@@ -195,14 +195,17 @@ fn command(line: &str) -> Input<'_> {
         "/voice" => Input::Unsupported {
             kind: MessageKind::Voice,
             caption: None,
+            message: None,
         },
         "/photo" => Input::Unsupported {
             kind: MessageKind::Photo,
             caption: None,
+            message: None,
         },
         "/sticker" => Input::Unsupported {
             kind: MessageKind::Other,
             caption: None,
+            message: None,
         },
         _ => Input::Text { text: line },
     }

@@ -35,10 +35,13 @@ pub enum Prefix {
     WriteBack,
     /// "Did this help?" after a resolved case, then `y` or `n`.
     Feedback,
+    /// "Send this to the doctor on duty" under a photo or voice message,
+    /// then that message's id in the person's own chat.
+    SendToDoctor,
 }
 
 impl Prefix {
-    pub const ALL: [Prefix; 8] = [
+    pub const ALL: [Prefix; 9] = [
         Prefix::Menu,
         Prefix::Ask,
         Prefix::Take,
@@ -47,6 +50,7 @@ impl Prefix {
         Prefix::Case,
         Prefix::WriteBack,
         Prefix::Feedback,
+        Prefix::SendToDoctor,
     ];
 
     /// The character written in front of this kind of payload.
@@ -60,6 +64,7 @@ impl Prefix {
             Prefix::Case => 'C',
             Prefix::WriteBack => 'W',
             Prefix::Feedback => 'F',
+            Prefix::SendToDoctor => 'S',
         }
     }
 
@@ -74,7 +79,7 @@ impl Prefix {
             Prefix::Reopen => Some('o'),
             Prefix::Case => Some('c'),
             Prefix::WriteBack => Some('w'),
-            Prefix::Feedback => None,
+            Prefix::Feedback | Prefix::SendToDoctor => None,
         }
     }
 

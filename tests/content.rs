@@ -420,6 +420,7 @@ fn a_photo_asks_whether_someone_is_unresponsive_or_it_is_a_wound() {
             Input::Unsupported {
                 kind: MessageKind::Photo,
                 caption: None,
+                message: None,
             },
         );
         assert_eq!(screen.shows, Shows::Node(content.photo().expect("a photo question")));
@@ -443,6 +444,7 @@ fn a_photo_captioned_with_an_emergency_opens_the_emergency_page_at_once() {
         let input = Input::Unsupported {
             kind: MessageKind::Photo,
             caption: Some(caption),
+            message: None,
         };
         engine::handle(&content, locale, input).shows
     };

@@ -957,3 +957,57 @@ async fn a_question_from_the_overdose_menu_is_marked_urgent() {
     assert!(card.text.contains("Overdose: what to do"), "{}", card.text);
     finish(&telegram, bot).await;
 }
+
+/// A photo (a wound, say) or a voice message goes to the doctor without the
+/// person finding the Ask menu: one tap under the bot's answer to it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_or_voice_message_is_sent_to_the_doctor_in_one_tap() {
+    let (telegram, bot, _dir) = bot_with_roster(true).await;
+    let (alice, alice_chat) = (person(), TestChat::private(&person()));
+    let anna_chat = TestChat::private(&doctor());
+
+    telegram.send_voice(&alice_chat, &alice);
+    let voice_screen = shows(&telegram, &alice_chat, "the answer to a voice message", |m| {
+        m.button("📨 Send this to the doctor on duty").is_some()
+    })
+    .await;
+    assert_eq!(
+        voice_screen.labels()[1],
+        "📨 Send this to the doctor on duty",
+        "after the first button"
+    );
+
+    telegram.send_photo(&alice_chat, &alice);
+    let photo_screen = shows(&telegram, &alice_chat, "the photo question", |m| {
+        m.text.starts_with("I can't look at photos") && m.button("📨 Send this to the doctor on duty").is_some()
+    })
+    .await;
+    assert_eq!(
+        photo_screen.labels()[0],
+        "🆘 Unresponsive / not breathing",
+        "the emergency button first"
+    );
+    let data = photo_screen
+        .button("📨 Send this to the doctor on duty")
+        .unwrap()
+        .callback_data
+        .clone()
+        .unwrap();
+    telegram.press_data(&alice_chat, &alice, photo_screen.message_id, &data);
+    let card = shows(&telegram, &anna_chat, "the card", |m| m.text.contains("Status: new")).await;
+    assert!(
+        card.text.contains("a photo or voice message sent to the bot"),
+        "{}",
+        card.text
+    );
+    let copy = shows(&telegram, &anna_chat, "the photo", |m| {
+        m.media.as_ref().is_some_and(|(kind, _)| kind == "photo")
+    })
+    .await;
+    assert_eq!(copy.reply_to, Some(card.message_id));
+    shows(&telegram, &alice_chat, "the confirmation", |m| {
+        m.text.starts_with("✅ Your question is with the doctor on duty")
+    })
+    .await;
+    finish(&telegram, bot).await;
+}

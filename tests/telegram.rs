@@ -276,6 +276,7 @@ async fn voice_and_stickers_get_the_emergency_page_and_a_photo_a_question() {
                 Input::Unsupported {
                     kind: *k,
                     caption: None,
+                    message: None,
                 },
             )
             .0

@@ -66,6 +66,8 @@ feedback-ask = The doctor has closed your question (case { $case }). Did the ans
 feedback-thanks = Thank you. It is only counted, anonymously.
 button-helped = 👍 Yes, it helped
 button-not-helped = 👎 No
+button-send-to-doctor = 📨 Send this to the doctor on duty
+case-path-media = a photo or voice message sent to the bot, then "Send this to the doctor"
 handoff-sent = { $to ->
         [doctor] ✅ Your question is with the doctor on duty.
        *[team] ✅ Your question is with the duty team; a doctor will answer as soon as they can.

@@ -16,7 +16,8 @@ pub use screen::{Button, Notice, Screen, Shows};
 use crate::content::{Content, Locale, NodeIdx};
 use crate::i18n::MAX_SEARCH_RESULTS;
 pub use crate::i18n::MessageKind;
-use crate::payload::DeepLink;
+use crate::i18n::Msg;
+use crate::payload::{DeepLink, Prefix};
 use screen::Position;
 
 /// What a person did.
@@ -39,6 +40,10 @@ pub enum Input<'a> {
     Unsupported {
         kind: MessageKind,
         caption: Option<&'a str>,
+        /// The message's id in the person's own chat, so that a photo or a
+        /// voice message can be sent on to the doctors without the bot
+        /// keeping it.
+        message: Option<i32>,
     },
     Help,
     About,
@@ -59,7 +64,9 @@ pub fn handle_with<'c>(content: &'c Content, duty: &Duty, locale: Locale, input:
         Input::Start { payload } => start(page, locale, payload),
         Input::Callback { data } => callback(page, locale, data),
         Input::Text { text } => search(page, locale, text),
-        Input::Unsupported { kind, caption } => unsupported(page, locale, kind, caption.unwrap_or_default()),
+        Input::Unsupported { kind, caption, message } => {
+            unsupported(page, locale, kind, caption.unwrap_or_default(), message)
+        }
         Input::Help => Screen::fixed(content, locale, Shows::Help, content.help(locale)),
         Input::About => Screen::fixed(content, locale, Shows::About, content.about(locale)),
         Input::Language => Screen::language_choice(content, locale),
@@ -132,7 +139,17 @@ fn callback<'c>(page: Pages<'c, '_>, locale: Locale, data: &str) -> Screen<'c> {
 /// is dying; a photo or video first gets the question of what it shows
 /// (someone unresponsive, or a wound), when the content asks one, unless
 /// its caption already says someone is not breathing.
-fn unsupported<'c>(page: Pages<'c, '_>, locale: Locale, kind: MessageKind, caption: &str) -> Screen<'c> {
+///
+/// While the doctors' line is open, a photo or voice message also gets
+/// "Send this to the doctor on duty" in the second row, after the first
+/// (emergency) button.
+fn unsupported<'c>(
+    page: Pages<'c, '_>,
+    locale: Locale,
+    kind: MessageKind,
+    caption: &str,
+    message: Option<i32>,
+) -> Screen<'c> {
     let content = page.content;
     let ui = content.ui(locale);
     let (node, text) = match (kind, content.photo()) {
@@ -141,8 +158,19 @@ fn unsupported<'c>(page: Pages<'c, '_>, locale: Locale, kind: MessageKind, capti
         }
         _ => (content.emergency(), ui.unsupported(kind)),
     };
-    page.node(&Position::top(node, locale))
-        .with_notice(Notice::Unsupported(kind), text)
+    let mut screen = page
+        .node(&Position::top(node, locale))
+        .with_notice(Notice::Unsupported(kind), text);
+    let sendable = matches!(kind, MessageKind::Photo | MessageKind::Voice) && *page.duty != Duty::Unavailable;
+    if let (Some(id), true) = (message, sendable) {
+        let send = Button {
+            label: std::borrow::Cow::Owned(content.text(locale, Msg::ButtonSendToDoctor, &[])),
+            data: Prefix::SendToDoctor.with(&id.to_string()),
+        };
+        let at = screen.buttons.len().min(1);
+        screen.buttons.insert(at, vec![send]);
+    }
+    screen
 }
 
 fn search<'c>(page: Pages<'c, '_>, locale: Locale, text: &str) -> Screen<'c> {

@@ -241,7 +241,15 @@ fn voice_and_other_unreadable_messages_get_the_emergency_page() {
         (MessageKind::Photo, "I can't look"),
         (MessageKind::Other, "I only understand"),
     ] {
-        let screen = handle(tree(), en(), Input::Unsupported { kind, caption: None });
+        let screen = handle(
+            tree(),
+            en(),
+            Input::Unsupported {
+                kind,
+                caption: None,
+                message: None,
+            },
+        );
         assert_eq!(shown(&screen), "urgent");
         assert_eq!(screen.notice, Some(Notice::Unsupported(kind)));
         assert!(screen.plain.starts_with(opening), "{}", screen.plain);

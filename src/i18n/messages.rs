@@ -37,6 +37,8 @@ messages! {
     HandoffTopic = "handoff-topic" ["topic"];
     HandoffTaken = "handoff-taken" ["case", "numbers"];
     FeedbackAsk = "feedback-ask" ["case"];
+    ButtonSendToDoctor = "button-send-to-doctor" [];
+    CasePathMedia = "case-path-media" [];
     FeedbackThanks = "feedback-thanks" [];
     ButtonHelped = "button-helped" [];
     ButtonNotHelped = "button-not-helped" [];

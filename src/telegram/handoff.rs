@@ -197,6 +197,10 @@ pub async fn on_callback(bot: &Tg, state: &BotState, desk: &Desk, me: &Me, query
         feedback(bot, state, content, query, rest).await;
         return true;
     }
+    if prefix == Prefix::SendToDoctor {
+        send_to_doctor(bot, state, desk, content, query, chat, rest).await;
+        return true;
+    }
     if matches!(prefix, Prefix::Ask | Prefix::WriteBack) {
         let locale = content.negotiate(query.from.language_code.as_deref());
         if !message.chat().is_private() {
@@ -420,7 +424,26 @@ async fn question(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, me
         path: path_of(content, card_locale, position),
         urgent_page: urgent_path(content, position),
     };
-    open_case(bot, state, desk, content, message, locale, &origin).await;
+    open_case(bot, state, desk, content, &Asked::from(message), locale, &origin).await;
+}
+
+/// The person's message a case is about, by reference: the bot copies it
+/// from the person's own chat and keeps nothing.
+struct Asked<'m> {
+    chat: ChatId,
+    message: MessageId,
+    /// Its text or caption, to tell whether it describes an emergency.
+    text: &'m str,
+}
+
+impl<'m> Asked<'m> {
+    fn from(message: &'m Message) -> Self {
+        Asked {
+            chat: message.chat.id,
+            message: message.id,
+            text: message.text().or(message.caption()).unwrap_or_default(),
+        }
+    }
 }
 
 /// Where a new case comes from, as its card says.
@@ -440,12 +463,12 @@ async fn open_case(
     state: &BotState,
     desk: &Desk,
     content: &Content,
-    message: &Message,
+    asked: &Asked<'_>,
     locale: Locale,
     origin: &Origin,
 ) {
     let metrics = &state.delivery.metrics;
-    let person = message.chat.id;
+    let person = asked.chat;
     let ui = content.ui(locale);
     let now = Utc::now();
     let code = content.locale_code(locale);
@@ -458,8 +481,7 @@ async fn open_case(
         opened: now,
     };
     let card_locale = desk.card_locale(content);
-    let text = message.text().or(message.caption()).unwrap_or_default();
-    let urgent = origin.urgent_page || content.is_emergency(text);
+    let urgent = origin.urgent_page || content.is_emergency(asked.text);
     if urgent {
         metrics.handoff(HandoffEvent::QuestionUrgent);
     }
@@ -473,21 +495,10 @@ async fn open_case(
         urgent,
     ));
     let route = desk.route(now, code);
-    let mut delivered = deliver_case(bot, state, desk, content, route, &card, message, case, &ticket).await;
+    let mut delivered = deliver_case(bot, state, desk, content, route, &card, asked, case, &ticket).await;
     if delivered.is_none() && route != Route::DutyChat {
         metrics.handoff(HandoffEvent::QuestionRerouted);
-        delivered = deliver_case(
-            bot,
-            state,
-            desk,
-            content,
-            Route::DutyChat,
-            &card,
-            message,
-            case,
-            &ticket,
-        )
-        .await;
+        delivered = deliver_case(bot, state, desk, content, Route::DutyChat, &card, asked, case, &ticket).await;
     }
     let reply = match delivered {
         Some(route) => {
@@ -515,7 +526,7 @@ async fn open_case(
     };
     let _ = state
         .delivery
-        .send_html(bot, person, &escape_html(&reply), None, Some(message.id))
+        .send_html(bot, person, &escape_html(&reply), None, Some(asked.message))
         .await;
 }
 
@@ -548,7 +559,7 @@ async fn deliver_case(
     content: &Content,
     route: Route,
     card: &str,
-    message: &Message,
+    asked: &Asked<'_>,
     case: CaseCode,
     ticket: &PersonTicket,
 ) -> Option<Route> {
@@ -569,8 +580,8 @@ async fn deliver_case(
         .copy(
             bot,
             chat,
-            message.chat.id,
-            message.id,
+            asked.chat,
+            asked.message,
             copy_buttons,
             Some(card_id),
             Protect::NoForwarding,
@@ -622,7 +633,7 @@ async fn follow_up(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, m
             ),
             urgent_page: false,
         };
-        open_case(bot, state, desk, content, message, locale, &origin).await;
+        open_case(bot, state, desk, content, &Asked::from(message), locale, &origin).await;
         return;
     }
     let person_ticket = desk.sealer.seal_person(
@@ -856,6 +867,55 @@ async fn case_tap(
         }
     }
     content.text(locale, toast, &[])
+}
+
+/// "Send this to the doctor on duty" under a photo or voice message: the
+/// message (by its id in the person's own chat, nothing kept) goes to the
+/// doctor on duty, or the duty chat after hours, under a case card.
+async fn send_to_doctor(
+    bot: &Tg,
+    state: &BotState,
+    desk: &Desk,
+    content: &Content,
+    query: &CallbackQuery,
+    chat: ChatId,
+    message_id: &str,
+) {
+    let metrics = &state.delivery.metrics;
+    let locale = content.negotiate(query.from.language_code.as_deref());
+    let numbers = &content.ui(locale).numbers;
+    let refusal = if !chat.is_user() {
+        Some((HandoffEvent::QuestionNotPrivate, Msg::HandoffPrivateOnly))
+    } else if !desk.limit.allow(query.from.id.0 as i64) {
+        Some((HandoffEvent::QuestionLimited, Msg::HandoffLimited))
+    } else {
+        None
+    };
+    let Ok(message_id) = message_id.parse::<i32>() else {
+        metrics.handoff(HandoffEvent::AskInvalid);
+        state.delivery.answer_callback(bot, query.id.clone(), None).await;
+        return;
+    };
+    if let Some((event, text)) = refusal {
+        metrics.handoff(event);
+        let toast = content.text(locale, text, &[("numbers", numbers)]);
+        state
+            .delivery
+            .answer_callback(bot, query.id.clone(), Some(&toast))
+            .await;
+        return;
+    }
+    state.delivery.answer_callback(bot, query.id.clone(), None).await;
+    let asked = Asked {
+        chat,
+        message: MessageId(message_id),
+        text: "",
+    };
+    let origin = Origin {
+        path: content.text(desk.card_locale(content), Msg::CasePathMedia, &[]),
+        urgent_page: false,
+    };
+    open_case(bot, state, desk, content, &asked, locale, &origin).await;
 }
 
 /// After a case is resolved, one anonymous question to the person: did it

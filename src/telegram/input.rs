@@ -25,6 +25,7 @@ pub fn from_message<'m>(message: &'m Message, bot_username: &str) -> Option<Inpu
     private.then(|| Input::Unsupported {
         kind: unreadable_kind(message),
         caption: message.caption(),
+        message: Some(message.id.0),
     })
 }
 
@@ -129,6 +130,7 @@ mod tests {
             Some(Input::Unsupported {
                 kind: MessageKind::Voice,
                 caption: None,
+                message: Some(7),
             })
         );
         let sticker = serde_json::json!({ "sticker": { "file_id": "s", "file_unique_id": "u", "type": "regular",
@@ -138,6 +140,7 @@ mod tests {
             Some(Input::Unsupported {
                 kind: MessageKind::Other,
                 caption: None,
+                message: Some(7),
             })
         );
     }
