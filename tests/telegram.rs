@@ -559,7 +559,10 @@ async fn logs_never_name_the_person_or_what_they_wrote() {
         "посинел",
         "налоксон срочно",
     ] {
-        assert!(!logs.contains(private), "the logs contain {private:?}:\n{logs}");
+        assert!(
+            !support::mentions(&logs, private),
+            "the logs contain {private:?}:\n{logs}"
+        );
     }
     assert!(
         !logs.contains('\x1b'),

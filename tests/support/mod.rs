@@ -261,3 +261,14 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// Whether `logs` mention `secret` as a word of its own. The bot logs at
+/// debug level in the tests, with microsecond timestamps, and a chat id
+/// inside a timestamp's digits ("06:49:13.070012Z" holds "7001") is no leak.
+pub fn mentions(logs: &str, secret: &str) -> bool {
+    logs.match_indices(secret).any(|(at, _)| {
+        let before = logs[..at].chars().next_back();
+        let after = logs[at + secret.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
