@@ -148,15 +148,7 @@ fn simulate_case(
     writeln!(output, "══ case card sent to {recipient} ══")?;
     writeln!(output, "{card}\n[{}]", labels.join("]   ["))?;
     writeln!(output, "── copied question ──\n{}", question.trim())?;
-    let sent = content.text(
-        locale,
-        Msg::HandoffSent,
-        &[
-            ("case", &case.to_string()),
-            ("to", if route == Route::DutyChat { "team" } else { "doctor" }),
-            ("numbers", &ui.numbers),
-        ],
-    );
+    let sent = desk.confirmation(content, locale, route, case, handoff.now);
     writeln!(output, "══ the person sees ══\n{sent}")?;
     writeln!(output, "══ type the doctor's reply ══")?;
     let Some(reply) = lines.next().transpose()? else {

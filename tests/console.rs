@@ -219,7 +219,12 @@ fn simulates_a_case_with_a_roster_at_a_given_time() {
         day.contains("══ case card sent to the duty chat (nobody is on shift) ══"),
         "{day}"
     );
-    assert!(day.contains("✅ Your question is with the duty team"), "{day}");
+    assert!(
+        day.contains(
+            "✅ Nobody is on shift right now: your question waits for the next shift, which starts 25.11 20:00"
+        ),
+        "{day}"
+    );
     std::fs::remove_file(roster).unwrap();
 }
 

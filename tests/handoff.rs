@@ -387,7 +387,8 @@ async fn after_hours_cases_go_to_the_duty_chat_and_strangers_are_refused() {
     let copy = shows(&telegram, &duty, "the copied voice message", |m| m.media.is_some()).await;
     assert_eq!(copy.reply_to, Some(card.message_id));
     shows(&telegram, &alice_chat, "the confirmation", |m| {
-        m.text.starts_with("✅ Your question is with the duty team")
+        m.text
+            .starts_with("✅ Nobody is on shift right now: your question waits for the next shift, which starts ")
     })
     .await;
 

@@ -70,6 +70,7 @@ button-send-to-doctor = 📨 Send this to the doctor on duty
 case-path-media = a photo or voice message sent to the bot, then "Send this to the doctor"
 handoff-sent = { $to ->
         [doctor] ✅ Your question is with the doctor on duty.
+        [waiting] ✅ Nobody is on shift right now: your question waits for the next shift, which starts { $next }; the duty team may answer sooner.
        *[team] ✅ Your question is with the duty team; a doctor will answer as soon as they can.
     } Case { $case }. The answer will come in this chat. If it gets worse, call { $numbers } now.
 handoff-failed = ❌ Your question could not be delivered right now. Contact { $organisation }: { $contact }. If someone is in danger, call { $numbers } now.

@@ -189,6 +189,40 @@ pub fn path_of(content: &Content, locale: Locale, position: &str) -> String {
         .join(" › ")
 }
 
+impl Desk {
+    /// What the person is told once their question reached `route`: the
+    /// doctor has it; or nobody is on shift and it waits for the next shift
+    /// (saying when that starts); or the duty team has it.
+    pub fn confirmation(
+        &self,
+        content: &Content,
+        locale: Locale,
+        route: Route,
+        case: CaseCode,
+        now: DateTime<Utc>,
+    ) -> String {
+        let next = match (route, self.duty(now)) {
+            (Route::DutyChat, Duty::OffHours { next: Some(next) }) => Some(next),
+            _ => None,
+        };
+        let to = match (route, &next) {
+            (Route::Doctor(_), _) => "doctor",
+            (Route::DutyChat, Some(_)) => "waiting",
+            (Route::DutyChat, None) => "team",
+        };
+        content.text(
+            locale,
+            Msg::HandoffSent,
+            &[
+                ("case", &case.to_string()),
+                ("to", to),
+                ("numbers", &content.ui(locale).numbers),
+                ("next", next.as_deref().unwrap_or_default()),
+            ],
+        )
+    }
+}
+
 /// Whether a question asked from `position` is urgent: the page it was
 /// asked from, or one before it, is about a life-threatening situation.
 pub fn urgent_path(content: &Content, position: &str) -> bool {

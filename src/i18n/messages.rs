@@ -42,7 +42,7 @@ messages! {
     FeedbackThanks = "feedback-thanks" [];
     ButtonHelped = "button-helped" [];
     ButtonNotHelped = "button-not-helped" [];
-    HandoffSent = "handoff-sent" ["case", "to", "numbers"];
+    HandoffSent = "handoff-sent" ["case", "to", "numbers", "next"];
     HandoffFailed = "handoff-failed" ["organisation", "contact", "numbers"];
     HandoffLimited = "handoff-limited" ["numbers"];
     HandoffAnswer = "handoff-answer" ["case"];

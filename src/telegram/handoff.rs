@@ -469,7 +469,6 @@ async fn open_case(
 ) {
     let metrics = &state.delivery.metrics;
     let person = asked.chat;
-    let ui = content.ui(locale);
     let now = Utc::now();
     let code = content.locale_code(locale);
     let case = CaseCode::random();
@@ -504,16 +503,7 @@ async fn open_case(
         Some(route) => {
             metrics.handoff(HandoffEvent::QuestionSent);
             tracing::info!(event = "question_sent", to = route_name(route), "handoff");
-            let to = if matches!(route, Route::Doctor(_)) {
-                "doctor"
-            } else {
-                "team"
-            };
-            content.text(
-                locale,
-                Msg::HandoffSent,
-                &[("case", &case.to_string()), ("to", to), ("numbers", &ui.numbers)],
-            )
+            desk.confirmation(content, locale, route, case, now)
         }
         None => {
             metrics.handoff(HandoffEvent::QuestionFailed);
