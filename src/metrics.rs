@@ -136,6 +136,11 @@ pub struct Metrics {
     handoff: Family<Labels, Counter>,
     content: Family<Labels, Gauge>,
     latency: Histogram,
+    /// Doctors' line: from a card reaching the doctors to a doctor's Take.
+    time_to_take: Histogram,
+    /// Doctors' line: from a person's message reaching the doctors to the
+    /// doctor's reply to it.
+    time_to_answer: Histogram,
     /// The content version labelled 1 in `content_version`.
     version: Mutex<Option<String>>,
     telegram_reachable: AtomicBool,
@@ -159,6 +164,9 @@ impl Metrics {
         let handoff = Family::<Labels, Counter>::default();
         let content = Family::<Labels, Gauge>::default();
         let latency = Histogram::new(exponential_buckets(0.0001, 2.0, 16));
+        // 30 s to about 17 hours: how long a person waits for a doctor.
+        let time_to_take = Histogram::new(exponential_buckets(30.0, 2.0, 12));
+        let time_to_answer = Histogram::new(exponential_buckets(30.0, 2.0, 12));
         registry.register("updates", "Updates received, by kind", updates.clone());
         registry.register(
             "updates_coalesced",
@@ -188,6 +196,16 @@ impl Metrics {
             "Time to handle an update, delivery included",
             latency.clone(),
         );
+        registry.register(
+            "handoff_time_to_take_seconds",
+            "Doctors' line: from a case card reaching the doctors to a doctor taking it",
+            time_to_take.clone(),
+        );
+        registry.register(
+            "handoff_time_to_answer_seconds",
+            "Doctors' line: from a person's message reaching the doctors to the doctor's reply to it",
+            time_to_answer.clone(),
+        );
         Metrics {
             registry,
             updates,
@@ -199,6 +217,8 @@ impl Metrics {
             handoff,
             content,
             latency,
+            time_to_take,
+            time_to_answer,
             version: Mutex::new(None),
             telegram_reachable: AtomicBool::new(false),
         }
@@ -241,6 +261,16 @@ impl Metrics {
 
     pub fn handled(&self, latency: Duration) {
         self.latency.observe(latency.as_secs_f64());
+    }
+
+    /// A case was taken `waited` after its card was sent.
+    pub fn time_to_take(&self, waited: Duration) {
+        self.time_to_take.observe(waited.as_secs_f64());
+    }
+
+    /// A doctor replied `waited` after the message they answered arrived.
+    pub fn time_to_answer(&self, waited: Duration) {
+        self.time_to_answer.observe(waited.as_secs_f64());
     }
 
     /// Marks `version` as the content being served.
@@ -331,6 +361,8 @@ mod tests {
         metrics.api_error("retry_after");
         metrics.reload("rejected");
         metrics.handled(Duration::from_micros(300));
+        metrics.time_to_take(Duration::from_secs(90));
+        metrics.time_to_answer(Duration::from_secs(400));
         metrics.content_version("2026.11.24-1");
         metrics.content_version("2026.11.25-1");
         let text = metrics.render();
@@ -344,6 +376,8 @@ mod tests {
             "overdose_bot_content_version{version=\"2026.11.24-1\"} 0",
             "overdose_bot_content_version{version=\"2026.11.25-1\"} 1",
             "overdose_bot_handler_latency_seconds_count 1",
+            "overdose_bot_handoff_time_to_take_seconds_bucket{le=\"120.0\"} 1",
+            "overdose_bot_handoff_time_to_answer_seconds_sum 400.0",
         ] {
             assert!(text.contains(line), "missing `{line}` in:\n{text}");
         }

@@ -106,7 +106,12 @@ fn case_code(text: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn question_card_take_answer_and_follow_up_without_identities() {
-    let (telegram, bot, _dir) = bot_with_roster(true).await;
+    let metrics = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .to_string();
+    let (telegram, bot, _dir) = bot_with_roster_and(true, &["--metrics", &metrics]).await;
     let (alice, alice_chat) = (person(), TestChat::private(&person()));
     let (anna, anna_chat) = (doctor(), TestChat::private(&doctor()));
 
@@ -280,6 +285,16 @@ async fn question_card_take_answer_and_follow_up_without_identities() {
         0,
         "the doctor never learns the answer"
     );
+    // How long the person waited, and the vote: counts, no identity.
+    let scraped = support::http_get(&metrics, "/metrics").await;
+    for line in [
+        "overdose_bot_handoff_time_to_take_seconds_count 1",
+        "overdose_bot_handoff_time_to_answer_seconds_count 2",
+        "overdose_bot_handoff_events_total{event=\"feedback_helped\"} 1",
+    ] {
+        assert!(scraped.contains(line), "missing `{line}` in:\n{scraped}");
+    }
+    assert!(!support::mentions(&scraped, "5550001") && !support::mentions(&scraped, "7001"));
 
     let logs = finish(&telegram, bot).await;
     for secret in [

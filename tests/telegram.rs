@@ -777,8 +777,12 @@ async fn metrics_and_health_endpoints_name_no_user() {
     telegram.press(&chat, &user, "Naloxone").unwrap();
     answered(&telegram, "the edit", |r| count(r, "editMessageText") == 1).await;
 
-    assert!(get(&address, "/healthz").await.starts_with("HTTP/1.1 200"));
-    assert!(get(&address, "/readyz").await.starts_with("HTTP/1.1 200"));
+    assert!(
+        support::http_get(&address, "/healthz")
+            .await
+            .starts_with("HTTP/1.1 200")
+    );
+    assert!(support::http_get(&address, "/readyz").await.starts_with("HTTP/1.1 200"));
     let content = Tree::Shipped.content();
     let expected = [
         "overdose_bot_updates_total{kind=\"message\"} 1".to_owned(),
@@ -794,7 +798,7 @@ async fn metrics_and_health_endpoints_name_no_user() {
     // a moment after the fake has seen that request.
     let deadline = tokio::time::Instant::now() + STEP_TIMEOUT;
     let metrics = loop {
-        let metrics = get(&address, "/metrics").await;
+        let metrics = support::http_get(&address, "/metrics").await;
         if expected.iter().all(|line| metrics.contains(line)) || tokio::time::Instant::now() > deadline {
             break metrics;
         }
@@ -810,18 +814,6 @@ async fn metrics_and_health_endpoints_name_no_user() {
 }
 
 /// A bare HTTP/1.1 GET.
-async fn get(address: &str, path: &str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = String::new();
-    tokio::time::timeout(STEP_TIMEOUT, stream.read_to_string(&mut response))
-        .await
-        .unwrap()
-        .unwrap();
-    response
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn edited_content_files_are_reloaded_without_a_signal() {

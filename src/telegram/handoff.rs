@@ -757,6 +757,10 @@ async fn answer(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, mess
         Ok(()) => {
             metrics.handoff(HandoffEvent::AnswerSent);
             tracing::info!(event = "answer_sent", "handoff");
+            // From the answered message reaching the doctors (its date) to now.
+            if let Some(answered) = message.reply_to_message() {
+                metrics.time_to_answer((message.date - answered.date).to_std().unwrap_or_default());
+            }
             Msg::CaseDelivered
         }
         Err(Failure::RecipientGone) => {
@@ -851,7 +855,12 @@ async fn case_tap(
     {
         metrics.handoff(event);
         match action {
-            CaseAction::Take => tell_taken(bot, state, content, &person).await,
+            CaseAction::Take => {
+                // The card's date is when it reached the doctors: no clock of ours to keep.
+                let waited = Utc::now() - message.date;
+                metrics.time_to_take(waited.to_std().unwrap_or_default());
+                tell_taken(bot, state, content, &person).await;
+            }
             CaseAction::Resolve => ask_feedback(bot, state, content, &person).await,
             CaseAction::Reopen | CaseAction::Show => {}
         }
