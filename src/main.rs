@@ -290,9 +290,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             let Some(content) = loaded.content.as_ref() else {
                 return Ok(refuse(&loaded));
             };
-            let locale = lang
-                .as_deref()
-                .map_or(content.default_locale(), |l| content.negotiate(Some(l)));
+            let locale = locale_for(content, lang.as_deref());
             io::stdout()
                 .write_all(render_graph(content, locale, format).as_bytes())
                 .context("cannot write the graph")?;
@@ -308,9 +306,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             let Some(content) = loaded.content.as_ref() else {
                 return Ok(refuse(&loaded));
             };
-            let locale = lang
-                .as_deref()
-                .map_or(content.default_locale(), |l| content.negotiate(Some(l)));
+            let locale = locale_for(content, lang.as_deref());
             io::stdout()
                 .write_all(overdose_bot::search_report::report(content, locale, &text, explain).as_bytes())
                 .context("cannot write the report")?;
@@ -413,6 +409,11 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The locale `--lang` asks for, else the content's default.
+fn locale_for(content: &overdose_bot::content::Content, lang: Option<&str>) -> overdose_bot::content::Locale {
+    lang.map_or(content.default_locale(), |l| content.negotiate(Some(l)))
 }
 
 /// Reads the roster into `loaded`'s diagnostics; `None` if it has errors.

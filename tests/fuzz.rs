@@ -147,6 +147,26 @@ fn load_dir(dir: &Path) -> overdose_bot::content::Loaded {
     })
 }
 
+/// One to three byte changes, deletions or insertions: (where, which kind,
+/// byte, length).
+fn mutations() -> impl Strategy<Value = Vec<(usize, u8, u8, usize)>> {
+    proptest::collection::vec((any::<usize>(), 0u8..3, any::<u8>(), 1usize..40), 1..4)
+}
+
+/// `original` with `mutations` applied.
+fn mutated(original: &[u8], mutations: &[(usize, u8, u8, usize)]) -> Vec<u8> {
+    let mut bytes = original.to_vec();
+    for &(at, kind, byte, len) in mutations {
+        let at = at % bytes.len().max(1);
+        match kind {
+            0 => bytes[at] = byte,
+            1 => drop(bytes.drain(at..(at + len).min(bytes.len()))),
+            _ => bytes.splice(at..at, std::iter::repeat_n(byte, len)).for_each(drop),
+        }
+    }
+    bytes
+}
+
 /// Mutates one file of `dir` per case (byte changes, deletions, insertions)
 /// and loads everything: it must never panic, and every diagnostic must
 /// point inside its file.
@@ -154,18 +174,9 @@ fn mutate_and_load(name: &str, file: &str) {
     let dir = scratch(name);
     let path = dir.join(file);
     let original = std::fs::read(&path).unwrap();
-    let mutation = (any::<usize>(), 0u8..3, any::<u8>(), 1usize..40);
     runner()
-        .run(&proptest::collection::vec(mutation, 1..4), |mutations| {
-            let mut bytes = original.clone();
-            for (at, kind, byte, len) in mutations {
-                let at = at % bytes.len().max(1);
-                match kind {
-                    0 => bytes[at] = byte,
-                    1 => drop(bytes.drain(at..(at + len).min(bytes.len()))),
-                    _ => bytes.splice(at..at, std::iter::repeat_n(byte, len)).for_each(drop),
-                }
-            }
+        .run(&mutations(), |mutations| {
+            let bytes = mutated(&original, &mutations);
             std::fs::write(&path, &bytes).unwrap();
             let loaded = load_dir(&dir);
             for diagnostic in loaded.diagnostics.iter() {
@@ -200,18 +211,9 @@ fn fluent_loader() {
 fn roster_loader() {
     use overdose_bot::diagnostics::{Diagnostics, SourceMap};
     let original = std::fs::read(support::root().join("roster.example.yaml")).unwrap();
-    let mutation = (any::<usize>(), 0u8..3, any::<u8>(), 1usize..40);
     runner()
-        .run(&proptest::collection::vec(mutation, 1..4), |mutations| {
-            let mut bytes = original.clone();
-            for (at, kind, byte, len) in mutations {
-                let at = at % bytes.len().max(1);
-                match kind {
-                    0 => bytes[at] = byte,
-                    1 => drop(bytes.drain(at..(at + len).min(bytes.len()))),
-                    _ => bytes.splice(at..at, std::iter::repeat_n(byte, len)).for_each(drop),
-                }
-            }
+        .run(&mutations(), |mutations| {
+            let bytes = mutated(&original, &mutations);
             let mut sources = SourceMap::new();
             let file = sources.add("roster.yaml", String::from_utf8_lossy(&bytes).into_owned());
             let mut diagnostics = Diagnostics::default();

@@ -704,11 +704,7 @@ async fn answer(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, mess
         Ok(person) => person,
         Err(error) => {
             metrics.handoff(refusal_event(error));
-            let id = if error == OpenError::Expired {
-                Msg::CaseExpired
-            } else {
-                Msg::CaseInvalid
-            };
+            let id = case_refusal(error);
             let _ = state
                 .delivery
                 .send_html(bot, doctor_chat, &reply_to_doctor(id, None), None, Some(message.id))
@@ -812,11 +808,7 @@ async fn case_tap(
         Ok(person) => person,
         Err(error) => {
             metrics.handoff(refusal_event(error));
-            let id = if error == OpenError::Expired {
-                Msg::CaseExpired
-            } else {
-                Msg::CaseInvalid
-            };
+            let id = case_refusal(error);
             return content.text(locale, id, &[]);
         }
     };
@@ -1061,6 +1053,15 @@ fn route_name(route: Route) -> &'static str {
     match route {
         Route::Doctor(_) => "doctor",
         Route::DutyChat => "duty_chat",
+    }
+}
+
+/// What a doctor is told about a ticket that does not open.
+fn case_refusal(error: OpenError) -> Msg {
+    if error == OpenError::Expired {
+        Msg::CaseExpired
+    } else {
+        Msg::CaseInvalid
     }
 }
 
