@@ -183,6 +183,7 @@ fn command(line: &str) -> Input<'_> {
         },
         "/help" => Input::Help,
         "/about" => Input::About,
+        "/privacy" => Input::Privacy,
         "/language" => Input::Language,
         "/voice" => Input::Unsupported {
             kind: MessageKind::Voice,

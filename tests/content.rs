@@ -458,3 +458,29 @@ fn a_photo_captioned_with_an_emergency_opens_the_emergency_page_at_once() {
         "other captions still get the question"
     );
 }
+
+#[test]
+fn privacy_says_what_is_kept_and_who_sees_what_in_both_languages() {
+    let content = Tree::Shipped.content();
+    for (code, words) in [
+        ("ru", ["ничего о вас", "Telegram", "врачи", "Удалить чат"]),
+        ("en", ["nothing about you", "Telegram", "doctors", "Delete chat"]),
+    ] {
+        let locale = content.locale_by_code(code).unwrap();
+        let screen = engine::handle(&content, locale, Input::Privacy);
+        assert_eq!(screen.shows, Shows::Privacy);
+        for word in words {
+            assert!(
+                screen.plain.contains(word),
+                "{code}: {word:?} missing in {}",
+                screen.plain
+            );
+        }
+        assert!(
+            screen.plain.contains("112"),
+            "the emergency numbers, as on every screen"
+        );
+        let about = engine::handle(&content, locale, Input::About);
+        assert!(about.plain.contains("/privacy"), "{code}: /about points to /privacy");
+    }
+}

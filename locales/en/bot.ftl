@@ -32,7 +32,14 @@ about =
     Last medical review: { $reviewed }.
     { $organisation }: { $contact }
     { $disclaimer }
+    What the bot keeps and who sees what: /privacy
 about-never-reviewed = not yet reviewed by a medical professional
+privacy =
+    What this bot keeps: nothing about you. No list of people, no history of chats, no names. Its logs count screens, never who or what was written. If you ask a doctor, a counter of your questions lives in memory for an hour, under a scrambled number, not your account.
+    What Telegram sees: every message, like any chat in Telegram.
+    What the doctors see: only what you send them (text, a photo, your voice), never your name, username or profile. What you send stays in their chat.
+    To delete this chat: in Telegram, open the chat menu and choose "Delete chat" (on a shared phone, also check Archived chats).
+command-privacy = What the bot keeps and who sees what
 
 language-prompt = Choose your language:
 language-name = English

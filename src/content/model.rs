@@ -47,6 +47,7 @@ pub struct LocaleData {
     pub(crate) footer: Rendered,
     pub(crate) help: Rendered,
     pub(crate) about: Rendered,
+    pub(crate) privacy: Rendered,
 }
 
 /// One screen of the tree.
@@ -224,6 +225,11 @@ impl Content {
 
     pub fn about(&self, locale: Locale) -> &Rendered {
         &self.locale(locale).about
+    }
+
+    /// What the bot keeps, what Telegram and the doctors see, how to delete the chat.
+    pub fn privacy(&self, locale: Locale) -> &Rendered {
+        &self.locale(locale).privacy
     }
 
     /// Nodes matching free text, best first.

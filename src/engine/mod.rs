@@ -47,6 +47,7 @@ pub enum Input<'a> {
     },
     Help,
     About,
+    Privacy,
     Language,
 }
 
@@ -69,6 +70,7 @@ pub fn handle_with<'c>(content: &'c Content, duty: &Duty, locale: Locale, input:
         }
         Input::Help => Screen::fixed(content, locale, Shows::Help, content.help(locale)),
         Input::About => Screen::fixed(content, locale, Shows::About, content.about(locale)),
+        Input::Privacy => Screen::fixed(content, locale, Shows::Privacy, content.privacy(locale)),
         Input::Language => Screen::language_choice(content, locale),
     }
 }

@@ -17,6 +17,7 @@ pub enum Shows {
     SearchResults,
     Help,
     About,
+    Privacy,
     LanguageChoice,
 }
 

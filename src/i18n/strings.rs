@@ -20,6 +20,7 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "help",
     "about",
     "about-never-reviewed",
+    "privacy",
     "language-prompt",
     "language-name",
     "console-no-button",
@@ -29,6 +30,7 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "command-help",
     "command-language",
     "command-about",
+    "command-privacy",
     "inline-open-bot",
 ];
 
@@ -88,6 +90,8 @@ pub struct UiStrings {
     pub search_nothing: String,
     pub help: String,
     pub about: String,
+    /// What the bot keeps and who sees what (`/privacy`).
+    pub privacy: String,
     pub language_prompt: String,
     pub language_name: String,
     /// Short pop-ups (at most 200 characters) answering a button tap.
@@ -98,6 +102,7 @@ pub struct UiStrings {
     pub command_help: String,
     pub command_language: String,
     pub command_about: String,
+    pub command_privacy: String,
     /// The button under a page shared through inline mode.
     pub inline_open_bot: String,
     /// The emergency numbers for display, and who runs the bot: arguments
@@ -150,6 +155,7 @@ impl UiStrings {
                     ("contact", context.contact.to_owned().into()),
                 ],
             ),
+            privacy: format("privacy", &[]),
             language_prompt: format("language-prompt", &[]),
             language_name: format("language-name", &[]),
             toast_menu_updated: format("toast-menu-updated", &[]),
@@ -158,6 +164,7 @@ impl UiStrings {
             command_help: format("command-help", &[]),
             command_language: format("command-language", &[]),
             command_about: format("command-about", &[]),
+            command_privacy: format("command-privacy", &[]),
             inline_open_bot: format("inline-open-bot", &[]),
             numbers: context.numbers.to_owned(),
             organisation: context.organisation.to_owned(),

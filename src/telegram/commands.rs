@@ -16,6 +16,7 @@ pub async fn register(bot: &Tg, content: &Content) -> Result<(), RequestError> {
             BotCommand::new("help", &ui.command_help),
             BotCommand::new("language", &ui.command_language),
             BotCommand::new("about", &ui.command_about),
+            BotCommand::new("privacy", &ui.command_privacy),
         ];
         for code in content.language_codes(locale) {
             bot.set_my_commands(commands.clone()).language_code(code).await?;

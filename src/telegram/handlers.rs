@@ -159,6 +159,7 @@ fn kind_of(input: &Input<'_>) -> &'static str {
         Input::Unsupported { .. } => "unsupported",
         Input::Help => "help",
         Input::About => "about",
+        Input::Privacy => "privacy",
         Input::Language => "language",
     }
 }
@@ -177,6 +178,7 @@ fn log_update(
         Shows::SearchResults => "(search results)",
         Shows::Help => "(help)",
         Shows::About => "(about)",
+        Shows::Privacy => "(privacy)",
         Shows::LanguageChoice => "(language choice)",
     };
     metrics.screen(shown);

@@ -49,6 +49,7 @@ fn command_input<'m>(message: &'m Message, bot_username: &str) -> Option<Input<'
             payload: Some(argument).filter(|a| !a.is_empty()),
         },
         "about" => Input::About,
+        "privacy" => Input::Privacy,
         "language" => Input::Language,
         _ => Input::Help,
     })

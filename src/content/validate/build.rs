@@ -74,6 +74,7 @@ pub fn content(
                 &footer,
             ]);
             let about = Rendered::join([&Rendered::from_plain(&ui.about), &footer]);
+            let privacy = Rendered::join([&Rendered::from_plain(&ui.privacy), &footer]);
             LocaleData {
                 code: raw_locale.code.value.clone(),
                 also_for: raw_locale.also_for.iter().map(|a| a.value.clone()).collect(),
@@ -82,6 +83,7 @@ pub fn content(
                 footer,
                 help,
                 about,
+                privacy,
             }
         })
         .collect();
