@@ -174,14 +174,21 @@ fn invalid_content_is_refused_with_diagnostics() {
     );
 }
 
-#[test]
-fn simulates_a_case_with_a_roster_at_a_given_time() {
-    let roster = std::env::temp_dir().join(format!("overdose-console-roster-{}.yaml", std::process::id()));
+/// A roster file named after `test`: Dr Anna on shift every night,
+/// 20:00 to 08:00 Moscow time; the caller removes it.
+fn night_roster(test: &str) -> std::path::PathBuf {
+    let roster = std::env::temp_dir().join(format!("overdose-console-{test}-{}.yaml", std::process::id()));
     std::fs::write(
         &roster,
         "timezone: Europe/Moscow\nlanguage: en\nduty_chat: -100\ndoctors:\n  - { id: anna, name: Dr Anna, chat: 1, languages: [ru, en] }\nshifts:\n  - { doctor: anna, days: [daily], from: \"20:00\", to: \"08:00\" }\n",
     )
     .unwrap();
+    roster
+}
+
+#[test]
+fn simulates_a_case_with_a_roster_at_a_given_time() {
+    let roster = night_roster("roster");
     let mut args = TREE.to_vec();
     args.extend(["--lang", "en", "--roster", roster.to_str().unwrap()]);
     // Start -> Ask a doctor (5) -> Write your question (1) -> question -> the doctor's reply.
@@ -230,12 +237,7 @@ fn simulates_a_case_with_a_roster_at_a_given_time() {
 
 #[test]
 fn a_question_describing_an_emergency_shows_the_emergency_page_first() {
-    let roster = std::env::temp_dir().join(format!("overdose-console-emergency-{}.yaml", std::process::id()));
-    std::fs::write(
-        &roster,
-        "timezone: Europe/Moscow\nlanguage: en\nduty_chat: -100\ndoctors:\n  - { id: anna, name: Dr Anna, chat: 1, languages: [ru, en] }\nshifts:\n  - { doctor: anna, days: [daily], from: \"20:00\", to: \"08:00\" }\n",
-    )
-    .unwrap();
+    let roster = night_roster("emergency");
     let mut args = TREE.to_vec();
     args.extend(["--lang", "en", "--roster", roster.to_str().unwrap()]);
     let script = "5\n1\nMy friend used an hour ago and now he is not breathing\nCall 112 and start CPR.\n";

@@ -652,8 +652,6 @@ async fn webhook_mode_refuses_requests_without_the_secret() {
 
 /// A bare HTTP/1.1 POST, to play Telegram delivering a webhook.
 async fn post(address: &str, path: &str, secret: Option<&str>, body: &str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
     let secret = secret
         .map(|s| format!("X-Telegram-Bot-Api-Secret-Token: {s}\r\n"))
         .unwrap_or_default();
@@ -661,13 +659,7 @@ async fn post(address: &str, path: &str, secret: Option<&str>, body: &str) -> St
         "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n{secret}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = String::new();
-    tokio::time::timeout(STEP_TIMEOUT, stream.read_to_string(&mut response))
-        .await
-        .unwrap()
-        .unwrap();
-    response
+    support::http_exchange(address, &request).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

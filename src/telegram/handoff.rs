@@ -713,10 +713,7 @@ async fn answer(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, mess
         }
     };
     let case = person.case.to_string();
-    let locale = std::str::from_utf8(&person.locale)
-        .ok()
-        .and_then(|code| content.locale_by_code(code))
-        .unwrap_or(content.default_locale());
+    let locale = ticket_locale(content, &person);
     let thread = message.reply_to_message().map_or(message.id, |m| m.id);
     let doctor_ticket = desk.sealer.seal_doctor(
         &DoctorTicket {

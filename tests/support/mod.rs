@@ -275,9 +275,17 @@ pub fn mentions(logs: &str, secret: &str) -> bool {
 
 /// The whole HTTP response to `GET path` on `address` (the bot's metrics).
 pub async fn http_get(address: &str, path: &str) -> String {
+    http_exchange(
+        address,
+        &format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"),
+    )
+    .await
+}
+
+/// Sends a raw HTTP/1.1 `request` to `address` and reads the whole response.
+pub async fn http_exchange(address: &str, request: &str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut response = String::new();
     tokio::time::timeout(STEP_TIMEOUT, stream.read_to_string(&mut response))
