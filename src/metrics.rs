@@ -46,6 +46,16 @@ pub enum HandoffEvent {
     FeedbackHelped,
     /// "Did this help?": no.
     FeedbackNotHelped,
+    /// A case nobody took went on to the next doctor or the duty chat.
+    Escalated,
+    /// A case moving on reached no chat (it tries again later).
+    EscalationFailed,
+    /// A doctor who took a case and has not answered was reminded.
+    Reminded,
+    /// A case taken and not answered after the reminder went back to the pool.
+    ReturnedToPool,
+    /// A case's timer lost because the process stopped (one per case).
+    TimerLost,
     /// A roster command in a group that is not the duty chat, ignored.
     CommandOutsideRosterChats,
     /// A roster command from someone not allowed.
@@ -100,6 +110,11 @@ impl HandoffEvent {
             HandoffEvent::QuestionUrgent => "question_urgent",
             HandoffEvent::FeedbackHelped => "feedback_helped",
             HandoffEvent::FeedbackNotHelped => "feedback_not_helped",
+            HandoffEvent::Escalated => "escalated",
+            HandoffEvent::EscalationFailed => "escalation_failed",
+            HandoffEvent::Reminded => "reminded",
+            HandoffEvent::ReturnedToPool => "returned_to_pool",
+            HandoffEvent::TimerLost => "timer_lost",
             HandoffEvent::CommandOutsideRosterChats => "command_outside_roster_chats",
             HandoffEvent::CommandRefused => "command_refused",
             HandoffEvent::EditIgnored => "edit_ignored",
@@ -254,9 +269,14 @@ impl Metrics {
 
     /// A step of the doctors' line.
     pub fn handoff(&self, event: HandoffEvent) {
+        self.handoff_times(event, 1);
+    }
+
+    /// `times` steps of the doctors' line at once.
+    pub fn handoff_times(&self, event: HandoffEvent, times: u64) {
         self.handoff
             .get_or_create(&vec![("event", event.as_str().to_owned())])
-            .inc();
+            .inc_by(times);
     }
 
     pub fn handled(&self, latency: Duration) {

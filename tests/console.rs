@@ -196,17 +196,14 @@ fn simulates_a_case_with_a_roster_at_a_given_time() {
     let (night, code) = console(&[&args[..], &["--now", "2026-11-24T23:30:00+03:00"]].concat(), script);
     assert_eq!(code, 0, "{night}");
     assert!(night.contains("🩺 On duty now: Dr Anna (ru, en)."), "{night}");
-    assert!(
-        night.contains("══ case card sent to the doctor on shift, Dr Anna ══\n🆕 Case "),
-        "{night}"
-    );
+    assert!(night.contains("══ to Dr Anna ══\n🆕 Case "), "{night}");
     assert!(
         night.contains(" · language: en · 24.11 23:30 (Europe/Moscow)\nPath: Start › Ask a doctor\n"),
         "{night}"
     );
     assert!(
         night.contains(
-            "Status: new\n[🙋 Take]   [✅ Resolve]\n── copied question ──\nHe took pills, sleepy but breathing."
+            "Status: new\n[🙋 Take]   [✅ Resolve]\n══ copied to Dr Anna ══\nHe took pills, sleepy but breathing."
         ),
         "{night}"
     );
@@ -222,10 +219,7 @@ fn simulates_a_case_with_a_roster_at_a_given_time() {
         day.contains("the next shift starts 25.11 20:00 (Europe/Moscow)"),
         "{day}"
     );
-    assert!(
-        day.contains("══ case card sent to the duty chat (nobody is on shift) ══"),
-        "{day}"
-    );
+    assert!(day.contains("══ to the duty chat ══\n🆕 Case "), "{day}");
     assert!(
         day.contains(
             "✅ Nobody is on shift right now: your question waits for the next shift, which starts 25.11 20:00"
@@ -244,11 +238,41 @@ fn a_question_describing_an_emergency_shows_the_emergency_page_first() {
     let (out, code) = console(&[&args[..], &["--now", "2026-11-24T23:30:00+03:00"]].concat(), script);
     assert_eq!(code, 0, "{out}");
     let at_once = out.find("══ the person sees at once ══").expect("the emergency page");
-    let card = out
-        .find("══ case card sent to")
-        .expect("the case still goes to the doctor");
+    let card = out.find("══ to Dr Anna ══").expect("the case still goes to the doctor");
     assert!(at_once < card, "the emergency page comes first: {out}");
     assert!(out[at_once..card].contains("Urgent\n\nText of Urgent"), "{out}");
+    std::fs::remove_file(roster).unwrap();
+}
+
+#[test]
+fn an_escalated_case_end_to_end_on_the_simulated_clock() {
+    let roster = night_roster("escalation");
+    let mut args = TREE.to_vec();
+    args.extend(["--lang", "en", "--roster", roster.to_str().unwrap()]);
+    // The question; nobody takes it for 5 min; the duty chat takes it and
+    // is reminded after 15 min; the answer.
+    let script = "5\n1\nHe took pills, sleepy but breathing.\n/wait 6m\n/take\n/wait 16m\nKeep him on his side.\n";
+    let (out, code) = console(&[&args[..], &["--now", "2026-11-24T23:30:00+03:00"]].concat(), script);
+    assert_eq!(code, 0, "{out}");
+    let steps = [
+        "══ to Dr Anna ══\n🆕 Case ",
+        "── 24.11 23:35 (Europe/Moscow) ──\n══ to the duty chat ══\n⏰ Not taken for 5 min: passed on to you.\n🆕 Case ",
+        "══ edited in the duty chat ══",
+        "Status: taken by Dr Anna at 24.11 23:36 (Europe/Moscow)\n[✅ Resolve]\n(toast: ",
+        "══ to the person ══\n🩺 A doctor on duty has taken your question",
+        "══ edited in Dr Anna ══",
+        "── 24.11 23:51 (Europe/Moscow) ──\n══ to the duty chat ══\n⏰ Case ",
+        "is taken and not answered yet.",
+        "══ copied to the person ══\nKeep him on his side.\n[✍️ Write back]",
+        "✓ Delivered to the person (case ",
+    ];
+    let mut from = 0;
+    for step in steps {
+        let found = out[from..]
+            .find(step)
+            .unwrap_or_else(|| panic!("`{step}` after byte {from} in:\n{out}"));
+        from += found + step.len();
+    }
     std::fs::remove_file(roster).unwrap();
 }
 

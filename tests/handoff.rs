@@ -1027,3 +1027,96 @@ async fn a_photo_or_voice_message_is_sent_to_the_doctor_in_one_tap() {
     .await;
     finish(&telegram, bot).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_nobody_takes_moves_on_a_taken_one_is_reminded_and_a_stop_tells_the_duty_chat() {
+    let telegram = FakeTelegram::start().await;
+    let dir = TempDir::new();
+    let path = roster(dir.path(), true);
+    // A drill's escalation policy: seconds instead of minutes.
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("escalation: { take_within: 1s, urgent_take_within: 1s, answer_within: 2s }\n");
+    std::fs::write(&path, text).unwrap();
+    let key = write_key_file(dir.path());
+    let bot = start_bot(
+        &telegram,
+        Tree::Shipped,
+        &["--roster", path.to_str().unwrap()],
+        &[("OVERDOSE_BOT_HANDOFF_KEY_FILE", &key)],
+    )
+    .await;
+    let (alice, alice_chat) = (person(), TestChat::private(&person()));
+    let (anna, anna_chat) = (doctor(), TestChat::private(&doctor()));
+    let duty = TestChat::group(DUTY_CHAT, "Duty team");
+
+    let prompt = ask(&telegram, &alice_chat, &alice).await;
+    telegram.reply_text(&alice_chat, &alice, prompt.message_id, "How long does naloxone last?");
+    let card = shows(&telegram, &anna_chat, "the card to the doctor on shift", |m| {
+        m.text.contains("Status: new")
+    })
+    .await;
+    let code = case_code(&card.text);
+
+    // Nobody takes it: it moves on to the duty chat, marked, with the question.
+    let moved = shows(&telegram, &duty, "the case moved on to the duty chat", |m| {
+        m.text.starts_with("⏰ Not taken for 1 min: passed on to you.")
+    })
+    .await;
+    assert!(moved.text.contains(&format!("Case {code}")), "{}", moved.text);
+    assert_eq!(moved.labels(), ["🙋 Take", "✅ Resolve"]);
+    let copy = shows(&telegram, &duty, "the question under it", |m| {
+        m.text == "How long does naloxone last?"
+    })
+    .await;
+    assert_eq!(copy.reply_to, Some(moved.message_id));
+    assert_eq!(
+        telegram
+            .chat(&alice_chat)
+            .iter()
+            .filter(|m| m.text.starts_with("✅ Your question is with"))
+            .count(),
+        1,
+        "the person is told once, not at every step"
+    );
+
+    // Anna takes it after all: the duty chat's card says so; Alice hears it.
+    telegram.press(&anna_chat, &anna, "🙋 Take").unwrap();
+    shows(&telegram, &duty, "the duty chat's card follows", |m| {
+        m.message_id == moved.message_id && m.text.contains("Status: taken by Dr Anna")
+    })
+    .await;
+    shows(&telegram, &alice_chat, "the person hears", |m| {
+        m.text.starts_with("🩺 A doctor on duty has taken your question")
+    })
+    .await;
+
+    // Not answered: a reminder to Anna, under her card; then back to the pool.
+    let reminder = shows(&telegram, &anna_chat, "the reminder", |m| {
+        m.text.contains(&format!("Case {code} is taken and not answered yet"))
+    })
+    .await;
+    assert_eq!(reminder.reply_to, Some(card.message_id));
+    shows(&telegram, &duty, "back in the pool", |m| {
+        m.text
+            .starts_with("⏰ Taken but not answered for 1 min: back in the pool.")
+    })
+    .await;
+    shows(&telegram, &anna_chat, "Anna's card is open again", |m| {
+        m.message_id == card.message_id && m.text.ends_with("Status: new")
+    })
+    .await;
+
+    // The bot stops with the case still waiting: the duty chat learns how many.
+    let logs = finish(&telegram, bot).await;
+    let lost = telegram
+        .chat(&duty)
+        .into_iter()
+        .find(|m| m.text.starts_with("⚠️ The bot restarted"))
+        .expect("the duty chat is told");
+    assert!(lost.text.contains(": 1 cases lost"), "{}", lost.text);
+    assert!(!lost.text.contains(&code), "a count, never which case: {}", lost.text);
+    assert!(logs.contains("timers of cases not yet taken or answered"), "{logs}");
+    for secret in ["5550001", "7001", "Alice", "naloxone last"] {
+        assert!(!support::mentions(&logs, secret), "{secret} in the logs");
+    }
+}

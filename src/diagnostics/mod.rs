@@ -94,6 +94,7 @@ codes! {
     OrganisationUnfilled = "W0006", Warning, "the organisation's details are still the shipped stand-ins";
     RosterGap = "W0007", Warning, "hours of the week when no doctor is on shift (cases go to the duty chat)";
     EmergencyKeyword = "W0008", Warning, "a keyword or title of another page reads as an emergency message, so search opens the emergency page for it";
+    ShortEscalation = "W0009", Warning, "an escalation time of the roster is under a minute";
 }
 
 impl fmt::Display for Code {

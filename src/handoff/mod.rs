@@ -8,17 +8,19 @@
 //! time is an argument); randomness only for nonces and case codes.
 
 pub mod epoch;
+pub mod flow;
 pub mod limit;
 pub mod seal;
 
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use arc_swap::ArcSwap;
 
 use chrono::{DateTime, Utc};
 
 pub use epoch::{EpochKey, KeyFileError, epoch_of};
+pub use flow::Cases;
 pub use limit::QuestionLimit;
 pub use seal::{CaseCode, DoctorTicket, OpenError, PersonTicket, Sealer, TICKET_LIFETIME_DAYS, expiry_from};
 
@@ -76,6 +78,8 @@ pub struct Desk {
     pub roster: Roster,
     pub sealer: Arc<Sealer>,
     pub limit: Arc<QuestionLimit>,
+    /// Cases whose timers run (in memory; kept across roster reloads).
+    pub cases: Arc<Mutex<Cases>>,
 }
 
 /// The desk being served.
@@ -87,6 +91,7 @@ impl Desk {
             roster,
             sealer: Arc::new(sealer),
             limit: Arc::new(QuestionLimit::new()),
+            cases: Arc::new(Mutex::new(Cases::new())),
         }
     }
 
@@ -96,6 +101,7 @@ impl Desk {
             roster,
             sealer: self.sealer.clone(),
             limit: self.limit.clone(),
+            cases: self.cases.clone(),
         }
     }
 }
@@ -235,8 +241,8 @@ pub fn urgent_path(content: &Content, position: &str) -> bool {
     })
 }
 
-/// A new case card, plain text (escape it for HTML); its last line is the
-/// status, which taps replace. An urgent case says so in its first line.
+/// A new case card without its status line, plain text (escape it for
+/// HTML). An urgent case says so in its first line.
 pub fn case_card(
     content: &Content,
     locale: Locale,
@@ -256,11 +262,10 @@ pub fn case_card(
             ("path", path),
         ],
     );
-    let status = status_line(content, locale, &Status::New);
     if urgent {
-        format!("{}\n{card}\n{status}", content.text(locale, Msg::CaseUrgent, &[]))
+        format!("{}\n{card}", content.text(locale, Msg::CaseUrgent, &[]))
     } else {
-        format!("{card}\n{status}")
+        card
     }
 }
 

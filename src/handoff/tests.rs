@@ -98,13 +98,15 @@ fn a_card_shows_case_path_language_and_time_and_its_status_line_is_replaced_by_t
     assert_eq!(path, "Start › Ask a doctor");
     let case = CaseCode::random();
     let time = desk.local_time(at("2026-11-24T21:00:00+03:00"));
-    let card = case_card(content, locale, case, "ru", &time, &path, false);
+    let body = case_card(content, locale, case, "ru", &time, &path, false);
+    let card = format!("{body}\n{}", status_line(content, locale, &Status::New));
     assert!(
         card.starts_with(&format!(
             "🆕 Case {case} · language: ru · 24.11 21:00 (Europe/Moscow)\nPath: Start › Ask a doctor\n"
         )),
         "{card}"
     );
+    assert!(!body.contains("Status"), "the status is the sender's to add: {body}");
     assert!(card.ends_with("\nStatus: new"), "{card}");
     let taken = with_status(
         &card,

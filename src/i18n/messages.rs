@@ -78,4 +78,8 @@ messages! {
     CaseKindRefused = "case-kind-refused" [];
     CaseEditIgnored = "case-edit-ignored" [];
     CasePathFollowup = "case-path-followup" ["case"];
+    CaseEscalated = "case-escalated" ["minutes"];
+    CaseReturned = "case-returned" ["minutes"];
+    CaseReminder = "case-reminder" ["case", "minutes"];
+    CaseTimersLost = "case-timers-lost" ["count"];
 }

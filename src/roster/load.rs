@@ -4,12 +4,12 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono::{Duration, NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
 use serde_saphyr::Spanned;
 
-use super::raw::{RawDatedShift, RawRoster, RawShift};
-use super::{Doctor, DoctorIdx, Hours, Roster, Swap, Vacation, WeeklyShift};
+use super::raw::{RawDatedShift, RawEscalation, RawRoster, RawShift};
+use super::{Doctor, DoctorIdx, Escalation, Hours, Roster, Swap, Vacation, WeeklyShift};
 use crate::diagnostics::yaml::spanned;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, FileId, SourceMap, did_you_mean};
 use crate::files::{self, FileKind, ReadError};
@@ -133,6 +133,7 @@ impl Validator<'_> {
             self.error(Code::RosterInvalid, &raw.duty_chat, message, Some(help));
         }
         self.warn_gaps(raw, &weekly, &doctors);
+        let escalation = self.escalation(&raw.escalation);
         Some(Roster {
             zone: zone?,
             language,
@@ -143,7 +144,60 @@ impl Validator<'_> {
             holidays,
             swaps,
             vacations,
+            escalation,
         })
+    }
+
+    /// The escalation policy, each duration defaulted when not written.
+    fn escalation(&mut self, raw: &RawEscalation) -> Escalation {
+        let default = Escalation::default();
+        let mut duration = |raw: &Option<Spanned<String>>, default: Duration| {
+            raw.as_ref().and_then(|r| self.duration(r)).unwrap_or(default)
+        };
+        Escalation {
+            take_within: duration(&raw.take_within, default.take_within),
+            urgent_take_within: duration(&raw.urgent_take_within, default.urgent_take_within),
+            answer_within: duration(&raw.answer_within, default.answer_within),
+        }
+    }
+
+    /// `5m`, `90s`, `1h 30m`: more than nothing, at most a day. Under a
+    /// minute is allowed (tests, drills) with a warning: real doctors need
+    /// longer to reach their phone.
+    fn duration(&mut self, raw: &Spanned<String>) -> Option<Duration> {
+        let help = Some("write a duration such as `5m`, `90s` or `1h 30m`".to_owned());
+        let parsed = humantime::parse_duration(raw.value.trim())
+            .ok()
+            .and_then(|d| Duration::from_std(d).ok());
+        match parsed {
+            Some(duration) if duration > Duration::zero() && duration <= Duration::days(1) => {
+                if duration < Duration::minutes(1) {
+                    let span = spanned(self.sources, self.file, raw);
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            Code::ShortEscalation,
+                            format!(
+                                "`{}` is under a minute: cases will move on before a doctor can look",
+                                raw.value
+                            ),
+                        )
+                        .at(span)
+                        .help("fine for a drill; for a real line use minutes"),
+                    );
+                }
+                Some(duration)
+            }
+            Some(_) => {
+                let message = format!("`{}` must be more than nothing and at most a day", raw.value);
+                self.error(Code::RosterInvalid, raw, message, help);
+                None
+            }
+            None => {
+                let message = format!("`{}` is not a duration", raw.value);
+                self.error(Code::RosterInvalid, raw, message, help);
+                None
+            }
+        }
     }
 
     fn zone(&mut self, raw: &Spanned<String>) -> Option<Tz> {

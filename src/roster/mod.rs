@@ -90,6 +90,30 @@ pub struct Roster {
     holidays: BTreeMap<NaiveDate, Vec<(DoctorIdx, Hours)>>,
     swaps: Vec<Swap>,
     vacations: Vec<Vacation>,
+    escalation: Escalation,
+}
+
+/// How long a case may wait at each stage before the line moves it on
+/// (the roster's `escalation:`; on-call tools call it a policy).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Escalation {
+    /// Not taken within this: the next doctor on shift, then the duty chat.
+    pub take_within: Duration,
+    /// The same for a case from the emergency path.
+    pub urgent_take_within: Duration,
+    /// Taken but not answered within this: a reminder to the doctor who
+    /// took it; after as long again, back to the pool.
+    pub answer_within: Duration,
+}
+
+impl Default for Escalation {
+    fn default() -> Self {
+        Escalation {
+            take_within: Duration::minutes(5),
+            urgent_take_within: Duration::minutes(2),
+            answer_within: Duration::minutes(15),
+        }
+    }
 }
 
 /// How far ahead [`Roster::next_shift`] looks.
@@ -103,6 +127,10 @@ impl Roster {
     /// The content locale cards are written in, if the roster chose one.
     pub fn language(&self) -> Option<&str> {
         self.language.as_deref()
+    }
+
+    pub fn escalation(&self) -> Escalation {
+        self.escalation
     }
 
     /// Receives cases when nobody is on shift.
@@ -127,6 +155,11 @@ impl Roster {
     /// listed doctor's private chat.
     pub fn holds_chat(&self, chat: i64) -> bool {
         chat == self.duty_chat || self.doctors.iter().any(|doctor| doctor.chat == chat)
+    }
+
+    /// The coordinators' Telegram user ids.
+    pub fn admins(&self) -> &[i64] {
+        &self.admins
     }
 
     pub fn is_admin(&self, user: i64) -> bool {

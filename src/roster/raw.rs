@@ -24,6 +24,27 @@ pub struct RawRoster {
     pub shifts: Vec<RawShift>,
     #[serde(default)]
     pub overrides: RawOverrides,
+    /// How long a case may wait before it goes on, like an on-call tool's
+    /// escalation policy.
+    #[serde(default)]
+    pub escalation: RawEscalation,
+}
+
+/// Durations as people write them: `5m`, `90s`, `1h 30m`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEscalation {
+    /// A case nobody takes within this goes to the next doctor on shift,
+    /// then to the duty chat (default 5m).
+    #[serde(default)]
+    pub take_within: Option<Spanned<String>>,
+    /// The same for a case asked from the emergency path (default 2m).
+    #[serde(default)]
+    pub urgent_take_within: Option<Spanned<String>>,
+    /// A taken case not answered within this reminds the doctor who took
+    /// it; after as long again it returns to the pool (default 15m).
+    #[serde(default)]
+    pub answer_within: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -207,3 +207,48 @@ shifts: [{ doctor: anna, days: [daily], from: "20:00", to: "08:00" }]
     assert_eq!(night[0].end, at("2026-10-25T08:00:00+01:00"));
     assert_eq!(night[0].end - night[0].start, chrono::Duration::hours(13));
 }
+
+#[test]
+fn the_escalation_policy_defaults_to_five_two_and_fifteen_minutes_and_reads_durations() {
+    assert_eq!(roster().escalation(), Escalation::default());
+    assert_eq!(
+        Escalation::default(),
+        Escalation {
+            take_within: Duration::minutes(5),
+            urgent_take_within: Duration::minutes(2),
+            answer_within: Duration::minutes(15),
+        }
+    );
+    let (roster, diagnostics) = parse_text(&format!(
+        "{ROSTER}escalation: {{ take_within: 3m, answer_within: 1h 30m }}\n"
+    ));
+    assert!(!diagnostics.has_errors(), "{diagnostics:?}");
+    let policy = roster.unwrap().escalation();
+    assert_eq!(policy.take_within, Duration::minutes(3));
+    assert_eq!(
+        policy.urgent_take_within,
+        Duration::minutes(2),
+        "unwritten: the default"
+    );
+    assert_eq!(policy.answer_within, Duration::minutes(90));
+}
+
+#[test]
+fn a_bad_escalation_time_is_an_error_at_its_place_and_seconds_only_a_warning() {
+    let text = format!("{ROSTER}escalation:\n  take_within: soon\n  answer_within: 0s\n  urgent_take_within: 30s\n");
+    let mut sources = SourceMap::new();
+    let file = sources.add("roster.yaml", text.as_str());
+    let mut diagnostics = Diagnostics::default();
+    assert!(parse(&sources, file, &mut diagnostics).is_none());
+    let at = |code: Code, what: &str| {
+        let found = diagnostics
+            .iter()
+            .find(|d| d.code == code && d.message.contains(what))
+            .unwrap_or_else(|| panic!("{what}: {diagnostics:?}"));
+        sources.line_col(file, found.span.unwrap().start)
+    };
+    let last = text.lines().count();
+    assert_eq!(at(Code::RosterInvalid, "`soon` is not a duration"), (last - 2, 16));
+    assert_eq!(at(Code::RosterInvalid, "more than nothing"), (last - 1, 18));
+    assert_eq!(at(Code::ShortEscalation, "under a minute"), (last, 23));
+}

@@ -83,15 +83,7 @@ pub enum Failure {
     Failed(RequestError),
 }
 
-/// Whether a copied message may be forwarded or saved by its recipient.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Protect {
-    /// A person's question or follow-up to a doctor: it stays in that chat.
-    NoForwarding,
-    /// A doctor's answer to a person, who may need to pass the advice on to
-    /// whoever is with the one in trouble.
-    Shareable,
-}
+pub use crate::handoff::flow::Protect;
 
 /// Shared by every handler: caches, pacing and metrics.
 pub struct Delivery {

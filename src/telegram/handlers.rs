@@ -17,6 +17,7 @@ use super::{handoff, inline, input};
 use crate::content::Content;
 use crate::engine::{self, Duty, Input, Screen, Shows};
 use crate::handoff::Desk;
+use crate::handoff::flow::Command;
 use crate::metrics::Metrics;
 use crate::payload::Prefix;
 
@@ -67,30 +68,29 @@ async fn on_message(bot: Tg, state: Arc<BotState>, me: Me, message: Message) -> 
 /// answers, its commands, the follow-up link. True when handled.
 async fn handoff_message(bot: &Tg, state: &BotState, desk: &Desk, me: &Me, message: &Message) -> bool {
     if let Some(incoming) = handoff::classify(message, me) {
-        handoff::on_incoming(bot, state, desk, message, incoming).await;
+        handoff::on_incoming(bot, state, desk, me, message, incoming).await;
         return true;
     }
     let Some((name, argument)) = input::command(message, me.username()) else {
         return false;
     };
-    match name.as_str() {
-        "oncall" | "roster" => {
-            handoff::command(bot, state, desk, message, &name).await;
-            true
+    let command = match name.as_str() {
+        "oncall" => Command::OnCall,
+        "roster" => Command::Roster,
+        "reload" => Command::Reload,
+        "start" => {
+            return match handoff::follow_up_link(&state.content.load_full(), argument) {
+                Some(ticket) => {
+                    handoff::on_follow_up_link(bot, state, desk, me, message, ticket).await;
+                    true
+                }
+                None => false,
+            };
         }
-        "reload" => {
-            handoff::reload_command(bot, state, desk, message).await;
-            true
-        }
-        "start" => match handoff::follow_up_link(&state.content.load_full(), argument) {
-            Some(ticket) => {
-                handoff::follow_up_prompt_from_link(bot, state, desk, me, message, ticket).await;
-                true
-            }
-            None => false,
-        },
-        _ => false,
-    }
+        _ => return false,
+    };
+    handoff::on_command(bot, state, desk, me, message, command).await;
+    true
 }
 
 async fn on_callback(bot: Tg, state: Arc<BotState>, me: Me, query: CallbackQuery) -> HandlerResult {

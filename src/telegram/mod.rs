@@ -15,6 +15,7 @@ mod input;
 mod keyboard;
 mod media;
 mod pacing;
+mod plans;
 mod run;
 mod state;
 mod webhook;

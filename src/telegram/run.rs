@@ -20,6 +20,7 @@ use super::delivery::{Delivery, Tg, error_kind};
 use super::handlers::schema;
 use super::media::FileIdCache;
 use super::pacing::{PaceLimits, Pacer};
+use super::plans;
 use super::state::BotState;
 use super::webhook;
 use crate::handoff::SharedDesk;
@@ -138,7 +139,9 @@ pub async fn serve(
         },
         desk: options.desk.clone(),
         reload: options.reload.clone(),
+        timers: tokio::sync::Notify::new(),
     });
+    let timers = tokio::spawn(plans::run_timers(bot.clone(), state.clone(), me.username().to_owned()));
     let (admission, released) = Admission::new(bot.clone(), options.metrics.clone());
     let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
         .dependencies(dptree::deps![state.clone(), admission.clone()])
@@ -151,6 +154,7 @@ pub async fn serve(
         .default_handler(|_| async {})
         .build();
     let token = dispatcher.shutdown_token();
+    let bot_for_stop = bot.clone();
     tokio::spawn(async move {
         shutdown.await;
         tracing::info!("shutting down: finishing updates in flight");
@@ -217,6 +221,8 @@ pub async fn serve(
                 .await
         }
     };
+    timers.abort();
+    plans::lose_timers(&bot_for_stop, &state, me.username()).await;
     result.map_err(|e| ServeError::Dispatch(error_kind(&e)))?;
     tracing::info!(deliveries = %state.delivery.metrics.summary(), "stopped");
     Ok(())

@@ -16,6 +16,8 @@ pub struct BotState {
     pub desk: Option<SharedDesk>,
     /// The reload worker, for `/reload` from a coordinator.
     pub reload: Option<ReloadRequests>,
+    /// Wakes the doctors' line's timer task when a plan changed its timers.
+    pub timers: tokio::sync::Notify,
 }
 
 impl BotState {

@@ -1,0 +1,383 @@
+//! The doctors' line in the console: the very flow the Telegram adapter
+//! runs (`handoff::flow`), carried out by printing. Each message is drawn
+//! as a block labelled with its chat; message ids count up as Telegram's
+//! would; the clock is simulated (`--now`, then `/wait 5m` moves it and
+//! lets the timers that fall due fire), so an escalation can be watched
+//! end to end without waiting.
+
+use std::collections::{HashMap, VecDeque};
+use std::io::{self, Write};
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::content::{Content, Locale};
+use crate::engine::Button;
+use crate::handoff::flow::{self, Action, Card, Ctx, Event, Keyboard, Said, Sender};
+use crate::handoff::{CaseAction, Desk, parse_case_button};
+use crate::payload::Prefix;
+
+/// The console person's chat and user id: never a Telegram id, so it
+/// cannot meet a roster's.
+const PERSON: i64 = 0;
+
+/// A message in one of the simulated chats.
+struct Sent {
+    chat: i64,
+    /// Plain text: what a copy of it shows.
+    text: String,
+    /// As Telegram would hold it (what a tap on its buttons edits).
+    html: String,
+    buttons: Vec<String>,
+    date: DateTime<Utc>,
+}
+
+/// The simulated chats of one console session and their clock.
+pub struct Line<'d> {
+    desk: &'d Desk,
+    now: DateTime<Utc>,
+    messages: HashMap<i32, Sent>,
+    next_id: i32,
+    /// The newest case card: where the doctors' commands act.
+    last_card: Option<i32>,
+}
+
+/// What the doctor's line of input did.
+pub enum Turn {
+    /// The doctor answered: back to the person's menu.
+    Answered,
+    /// Something else (a tap, the clock moved): still the doctor's turn.
+    Continues,
+}
+
+impl<'d> Line<'d> {
+    pub fn new(desk: &'d Desk, now: DateTime<Utc>) -> Self {
+        Line {
+            desk,
+            now,
+            messages: HashMap::new(),
+            next_id: 1,
+            last_card: None,
+        }
+    }
+
+    /// What the "Ask a doctor" screen says at the simulated time.
+    pub fn duty(&self) -> crate::engine::Duty {
+        self.desk.duty(self.now)
+    }
+
+    /// A button of the line pressed by the person: "Write your question",
+    /// "Send this to the doctor".
+    pub fn person_taps(
+        &mut self,
+        content: &Content,
+        locale: Locale,
+        data: &str,
+        out: &mut impl Write,
+    ) -> io::Result<()> {
+        let from = person(content, locale);
+        let event = match Prefix::of_callback(data) {
+            Some((Prefix::Ask, position)) => Event::Ask { from, position },
+            Some((Prefix::SendToDoctor, message)) => Event::SendToDoctor { from, message },
+            _ => return Ok(()),
+        };
+        self.run(content, event, out)
+    }
+
+    /// The person's message `text`, given the id it has in their chat.
+    pub fn person_says(&mut self, text: &str) -> i32 {
+        self.record(PERSON, text.to_owned(), text.to_owned(), Vec::new())
+    }
+
+    /// The person's reply to the question prompt asked from `position`.
+    pub fn question(
+        &mut self,
+        content: &Content,
+        locale: Locale,
+        position: &str,
+        text: &str,
+        out: &mut impl Write,
+    ) -> io::Result<()> {
+        let id = self.person_says(text);
+        let event = Event::Question {
+            from: person(content, locale),
+            said: self.said(id, text, None),
+            position,
+        };
+        self.run(content, event, out)
+    }
+
+    /// One line on the doctors' side: `/take`, `/resolve`, `/reopen` on the
+    /// newest card, `/wait 5m`, or else a reply to it (the answer).
+    pub fn doctor(&mut self, content: &Content, line: &str, out: &mut impl Write) -> io::Result<Turn> {
+        if let Some(duration) = line.strip_prefix("/wait") {
+            match humantime::parse_duration(duration.trim())
+                .ok()
+                .and_then(|d| Duration::from_std(d).ok())
+            {
+                Some(duration) => self.wait(content, duration, out)?,
+                None => writeln!(out, "/wait needs a duration, e.g. /wait 5m")?,
+            }
+            return Ok(Turn::Continues);
+        }
+        let action = match line {
+            "/take" => Some(CaseAction::Take),
+            "/resolve" => Some(CaseAction::Resolve),
+            "/reopen" => Some(CaseAction::Reopen),
+            _ => None,
+        };
+        let Some(card_id) = self.last_card else {
+            writeln!(out, "(no case card yet)")?;
+            return Ok(Turn::Continues);
+        };
+        let card = &self.messages[&card_id];
+        let Some((_, ticket)) = card.buttons.iter().find_map(|d| parse_case_button(d)) else {
+            return Ok(Turn::Continues);
+        };
+        let ticket = ticket.to_owned();
+        let (chat, date) = (card.chat, card.date);
+        let from = self.doctor_in(chat);
+        match action {
+            Some(action) => {
+                let (html, buttons) = (card.html.clone(), card.buttons.clone());
+                let event = Event::CaseTap {
+                    from,
+                    action,
+                    ticket: &ticket,
+                    card: Some(Card {
+                        chat,
+                        id: card_id,
+                        html: &html,
+                        date,
+                        buttons: buttons.iter().map(String::as_str).collect(),
+                    }),
+                };
+                self.run(content, event, out)?;
+                Ok(Turn::Continues)
+            }
+            None => {
+                let id = self.record(chat, line.to_owned(), line.to_owned(), Vec::new());
+                let event = Event::Answer {
+                    from,
+                    said: self.said(id, line, Some((card_id, date))),
+                    ticket: &ticket,
+                };
+                self.run(content, event, out)?;
+                Ok(Turn::Answered)
+            }
+        }
+    }
+
+    /// Moves the clock on by `duration`, firing each timer at its moment.
+    fn wait(&mut self, content: &Content, duration: Duration, out: &mut impl Write) -> io::Result<()> {
+        let until = self.now + duration;
+        loop {
+            let due = self.desk.cases.lock().unwrap_or_else(|p| p.into_inner()).next_due();
+            match due {
+                Some(due) if due <= until => {
+                    self.now = due.max(self.now);
+                    writeln!(out, "── {} ──", self.desk.local_time(self.now))?;
+                    self.run(content, Event::Tick, out)?;
+                }
+                _ => break,
+            }
+        }
+        self.now = until;
+        writeln!(out, "── {} ──", self.desk.local_time(self.now))
+    }
+
+    /// Plans `event` and carries the plan out by printing, feeding results
+    /// back as the Telegram adapter does (in the console every message
+    /// arrives).
+    fn run(&mut self, content: &Content, event: Event<'_>, out: &mut impl Write) -> io::Result<()> {
+        let desk = self.desk;
+        let plan = |now, event| {
+            let ctx = Ctx {
+                content,
+                desk,
+                now,
+                bot: "console",
+            };
+            flow::handle(&ctx, event)
+        };
+        let mut queue = VecDeque::from(plan(self.now, event));
+        while let Some(action) = queue.pop_front() {
+            if let Some((step, id)) = self.execute(action, out)? {
+                queue.extend(plan(self.now, Event::Outcome { step, result: Ok(id) }));
+            }
+        }
+        Ok(())
+    }
+
+    fn execute(&mut self, action: Action<'_>, out: &mut impl Write) -> io::Result<Option<(flow::Step, i32)>> {
+        let (chat, html, buttons, then, header) = match action {
+            Action::Send {
+                to,
+                html,
+                keyboard,
+                then,
+                ..
+            } => {
+                let buttons = match keyboard {
+                    Keyboard::Buttons(rows) => rows,
+                    Keyboard::None | Keyboard::ForceReply => Vec::new(),
+                };
+                (to, html, buttons, then, "to")
+            }
+            Action::Copy {
+                to,
+                message,
+                buttons,
+                then,
+                ..
+            } => {
+                let text = self.messages.get(&message).map_or_else(String::new, |m| m.text.clone());
+                (to, crate::markup::escape_html(&text), buttons, then, "copied to")
+            }
+            Action::Edit {
+                chat,
+                message,
+                html,
+                buttons,
+                then,
+            } => {
+                writeln!(out, "══ edited in {} ══", self.label(chat))?;
+                let text = plain(&html);
+                writeln!(out, "{text}{}", labels(&buttons))?;
+                if let Some(sent) = self.messages.get_mut(&message) {
+                    sent.html = html;
+                    sent.text = text;
+                    sent.buttons = buttons.iter().flatten().map(|b| b.data.clone()).collect();
+                }
+                return Ok(then.map(|step| (step, message)));
+            }
+            Action::Screen { screen, .. } => {
+                writeln!(out, "══ the person sees at once ══")?;
+                super::print_screen(out, &screen)?;
+                return Ok(None);
+            }
+            Action::Toast(Some(text)) => {
+                writeln!(out, "(toast: {text})")?;
+                return Ok(None);
+            }
+            Action::Reload { .. } => {
+                writeln!(out, "(/reload works in Telegram only)")?;
+                return Ok(None);
+            }
+            Action::Toast(None)
+            | Action::Count(_)
+            | Action::TimersLost(_)
+            | Action::TimeToTake(_)
+            | Action::TimeToAnswer(_) => return Ok(None),
+        };
+        let text = plain(&html);
+        writeln!(out, "══ {header} {} ══", self.label(chat))?;
+        writeln!(out, "{text}{}", labels(&buttons))?;
+        let data: Vec<String> = buttons.iter().flatten().map(|b| b.data.clone()).collect();
+        let card = data
+            .iter()
+            .any(|d| parse_case_button(d).is_some_and(|(action, _)| action != CaseAction::Show));
+        let id = self.record(chat, text, html, data);
+        if card {
+            self.last_card = Some(id);
+        }
+        Ok(then.map(|step| (step, id)))
+    }
+
+    fn record(&mut self, chat: i64, text: String, html: String, buttons: Vec<String>) -> i32 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.messages.insert(
+            id,
+            Sent {
+                chat,
+                text,
+                html,
+                buttons,
+                date: self.now,
+            },
+        );
+        id
+    }
+
+    fn said<'t>(&self, id: i32, text: &'t str, replied: Option<(i32, DateTime<Utc>)>) -> Said<'t> {
+        Said {
+            id,
+            text,
+            relayable: true,
+            edited: false,
+            date: self.now,
+            replied,
+        }
+    }
+
+    /// Who acts in `chat`: its doctor, or in the duty chat the first
+    /// coordinator (else the first doctor).
+    fn doctor_in(&self, chat: i64) -> Sender<'static> {
+        let roster = &self.desk.roster;
+        let user = roster
+            .doctors()
+            .find(|(_, d)| d.chat == chat)
+            .map(|(_, d)| d.chat)
+            .or_else(|| roster.admins().first().copied())
+            .or_else(|| roster.doctors().next().map(|(_, d)| d.chat))
+            .unwrap_or_default();
+        Sender {
+            user,
+            chat,
+            private: chat > 0,
+            language: None,
+        }
+    }
+
+    fn label(&self, chat: i64) -> String {
+        let roster = &self.desk.roster;
+        if chat == PERSON {
+            "the person".to_owned()
+        } else if chat == roster.duty_chat() {
+            "the duty chat".to_owned()
+        } else {
+            roster
+                .doctors()
+                .find(|(_, d)| d.chat == chat)
+                .map_or_else(|| format!("chat {chat}"), |(_, d)| d.name.clone())
+        }
+    }
+}
+
+fn person<'c>(content: &'c Content, locale: Locale) -> Sender<'c> {
+    Sender {
+        user: PERSON,
+        chat: PERSON,
+        private: true,
+        language: Some(content.locale_code(locale)),
+    }
+}
+
+/// "\n[🙋 Take]   [✅ Resolve]" for a message's buttons (not numbered: the
+/// doctors' side is driven by commands).
+fn labels(buttons: &[Vec<Button<'_>>]) -> String {
+    let labels: Vec<&str> = buttons.iter().flatten().map(|b| b.label.as_ref()).collect();
+    if labels.is_empty() {
+        String::new()
+    } else {
+        format!("\n[{}]", labels.join("]   ["))
+    }
+}
+
+/// The text of the line's own HTML: its tags dropped, `escape_html` undone.
+fn plain(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}

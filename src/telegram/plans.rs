@@ -1,0 +1,234 @@
+//! Carries out the doctors' line's plans over Telegram, and runs its timers.
+//! Every decision is `handoff::flow`'s; this file sends, copies and edits,
+//! hands results back to the flow, and wakes it when a timer is due.
+//!
+//! Logs and metrics name steps and outcomes, never a chat, a name or a text.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use chrono::Utc;
+use teloxide::prelude::*;
+use teloxide::types::{CallbackQueryId, ForceReply, MessageId, ReplyMarkup};
+
+use super::delivery::{Failure, Tg};
+use super::keyboard::rows;
+use super::state::BotState;
+use crate::handoff::Desk;
+use crate::handoff::flow::{self, Action, Ctx, Event, Keyboard, Step, Undelivered};
+use crate::markup::escape_html;
+use crate::reload::{ReloadCause, ReloadRequest};
+
+/// Plans `event` and carries the plan out, feeding each result the flow
+/// asked for back into it, until nothing is left to do. `query` is the
+/// tapped button's, for the toast.
+pub async fn carry_out(
+    bot: &Tg,
+    state: &BotState,
+    desk: &Desk,
+    username: &str,
+    query: Option<&CallbackQueryId>,
+    event: Event<'_>,
+) {
+    // One content version for the whole plan, as for any update.
+    let content = &*state.content.load_full();
+    let plan = |event: Event<'_>| {
+        let ctx = Ctx {
+            content,
+            desk,
+            now: Utc::now(),
+            bot: username,
+        };
+        flow::handle(&ctx, event)
+    };
+    let mut queue = VecDeque::from(plan(event));
+    while let Some(action) = queue.pop_front() {
+        if let Some((step, result)) = execute(bot, state, query, action).await {
+            queue.extend(plan(Event::Outcome { step, result }));
+        }
+    }
+    // A case may have started, or stopped, a timer.
+    state.timers.notify_one();
+}
+
+/// One action; the step and its result when the flow asked for it.
+async fn execute(
+    bot: &Tg,
+    state: &BotState,
+    query: Option<&CallbackQueryId>,
+    action: Action<'_>,
+) -> Option<(Step, Result<i32, Undelivered>)> {
+    let delivery = &state.delivery;
+    let metrics = &delivery.metrics;
+    match action {
+        Action::Send {
+            to,
+            html,
+            keyboard,
+            reply_to,
+            then,
+        } => {
+            let markup = match keyboard {
+                Keyboard::None => None,
+                Keyboard::Buttons(buttons) => Some(rows(&buttons).into()),
+                Keyboard::ForceReply => Some(ReplyMarkup::ForceReply(ForceReply::new())),
+            };
+            let sent = delivery
+                .send_html(bot, ChatId(to), &html, markup, reply_to.map(MessageId))
+                .await;
+            settle(then, sent.map(|id| id.0))
+        }
+        Action::Copy {
+            to,
+            from,
+            message,
+            buttons,
+            reply_to,
+            protect,
+            then,
+        } => {
+            let copied = delivery
+                .copy(
+                    bot,
+                    ChatId(to),
+                    ChatId(from),
+                    MessageId(message),
+                    rows(&buttons),
+                    reply_to.map(MessageId),
+                    protect,
+                )
+                .await;
+            settle(then, copied.map(|id| id.0))
+        }
+        Action::Edit {
+            chat,
+            message,
+            html,
+            buttons,
+            then,
+        } => {
+            let edited = delivery
+                .edit_html(bot, ChatId(chat), MessageId(message), &html, rows(&buttons))
+                .await;
+            settle(then, edited.map(|()| message))
+        }
+        Action::Screen { to, screen } => {
+            let _ = delivery.send(bot, ChatId(to), &screen).await;
+            None
+        }
+        Action::Toast(text) => {
+            if let Some(id) = query {
+                delivery.answer_callback(bot, id.clone(), text.as_deref()).await;
+            }
+            None
+        }
+        Action::Count(event) => {
+            metrics.handoff(event);
+            tracing::info!(event = event.as_str(), "handoff");
+            None
+        }
+        Action::TimersLost(count) => {
+            metrics.handoff_times(crate::metrics::HandoffEvent::TimerLost, count);
+            tracing::warn!(
+                count,
+                "handoff: stopping loses the timers of cases not yet taken or answered"
+            );
+            None
+        }
+        Action::TimeToTake(waited) => {
+            metrics.time_to_take(waited.to_std().unwrap_or_default());
+            None
+        }
+        Action::TimeToAnswer(waited) => {
+            metrics.time_to_answer(waited.to_std().unwrap_or_default());
+            None
+        }
+        Action::Reload { to, reply_to } => {
+            reload(bot, state, ChatId(to), MessageId(reply_to)).await;
+            None
+        }
+    }
+}
+
+/// The result for the flow, when it asked for one; a failure is logged by kind.
+fn settle(then: Option<Step>, result: Result<i32, Failure>) -> Option<(Step, Result<i32, Undelivered>)> {
+    let result = result.map_err(|failure| match failure {
+        Failure::RecipientGone => {
+            tracing::info!("handoff: recipient gone");
+            Undelivered::Gone
+        }
+        Failure::Failed(error) => {
+            tracing::warn!(error = %super::delivery::error_kind(&error), "handoff: delivery failed");
+            Undelivered::Failed
+        }
+    });
+    then.map(|step| (step, result))
+}
+
+/// `/reload` from a coordinator: the worker reloads content, locales and
+/// roster (or keeps them, with the reasons), and its summary is the answer.
+async fn reload(bot: &Tg, state: &BotState, chat: ChatId, reply_to: MessageId) {
+    let summary = match &state.reload {
+        None => "The reloader is not running.".to_owned(),
+        Some(requests) => {
+            let (reply, summary) = tokio::sync::oneshot::channel();
+            let request = ReloadRequest {
+                cause: ReloadCause::Command,
+                reply: Some(reply),
+            };
+            match requests.send(request) {
+                Ok(()) => tokio::time::timeout(RELOAD_ANSWER_WAIT, summary)
+                    .await
+                    .ok()
+                    .and_then(Result::ok)
+                    .unwrap_or_else(|| "The reload takes long; see the logs.".to_owned()),
+                Err(_) => "The reloader is not running.".to_owned(),
+            }
+        }
+    };
+    let summary: String = summary.chars().take(MAX_SUMMARY_CHARS).collect();
+    let html = format!("<pre>{}</pre>", escape_html(&summary));
+    let _ = state.delivery.send_html(bot, chat, &html, None, Some(reply_to)).await;
+}
+
+/// How long `/reload` waits for the worker before answering anyway.
+const RELOAD_ANSWER_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+/// Keeps the answer under Telegram's 4096 characters after escaping.
+const MAX_SUMMARY_CHARS: usize = 3000;
+
+/// The line's timers: sleeps until the earliest case is due (or a plan
+/// changed the timers), then lets the flow act on what is due. Runs until
+/// the process stops.
+pub async fn run_timers(bot: Tg, state: Arc<BotState>, username: String) {
+    loop {
+        let Some(desk) = state.desk() else { return };
+        let next = desk
+            .cases
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .next_due();
+        let changed = state.timers.notified();
+        match next {
+            None => {
+                changed.await;
+                continue;
+            }
+            Some(at) => {
+                let wait = (at - Utc::now()).to_std().unwrap_or_default();
+                tokio::select! {
+                    () = tokio::time::sleep(wait) => {}
+                    () = changed => continue,
+                }
+            }
+        }
+        carry_out(&bot, &state, &desk, &username, None, Event::Tick).await;
+    }
+}
+
+/// The process stops: the flow counts the timers that die with it and
+/// tells the duty chat.
+pub async fn lose_timers(bot: &Tg, state: &BotState, username: &str) {
+    if let Some(desk) = state.desk() {
+        carry_out(bot, state, &desk, username, None, Event::Shutdown).await;
+    }
+}
