@@ -15,11 +15,11 @@
 use std::io::{self, BufRead, Write};
 
 use chrono::{DateTime, Utc};
-use fluent_bundle::FluentArgs;
 
 use crate::content::{Content, Locale};
 use crate::engine::{self, Duty, Input, MessageKind, Screen};
 use crate::handoff::Desk;
+use crate::i18n::Msg;
 use crate::payload::Prefix;
 
 mod line;
@@ -195,10 +195,5 @@ pub(crate) fn print_screen(output: &mut impl Write, screen: &Screen<'_>) -> io::
 }
 
 fn no_such_button(content: &Content, locale: Locale, number: usize) -> String {
-    let mut args = FluentArgs::new();
-    args.set("number", number);
-    content
-        .messages(locale)
-        .format("console-no-button", Some(&args))
-        .unwrap_or_else(|_| format!("[{number}]?"))
+    content.text(locale, Msg::ConsoleNoButton, &[("number", &number.to_string())])
 }

@@ -82,4 +82,5 @@ messages! {
     CaseReturned = "case-returned" ["minutes"];
     CaseReminder = "case-reminder" ["case", "minutes"];
     CaseTimersLost = "case-timers-lost" ["count"];
+    ConsoleNoButton = "console-no-button" ["number"];
 }

@@ -23,7 +23,6 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "privacy",
     "language-prompt",
     "language-name",
-    "console-no-button",
     "toast-menu-updated",
     "toast-invalid-button",
     "command-start",
