@@ -327,4 +327,4 @@ pub fn ticket_in<'a>(data: impl IntoIterator<Item = &'a str>) -> Option<(CaseAct
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

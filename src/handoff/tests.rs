@@ -5,7 +5,9 @@ use crate::content::fixture::tree;
 use crate::diagnostics::{Diagnostics, SourceMap};
 use crate::engine::{self, Input};
 
-const ROSTER: &str = r#"
+/// Anna (en, ru) and Boris on shift in Moscow evenings, Boris through the
+/// night, Vera never; the duty chat -100500; coordinator 900.
+pub(crate) const ROSTER: &str = r#"
 timezone: Europe/Moscow
 language: en
 duty_chat: -100500

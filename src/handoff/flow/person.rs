@@ -57,17 +57,9 @@ impl Transit {
 pub(super) fn ask<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, position: &str) {
     let content = ctx.content;
     let locale = content.negotiate(from.language);
-    if !from.private {
-        plan.count(HandoffEvent::QuestionNotPrivate);
-        let numbers = &content.ui(locale).numbers;
-        plan.toast(Some(content.text(
-            locale,
-            Msg::HandoffPrivateOnly,
-            &[("numbers", numbers)],
-        )));
+    if !tapped_in_private(ctx, plan, from, locale) {
         return;
     }
-    plan.toast(None);
     // Only a well-formed position goes into the prompt's link.
     let Ok(data) = CallbackData::decode(position) else {
         plan.count(HandoffEvent::AskInvalid);
@@ -93,18 +85,8 @@ pub(super) fn ask<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, posi
 pub(super) fn write_back<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, ticket: &str, tapped: bool) {
     let content = ctx.content;
     let locale = content.negotiate(from.language);
-    if tapped {
-        if !from.private {
-            plan.count(HandoffEvent::QuestionNotPrivate);
-            let numbers = &content.ui(locale).numbers;
-            plan.toast(Some(content.text(
-                locale,
-                Msg::HandoffPrivateOnly,
-                &[("numbers", numbers)],
-            )));
-            return;
-        }
-        plan.toast(None);
+    if tapped && !tapped_in_private(ctx, plan, from, locale) {
+        return;
     }
     match ctx.desk.sealer.open_doctor(ticket, from.chat, ctx.now) {
         Ok(doctor) => {
@@ -471,6 +453,23 @@ fn next_route<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, mut transit: Transit) {
     } else {
         cases::undelivered(ctx, plan, transit.person.case);
     }
+}
+
+/// The line's buttons work in private chats only: in a group the tap gets
+/// a toast saying so. True (and the spinner stopped) in a private chat.
+fn tapped_in_private<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, locale: Locale) -> bool {
+    if from.private {
+        plan.toast(None);
+        return true;
+    }
+    plan.count(HandoffEvent::QuestionNotPrivate);
+    let numbers = &ctx.content.ui(locale).numbers;
+    plan.toast(Some(ctx.content.text(
+        locale,
+        Msg::HandoffPrivateOnly,
+        &[("numbers", numbers)],
+    )));
+    false
 }
 
 /// A question or follow-up that describes an emergency ("не дышит"): the

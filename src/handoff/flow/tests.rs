@@ -13,20 +13,7 @@ use crate::engine::{self, Duty, Input};
 use crate::handoff::Sealer;
 use crate::payload::Prefix;
 
-/// Anna and Boris on shift in the evening, nobody at noon; cases move on
-/// after 5 min (2 when urgent), reminders after 15.
-const ROSTER: &str = r#"
-timezone: Europe/Moscow
-language: en
-duty_chat: -100500
-admins: [900]
-doctors:
-  - { id: anna, name: Dr Anna, chat: 101, languages: [ru, en] }
-  - { id: boris, name: Dr Boris, chat: 102, languages: [ru] }
-shifts:
-  - { doctor: anna, days: [daily], from: "20:00", to: "23:00" }
-  - { doctor: boris, days: [daily], from: "20:00", to: "08:00" }
-"#;
+use crate::handoff::tests::ROSTER;
 
 const PERSON: i64 = 7;
 const ANNA: i64 = 101;
