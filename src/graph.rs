@@ -1,6 +1,7 @@
 //! `graph`: the content tree as a Mermaid or Graphviz diagram for editors,
 //! with the emergency path (main menu -> emergency page -> its next steps)
-//! drawn in red and pages awaiting medical review dashed. Pure: returns text.
+//! drawn in red, pages awaiting medical review dashed, and the pages a
+//! companion's check-ins show dotted. Pure: returns text.
 
 use std::collections::VecDeque;
 use std::fmt::Write;
@@ -69,6 +70,7 @@ fn mermaid(content: &Content, locale: Locale, emergency: &[(NodeIdx, NodeIdx)]) 
         let (open, close) = match node.kind() {
             NodeKind::Menu => ("[[", "]]"),
             NodeKind::Handoff => ("([", "])"),
+            NodeKind::Companion => ("{{", "}}"),
             NodeKind::Page => ("[", "]"),
         };
         let _ = writeln!(
@@ -88,6 +90,9 @@ fn mermaid(content: &Content, locale: Locale, emergency: &[(NodeIdx, NodeIdx)]) 
             }
             link += 1;
         }
+    }
+    for (index, target) in shown_by_checkins(content) {
+        let _ = writeln!(out, "    n{} -. check-in .-> n{}", index.0, target.0);
     }
     out.push_str("    classDef emergency fill:#ffe5e5,stroke:#c00,stroke-width:3px\n");
     out.push_str("    classDef draft stroke-dasharray:5 5\n");
@@ -129,6 +134,7 @@ fn dot(content: &Content, locale: Locale, emergency: &[(NodeIdx, NodeIdx)]) -> S
         let mut style = vec![match node.kind() {
             NodeKind::Menu => "shape=box3d",
             NodeKind::Handoff => "shape=octagon",
+            NodeKind::Companion => "shape=hexagon",
             NodeKind::Page => "shape=box",
         }];
         if on_path.contains(&index) {
@@ -164,8 +170,34 @@ fn dot(content: &Content, locale: Locale, emergency: &[(NodeIdx, NodeIdx)]) -> S
             );
         }
     }
+    for (index, target) in shown_by_checkins(content) {
+        let _ = writeln!(
+            out,
+            "    \"{}\" -> \"{}\" [style=dotted, label=\"check-in\"];",
+            content.node(index).id(),
+            content.node(target).id()
+        );
+    }
     out.push_str("}\n");
     out
+}
+
+/// The pages a companion's check-in answers show, once per pair.
+fn shown_by_checkins(content: &Content) -> Vec<(NodeIdx, NodeIdx)> {
+    let mut edges = Vec::new();
+    for (index, node) in content.nodes() {
+        let shown = node
+            .companion()
+            .into_iter()
+            .flat_map(|c| &c.checkins)
+            .flat_map(|checkin| checkin.answers.iter().filter_map(|a| a.show));
+        for target in shown {
+            if !edges.contains(&(index, target)) {
+                edges.push((index, target));
+            }
+        }
+    }
+    edges
 }
 
 fn emergency_nodes(content: &Content, emergency: &[(NodeIdx, NodeIdx)]) -> Vec<NodeIdx> {

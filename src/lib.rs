@@ -25,6 +25,7 @@
 //!   (the only module that imports teloxide).
 
 pub mod check;
+pub mod companion;
 pub mod console;
 pub mod content;
 pub mod diagnostics;

@@ -153,8 +153,9 @@ enum Command {
         /// Simulate the doctors' line with this roster.
         #[arg(long, env = "OVERDOSE_BOT_ROSTER")]
         roster: Option<PathBuf>,
-        /// The moment the simulation runs at, RFC 3339 (default: now).
-        #[arg(long, requires = "roster")]
+        /// Where the simulated clock starts, RFC 3339 (default: now);
+        /// `/wait 5m` moves it on.
+        #[arg(long)]
         now: Option<DateTime<FixedOffset>>,
     },
 }
@@ -400,12 +401,17 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             };
             let stdin = io::stdin();
             let interactive = stdin.is_terminal();
-            let handoff = desk.as_ref().map(|desk| overdose_bot::console::Handoff {
-                desk,
-                now: now.map_or_else(Utc::now, |t| t.with_timezone(&Utc)),
-            });
-            overdose_bot::console::run(content, locale, handoff, stdin.lock(), io::stdout().lock(), interactive)
-                .context("console input/output failed")?;
+            let now = now.map_or_else(Utc::now, |t| t.with_timezone(&Utc));
+            overdose_bot::console::run(
+                content,
+                locale,
+                desk.as_ref(),
+                now,
+                stdin.lock(),
+                io::stdout().lock(),
+                interactive,
+            )
+            .context("console input/output failed")?;
             Ok(ExitCode::SUCCESS)
         }
     }

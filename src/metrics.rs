@@ -137,6 +137,39 @@ impl HandoffEvent {
     }
 }
 
+/// A step of the emergency companion, as counted (no chat, no answer text).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompanionEvent {
+    /// Check-ins started ("I gave naloxone").
+    Started,
+    /// A check-in question was sent.
+    CheckIn,
+    /// A check-in was answered.
+    Answered,
+    /// The person stopped the check-ins.
+    Stopped,
+    /// An answer ended them ("the ambulance is here").
+    Completed,
+    /// They ran their time out.
+    Expired,
+    /// A stop of the bot ended them (one per chat).
+    Lost,
+}
+
+impl CompanionEvent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompanionEvent::Started => "started",
+            CompanionEvent::CheckIn => "check_in",
+            CompanionEvent::Answered => "answered",
+            CompanionEvent::Stopped => "stopped",
+            CompanionEvent::Completed => "completed",
+            CompanionEvent::Expired => "expired",
+            CompanionEvent::Lost => "lost",
+        }
+    }
+}
+
 type Labels = Vec<(&'static str, String)>;
 
 /// Every metric of the process.
@@ -149,6 +182,7 @@ pub struct Metrics {
     api_errors: Family<Labels, Counter>,
     reloads: Family<Labels, Counter>,
     handoff: Family<Labels, Counter>,
+    companion: Family<Labels, Counter>,
     content: Family<Labels, Gauge>,
     latency: Histogram,
     /// Doctors' line: from a card reaching the doctors to a doctor's Take.
@@ -177,6 +211,7 @@ impl Metrics {
         let api_errors = Family::<Labels, Counter>::default();
         let reloads = Family::<Labels, Counter>::default();
         let handoff = Family::<Labels, Counter>::default();
+        let companion = Family::<Labels, Counter>::default();
         let content = Family::<Labels, Gauge>::default();
         let latency = Histogram::new(exponential_buckets(0.0001, 2.0, 16));
         // 30 s to about 17 hours: how long a person waits for a doctor.
@@ -200,6 +235,11 @@ impl Metrics {
             "handoff_events",
             "Doctors' line: questions, answers, follow-ups and card taps, by event",
             handoff.clone(),
+        );
+        registry.register(
+            "companion_events",
+            "Emergency companion: check-ins started, asked, answered, stopped, ended, by event",
+            companion.clone(),
         );
         registry.register(
             "content_version",
@@ -230,6 +270,7 @@ impl Metrics {
             api_errors,
             reloads,
             handoff,
+            companion,
             content,
             latency,
             time_to_take,
@@ -275,6 +316,13 @@ impl Metrics {
     /// `times` steps of the doctors' line at once.
     pub fn handoff_times(&self, event: HandoffEvent, times: u64) {
         self.handoff
+            .get_or_create(&vec![("event", event.as_str().to_owned())])
+            .inc_by(times);
+    }
+
+    /// `times` steps of the emergency companion.
+    pub fn companion(&self, event: CompanionEvent, times: u64) {
+        self.companion
             .get_or_create(&vec![("event", event.as_str().to_owned())])
             .inc_by(times);
     }

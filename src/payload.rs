@@ -38,10 +38,12 @@ pub enum Prefix {
     /// "Send this to the doctor on duty" under a photo or voice message,
     /// then that message's id in the person's own chat.
     SendToDoctor,
+    /// A companion's start, stop or check-in answer (`engine::companion`).
+    Companion,
 }
 
 impl Prefix {
-    pub const ALL: [Prefix; 9] = [
+    pub const ALL: [Prefix; 10] = [
         Prefix::Menu,
         Prefix::Ask,
         Prefix::Take,
@@ -51,6 +53,7 @@ impl Prefix {
         Prefix::WriteBack,
         Prefix::Feedback,
         Prefix::SendToDoctor,
+        Prefix::Companion,
     ];
 
     /// The character written in front of this kind of payload.
@@ -65,6 +68,7 @@ impl Prefix {
             Prefix::WriteBack => 'W',
             Prefix::Feedback => 'F',
             Prefix::SendToDoctor => 'S',
+            Prefix::Companion => 'K',
         }
     }
 
@@ -79,7 +83,7 @@ impl Prefix {
             Prefix::Reopen => Some('o'),
             Prefix::Case => Some('c'),
             Prefix::WriteBack => Some('w'),
-            Prefix::Feedback | Prefix::SendToDoctor => None,
+            Prefix::Feedback | Prefix::SendToDoctor | Prefix::Companion => None,
         }
     }
 

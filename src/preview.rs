@@ -117,6 +117,7 @@ fn index(content: &Content) -> String {
             NodeKind::Page => "page",
             NodeKind::Menu => "menu",
             NodeKind::Handoff => "ask a doctor",
+            NodeKind::Companion => "companion",
         };
         let screens: Vec<String> = content
             .locales()
@@ -180,9 +181,55 @@ fn page(content: &Content, locale: Locale, node_index: NodeIdx) -> String {
     out.push_str(&screen.html);
     out.push_str("</div>\n");
     out.push_str(&keyboard(content, &screen));
+    out.push_str(&checkins(content, locale, node_index));
     out.push_str("</div>\n</main>\n");
     out.push_str(&details(content, node_index));
     out.push_str("</div>\n</body>\n</html>\n");
+    out
+}
+
+/// A companion's check-ins, each as the chat will show it after its wait:
+/// the question, then its answers (linked to the page each shows).
+fn checkins(content: &Content, locale: Locale, node_index: NodeIdx) -> String {
+    let mut out = String::new();
+    let Some(companion) = content.node(node_index).companion() else {
+        return out;
+    };
+    for (step, checkin) in companion.checkins.iter().enumerate() {
+        let wait = humantime::format_duration(checkin.after.to_std().unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "<p class=\"timer\">⏱ check-in <code>{}</code>, {wait} after the start or the answer leading to it; asked again as often until answered</p>",
+            escape_html(&checkin.id)
+        );
+        if let Some(screen) = crate::engine::companion::checkin(content, locale, node_index, step) {
+            let _ = write!(out, "<div class=\"bubble\">{}</div>\n", screen.html);
+            out.push_str(&keyboard(content, &screen));
+        }
+        out.push_str("<ul class=\"answers\">\n");
+        for answer in &checkin.answers {
+            let then = match answer.then {
+                Some(next) => format!("then <code>{}</code>", escape_html(&companion.checkins[next].id)),
+                None => "the check-ins end".to_owned(),
+            };
+            let _ = writeln!(
+                out,
+                "<li>{} → {}{then}</li>",
+                escape_html(&answer.labels[locale.0]),
+                answer.show.map_or_else(String::new, |page| format!(
+                    "<a href=\"../{}\">{}</a>, ",
+                    page_path(content, locale, page),
+                    escape_html(content.node(page).title(locale))
+                ))
+            );
+        }
+        out.push_str("</ul>\n");
+    }
+    let ends = humantime::format_duration(companion.ends_after.to_std().unwrap_or_default());
+    let _ = writeln!(
+        out,
+        "<p class=\"timer\">⏱ the check-ins stop by themselves {ends} after the start</p>"
+    );
     out
 }
 
@@ -192,12 +239,18 @@ fn keyboard(content: &Content, screen: &Screen<'_>) -> String {
     for row in &screen.buttons {
         out.push_str("<div class=\"row\">");
         for button in row {
-            let target = CallbackData::decode(&button.data)
-                .ok()
-                .and_then(|data| content.node_by_key(data.target).map(|node| (data, node)));
+            let target = match crate::payload::Prefix::of_callback(&button.data) {
+                // A companion's start button: its page.
+                Some((crate::payload::Prefix::Companion, rest)) => crate::engine::companion::CompanionTap::decode(rest)
+                    .filter(|tap| tap.op == crate::engine::companion::Op::Start)
+                    .and_then(|tap| content.node_by_key(tap.node).map(|node| (tap.locale, node))),
+                _ => CallbackData::decode(&button.data)
+                    .ok()
+                    .and_then(|data| content.node_by_key(data.target).map(|node| (data.locale, node))),
+            };
             match target {
-                Some((data, node)) => {
-                    let locale = std::str::from_utf8(&data.locale)
+                Some((code, node)) => {
+                    let locale = std::str::from_utf8(&code)
                         .ok()
                         .and_then(|c| content.locale_by_code(c))
                         .unwrap_or(screen.locale);
@@ -297,5 +350,21 @@ mod tests {
         assert!(urgent.contains("Текст Срочно"));
         assert!(urgent.contains("reviewed by Test reviewer on 2026-11-01"), "{urgent}");
         assert!(urgent.contains("<li>test</li>"), "sources are listed");
+        assert!(
+            urgent.contains("<a class=\"button\" href=\"../ru/gave-naloxone.html\">Я ввёл(а) налоксон</a>"),
+            "a companion's start button opens its page: {urgent}"
+        );
+        let companion = files.iter().find(|f| f.path == "en/gave-naloxone.html").unwrap();
+        let companion = String::from_utf8(companion.bytes.clone()).unwrap();
+        assert!(
+            companion.contains("⏱ check-in <code>breathing</code>, 2m after the start"),
+            "{companion}"
+        );
+        assert!(companion.contains("Breathing?"), "{companion}");
+        assert!(
+            companion.contains("No → <a href=\"../en/urgent.html\">Urgent</a>, then <code>breathing</code>"),
+            "{companion}"
+        );
+        assert!(companion.contains("Help is here → the check-ins end"), "{companion}");
     }
 }

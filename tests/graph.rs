@@ -37,7 +37,16 @@ fn dot_has_every_button_and_a_red_emergency_path() {
     assert!(dot.contains("\"start\" -> \"loop-1\";"), "{dot}");
     assert!(dot.contains("\"loop-2\" -> \"loop-1\";"), "{dot}");
     let edges = dot.lines().filter(|l| l.contains(" -> ")).count();
-    assert_eq!(edges, 5 + 1 + 11 + 1 + 2, "every button is one edge");
+    assert_eq!(
+        edges,
+        5 + 2 + 11 + 1 + 2 + 2,
+        "every button is one edge, and each page a check-in shows"
+    );
+    assert!(
+        dot.contains("\"gave-naloxone\" -> \"urgent\" [style=dotted, label=\"check-in\"];"),
+        "{dot}"
+    );
+    assert!(dot.contains("shape=hexagon"), "companions are hexagons: {dot}");
     assert!(
         dot.contains("\"ask-doctor\" [label=") && dot.contains("shape=octagon"),
         "{dot}"
@@ -49,7 +58,12 @@ fn mermaid_marks_menus_and_the_emergency_links() {
     let mermaid = graph("mermaid");
     assert!(mermaid.starts_with("flowchart TD\n"));
     assert!(mermaid.contains("[[\"Start<br/><small>start</small>\"]]"), "{mermaid}");
-    assert!(mermaid.contains("linkStyle 0,5 stroke:#c00"), "{mermaid}");
+    assert!(mermaid.contains("linkStyle 0,5,6 stroke:#c00"), "{mermaid}");
+    assert!(
+        mermaid.contains("{{\"I gave naloxone<br/><small>gave-naloxone</small>\"}}"),
+        "{mermaid}"
+    );
+    assert!(mermaid.contains(" -. check-in .-> "), "{mermaid}");
     assert!(
         mermaid.contains("([\"Ask a doctor<br/><small>ask-doctor</small>\"])"),
         "{mermaid}"

@@ -1,14 +1,13 @@
 //! The doctors' line in the console: the very flow the Telegram adapter
 //! runs (`handoff::flow`), carried out by printing. Each message is drawn
 //! as a block labelled with its chat; message ids count up as Telegram's
-//! would; the clock is simulated (`--now`, then `/wait 5m` moves it and
-//! lets the timers that fall due fire), so an escalation can be watched
-//! end to end without waiting.
+//! would; the clock is the console's simulated one (`--now`, then `/wait
+//! 5m`), so an escalation can be watched end to end without waiting.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, Write};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::content::{Content, Locale};
 use crate::engine::Button;
@@ -107,18 +106,8 @@ impl<'d> Line<'d> {
     }
 
     /// One line on the doctors' side: `/take`, `/resolve`, `/reopen` on the
-    /// newest card, `/wait 5m`, or else a reply to it (the answer).
+    /// newest card, or else a reply to it (the answer).
     pub fn doctor(&mut self, content: &Content, line: &str, out: &mut impl Write) -> io::Result<Turn> {
-        if let Some(duration) = line.strip_prefix("/wait") {
-            match humantime::parse_duration(duration.trim())
-                .ok()
-                .and_then(|d| Duration::from_std(d).ok())
-            {
-                Some(duration) => self.wait(content, duration, out)?,
-                None => writeln!(out, "/wait needs a duration, e.g. /wait 5m")?,
-            }
-            return Ok(Turn::Continues);
-        }
         let action = match line {
             "/take" => Some(CaseAction::Take),
             "/resolve" => Some(CaseAction::Resolve),
@@ -167,22 +156,24 @@ impl<'d> Line<'d> {
         }
     }
 
-    /// Moves the clock on by `duration`, firing each timer at its moment.
-    fn wait(&mut self, content: &Content, duration: Duration, out: &mut impl Write) -> io::Result<()> {
-        let until = self.now + duration;
-        loop {
-            let due = self.desk.cases.lock().unwrap_or_else(|p| p.into_inner()).next_due();
-            match due {
-                Some(due) if due <= until => {
-                    self.now = due.max(self.now);
-                    writeln!(out, "── {} ──", self.desk.local_time(self.now))?;
-                    self.run(content, Event::Tick, out)?;
-                }
-                _ => break,
-            }
-        }
-        self.now = until;
-        writeln!(out, "── {} ──", self.desk.local_time(self.now))
+    /// The console's clock moved to `now`.
+    pub fn set_now(&mut self, now: DateTime<Utc>) {
+        self.now = now;
+    }
+
+    /// `now` as the roster's people read it.
+    pub fn local_time(&self, now: DateTime<Utc>) -> String {
+        self.desk.local_time(now)
+    }
+
+    /// When a case's timer is next due.
+    pub fn next_due(&self) -> Option<DateTime<Utc>> {
+        self.desk.cases.lock().unwrap_or_else(|p| p.into_inner()).next_due()
+    }
+
+    /// The cases' timers due now.
+    pub fn tick(&mut self, content: &Content, out: &mut impl Write) -> io::Result<()> {
+        self.run(content, Event::Tick, out)
     }
 
     /// Plans `event` and carries the plan out by printing, feeding results

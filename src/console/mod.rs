@@ -7,10 +7,13 @@
 //! `/sticker` simulate those messages, anything else is free text. EOF ends
 //! the session. Menu logic stays in the engine; this only reads and prints.
 //!
-//! With a roster, the doctors' line runs as in Telegram, through the same
-//! flow (`line`): after "Write your question" the next line is the
-//! question; then the doctors' side acts (`/take`, `/resolve`, `/wait 5m`
-//! on a simulated clock, or a reply, which is the answer).
+//! The clock is simulated: `--now` sets it, `/wait 5m` moves it on and
+//! fires each timer at its moment. The emergency companion's check-ins
+//! ("I gave naloxone") run on it (`companion`), their answers pressed by
+//! number. With a roster, the doctors' line runs as in Telegram, through
+//! the same flow (`line`): after "Write your question" the next line is
+//! the question; then the doctors' side acts (`/take`, `/resolve`, or a
+//! reply, which is the answer).
 
 use std::io::{self, BufRead, Write};
 
@@ -22,15 +25,11 @@ use crate::handoff::Desk;
 use crate::i18n::Msg;
 use crate::payload::Prefix;
 
+mod companion;
 mod line;
 
+use companion::Companion;
 use line::{Line, Turn};
-
-/// The doctors' line to simulate, starting at a moment.
-pub struct Handoff<'d> {
-    pub desk: &'d Desk,
-    pub now: DateTime<Utc>,
-}
 
 /// Whose turn the next input line is.
 enum Mode {
@@ -47,12 +46,14 @@ enum Mode {
 pub fn run(
     content: &Content,
     locale: Locale,
-    handoff: Option<Handoff<'_>>,
+    desk: Option<&Desk>,
+    mut now: DateTime<Utc>,
     input: impl BufRead,
     mut output: impl Write,
     prompt: bool,
 ) -> io::Result<()> {
-    let mut line = handoff.map(|h| Line::new(h.desk, h.now));
+    let mut line = desk.map(|desk| Line::new(desk, now));
+    let mut companion = Companion::default();
     let duty = |line: &Option<Line<'_>>| line.as_ref().map_or(Duty::Unavailable, Line::duty);
     let mut screen = engine::handle_with(content, &duty(&line), locale, Input::Start { payload: None });
     print_screen(&mut output, &screen)?;
@@ -67,6 +68,41 @@ pub fn run(
         let text = text?;
         let text = text.trim();
         if text.is_empty() {
+            continue;
+        }
+        if let Some(wait) = text.strip_prefix("/wait") {
+            match humantime::parse_duration(wait.trim())
+                .ok()
+                .and_then(|d| chrono::Duration::from_std(d).ok())
+            {
+                Some(duration) => {
+                    let until = now + duration;
+                    // Each timer fires at its own moment, in order.
+                    loop {
+                        let due = [line.as_ref().and_then(Line::next_due), companion.next_due()]
+                            .into_iter()
+                            .flatten()
+                            .min()
+                            .filter(|due| *due <= until);
+                        let Some(due) = due else { break };
+                        now = due.max(now);
+                        writeln!(output, "── {} ──", clock(&line, now))?;
+                        if let Some(line) = &mut line {
+                            line.set_now(now);
+                            line.tick(content, &mut output)?;
+                        }
+                        if let Some(shown) = companion.tick(content, now, &mut output)? {
+                            screen = shown;
+                        }
+                    }
+                    now = until;
+                    if let Some(line) = &mut line {
+                        line.set_now(now);
+                    }
+                    writeln!(output, "── {} ──", clock(&line, now))?;
+                }
+                None => writeln!(output, "/wait needs a duration, e.g. /wait 5m")?,
+            }
             continue;
         }
         if let Some(line) = &mut line {
@@ -91,10 +127,6 @@ pub fn run(
                     };
                     continue;
                 }
-                Mode::Menu if text.starts_with("/wait") => {
-                    line.doctor(content, text, &mut output)?;
-                    continue;
-                }
                 Mode::Menu => {}
             }
         }
@@ -102,6 +134,13 @@ pub fn run(
         let person_message = |line: &mut Option<Line<'_>>, what: &str| line.as_mut().map(|l| l.person_says(what));
         let input = match text.parse::<usize>() {
             Ok(number) => match screen.buttons.iter().flatten().nth(number.wrapping_sub(1)) {
+                Some(button) if Prefix::of_callback(&button.data).is_some_and(|(p, _)| p == Prefix::Companion) => {
+                    let data = &button.data[Prefix::Companion.char().len_utf8()..];
+                    if let Some(shown) = companion.tap(content, now, data, &mut output)? {
+                        screen = shown;
+                    }
+                    continue;
+                }
                 Some(button) if line_button(&button.data) => {
                     if let Some(line) = &mut line {
                         line.person_taps(content, screen.locale, &button.data, &mut output)?;
@@ -139,9 +178,16 @@ pub fn run(
     Ok(())
 }
 
+/// The simulated time: in the roster's zone when there is one.
+fn clock(line: &Option<Line<'_>>, now: DateTime<Utc>) -> String {
+    match line {
+        Some(line) => line.local_time(now),
+        None => now.format("%d.%m %H:%M:%S UTC").to_string(),
+    }
+}
+
 /// Printed when the doctors' side is to act.
-const DOCTORS_TURN: &str =
-    "══ the doctors: reply to the newest card, or /take, /resolve, /reopen, /wait 5m; /menu back to the person ══";
+const DOCTORS_TURN: &str = "══ the doctors: reply to the newest card, or /take, /resolve, /reopen; /wait 5m moves the clock; /menu back to the person ══";
 
 /// Buttons the line handles rather than the menu engine.
 fn line_button(data: &str) -> bool {

@@ -69,6 +69,37 @@ pub struct Node {
     pub(crate) urgent: bool,
     /// The file the node is defined in, as given to the loader.
     pub(crate) file: String,
+    /// `kind: companion`: its check-ins.
+    pub(crate) companion: Option<Companion>,
+}
+
+/// Timed check-ins that stay with a person in an emergency.
+#[derive(Clone, Debug)]
+pub struct Companion {
+    /// The first is asked after the start.
+    pub checkins: Vec<CheckIn>,
+    /// The check-ins stop by themselves this long after the start.
+    pub ends_after: chrono::Duration,
+}
+
+/// One timed question; asked again after `after` while unanswered.
+#[derive(Clone, Debug)]
+pub struct CheckIn {
+    pub id: String,
+    pub after: chrono::Duration,
+    /// Per locale: the question and the footer, ready to send.
+    pub screens: Vec<Rendered>,
+    pub answers: Vec<Answer>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Answer {
+    /// Per locale.
+    pub labels: Vec<String>,
+    /// A page sent at once.
+    pub show: Option<NodeIdx>,
+    /// The index of the check-in that follows; none: the end.
+    pub then: Option<usize>,
 }
 
 /// A picture or sound sent with a node; its text becomes the caption.
@@ -319,6 +350,11 @@ impl Node {
     }
 
     /// Whether questions asked from here are urgent.
+    /// The check-ins of a `kind: companion` node.
+    pub fn companion(&self) -> Option<&Companion> {
+        self.companion.as_ref()
+    }
+
     pub fn is_urgent(&self) -> bool {
         self.urgent
     }

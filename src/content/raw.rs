@@ -152,6 +152,53 @@ pub struct RawNode {
     #[serde(default)]
     #[schemars(with = "Option<bool>")]
     pub urgent: Option<Spanned<bool>>,
+    /// `kind: companion` only: the check-ins, the first one started by the
+    /// button, each answer naming the one that follows.
+    #[serde(default)]
+    #[schemars(with = "Vec<RawCheckIn>")]
+    pub checkins: Vec<RawCheckIn>,
+    /// `kind: companion` only: the check-ins stop by themselves this long
+    /// after the start (default `2h`): `30m`, `1h 30m`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub ends_after: Option<Spanned<String>>,
+}
+
+/// One timed question of a companion.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "CheckIn")]
+pub struct RawCheckIn {
+    /// Unique within the companion; answers name it in `then`.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// How long after the start (or the answer that led here) it is asked,
+    /// and asked again while unanswered: `2m30s`, `30m`.
+    #[schemars(with = "String")]
+    pub after: Spanned<String>,
+    /// Per locale, Markdown subset: the question, short.
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub ask: Spanned<Localized>,
+    /// One to three answers, each a button.
+    #[schemars(with = "Vec<RawAnswer>")]
+    pub answers: Spanned<Vec<RawAnswer>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Answer")]
+pub struct RawAnswer {
+    /// Per locale: the button.
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub label: Spanned<Localized>,
+    /// A page sent at once when this answer is tapped (the next dose, CPR).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub show: Option<Spanned<String>>,
+    /// The check-in that follows; none: the check-ins end.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub then: Option<Spanned<String>>,
 }
 
 /// What a node is for; decides which fields it needs.
@@ -166,6 +213,18 @@ pub enum NodeKind {
     /// "Ask a doctor": its text introduces the doctors' line; the bot adds
     /// who is on duty and a button to write the question. Needs text.
     Handoff,
+    /// Timed check-ins ("I gave naloxone"): a button to it starts them in
+    /// the person's chat; its text is what the person is told at the start.
+    /// Needs text, `checkins`, a review record and sources.
+    Companion,
+}
+
+impl NodeKind {
+    /// Pages and companions hold medical advice: they need a review record
+    /// and sources.
+    pub fn gives_advice(self) -> bool {
+        matches!(self, NodeKind::Page | NodeKind::Companion)
+    }
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

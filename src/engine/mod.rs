@@ -6,6 +6,7 @@
 //! in with each button's callback data and goes out in the next buttons.
 
 mod callback;
+pub mod companion;
 mod duty;
 mod screen;
 

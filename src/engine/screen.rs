@@ -14,6 +14,10 @@ use crate::payload::Prefix;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shows {
     Node(NodeIdx),
+    /// A companion's check-in question.
+    CheckIn(NodeIdx),
+    /// Check-ins stopped or ended.
+    CompanionNote,
     SearchResults,
     Help,
     About,
@@ -61,7 +65,7 @@ pub struct Screen<'c> {
 }
 
 /// Where a person is: the node, how they got there, their language.
-pub(super) struct Position {
+pub(crate) struct Position {
     pub node: NodeIdx,
     /// Nodes before `node`, oldest first, root excluded.
     pub crumbs: Vec<NodeIdx>,
@@ -70,7 +74,7 @@ pub(super) struct Position {
 
 impl Position {
     /// A node opened directly (deep link, search result): Back leads to the root.
-    pub fn top(node: NodeIdx, locale: Locale) -> Self {
+    pub(crate) fn top(node: NodeIdx, locale: Locale) -> Self {
         Position {
             node,
             crumbs: Vec::new(),
@@ -104,11 +108,17 @@ impl<'c> Screen<'c> {
                 }]);
             }
         }
-        buttons.extend(
-            node.buttons()
-                .iter()
-                .map(|&target| vec![link(content, locale, target, next_crumbs(content, position, target))]),
-        );
+        if node.kind() == NodeKind::Companion {
+            // Opened directly (search, a link): the button that starts it.
+            buttons.push(vec![super::companion::start_button(content, locale, position.node)]);
+        }
+        buttons.extend(node.buttons().iter().map(|&target| {
+            vec![if content.node(target).kind() == NodeKind::Companion {
+                super::companion::start_button(content, locale, target)
+            } else {
+                link(content, locale, target, next_crumbs(content, position, target))
+            }]
+        }));
         if position.node != content.root() {
             let back = position.crumbs.last().copied().unwrap_or(content.root());
             let back_crumbs = position.crumbs[..position.crumbs.len().saturating_sub(1)].to_vec();
@@ -234,7 +244,7 @@ fn link<'c>(content: &'c Content, locale: Locale, target: NodeIdx, crumbs: Vec<N
     }
 }
 
-fn home<'c>(content: &'c Content, locale: Locale) -> Button<'c> {
+pub(super) fn home<'c>(content: &'c Content, locale: Locale) -> Button<'c> {
     Button {
         label: Cow::Borrowed(content.ui(locale).home.as_str()),
         data: encode(content, locale, content.root(), &[]),

@@ -83,4 +83,8 @@ messages! {
     CaseReminder = "case-reminder" ["case", "minutes"];
     CaseTimersLost = "case-timers-lost" ["count"];
     ConsoleNoButton = "console-no-button" ["number"];
+    ButtonCompanionStop = "button-companion-stop" [];
+    CompanionStopped = "companion-stopped" [];
+    CompanionEnded = "companion-ended" [];
+    CompanionLost = "companion-lost" [];
 }

@@ -143,6 +143,20 @@ impl Delivery {
         }
     }
 
+    /// Deletes a message of the bot's (a check-in replaced by the next).
+    /// Failures are ignored: a message already gone, or older than Telegram
+    /// lets bots delete, is as good as deleted.
+    pub async fn delete(&self, bot: &Tg, chat: ChatId, message: MessageId) {
+        self.pacer.wait(chat.0).await;
+        let result = retrying(&self.metrics, CALLBACK, || {
+            bot.delete_message(chat, message).into_future()
+        })
+        .await;
+        if let Err(error) = result {
+            tracing::debug!(error = %error_kind(&error), "delete failed");
+        }
+    }
+
     /// Stops the button's spinner, with a short pop-up if there is one.
     /// Failures are logged and otherwise ignored: the screen matters more.
     pub async fn answer_callback(&self, bot: &Tg, id: CallbackQueryId, toast: Option<&str>) {

@@ -13,7 +13,7 @@ use teloxide::types::{InlineQuery, Me};
 use super::admission::Admission;
 use super::delivery::{Failure, Tg, error_kind};
 use super::state::BotState;
-use super::{handoff, inline, input};
+use super::{companion, handoff, inline, input};
 use crate::content::Content;
 use crate::engine::{self, Duty, Input, Screen, Shows};
 use crate::handoff::Desk;
@@ -96,6 +96,9 @@ async fn handoff_message(bot: &Tg, state: &BotState, desk: &Desk, me: &Me, messa
 async fn on_callback(bot: Tg, state: Arc<BotState>, me: Me, query: CallbackQuery) -> HandlerResult {
     let started = Instant::now();
     state.delivery.metrics.update("callback_query");
+    if companion::on_callback(&bot, &state, &query).await {
+        return Ok(());
+    }
     let desk = state.desk();
     if let Some(desk) = &desk
         && handoff::on_callback(&bot, &state, desk, &me, &query).await
@@ -175,6 +178,8 @@ fn log_update(
 ) {
     let shown = match screen.shows {
         Shows::Node(node) => content.node(node).id(),
+        Shows::CheckIn(_) => "(check-in)",
+        Shows::CompanionNote => "(check-ins over)",
         Shows::SearchResults => "(search results)",
         Shows::Help => "(help)",
         Shows::About => "(about)",

@@ -7,6 +7,7 @@
 
 mod admission;
 mod commands;
+mod companion;
 mod delivery;
 mod handlers;
 mod handoff;

@@ -16,6 +16,7 @@ use url::Url;
 
 use super::admission::{self, Admission, Admitted};
 use super::commands;
+use super::companion;
 use super::delivery::{Delivery, Tg, error_kind};
 use super::handlers::schema;
 use super::media::FileIdCache;
@@ -140,8 +141,11 @@ pub async fn serve(
         desk: options.desk.clone(),
         reload: options.reload.clone(),
         timers: tokio::sync::Notify::new(),
+        companions: std::sync::Mutex::new(crate::companion::Companions::new()),
+        companion_timers: tokio::sync::Notify::new(),
     });
     let timers = tokio::spawn(plans::run_timers(bot.clone(), state.clone(), me.username().to_owned()));
+    let companion_timers = tokio::spawn(companion::run_timers(bot.clone(), state.clone()));
     let (admission, released) = Admission::new(bot.clone(), options.metrics.clone());
     let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
         .dependencies(dptree::deps![state.clone(), admission.clone()])
@@ -222,7 +226,9 @@ pub async fn serve(
         }
     };
     timers.abort();
+    companion_timers.abort();
     plans::lose_timers(&bot_for_stop, &state, me.username()).await;
+    companion::stop(&bot_for_stop, &state).await;
     result.map_err(|e| ServeError::Dispatch(error_kind(&e)))?;
     tracing::info!(deliveries = %state.delivery.metrics.summary(), "stopped");
     Ok(())

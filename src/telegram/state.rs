@@ -18,6 +18,10 @@ pub struct BotState {
     pub reload: Option<ReloadRequests>,
     /// Wakes the doctors' line's timer task when a plan changed its timers.
     pub timers: tokio::sync::Notify,
+    /// The emergency companion's running check-ins, in memory only.
+    pub companions: std::sync::Mutex<crate::companion::Companions>,
+    /// Wakes the companion's timer task when a plan changed its timers.
+    pub companion_timers: tokio::sync::Notify,
 }
 
 impl BotState {

@@ -8,7 +8,7 @@ use super::fluent::format_error;
 use super::manifest::Manifest;
 use super::nodes::CheckedNodes;
 use crate::content::keys::{NodeKey, VersionTag};
-use crate::content::model::{Content, EmergencyNumber, Locale, LocaleData, Media, Node, NodeIdx, Review};
+use crate::content::model::{Companion, Content, EmergencyNumber, Locale, LocaleData, Media, Node, NodeIdx, Review};
 use crate::content::raw::NodeKind;
 use crate::diagnostics::{Diagnostic, SourceMap};
 use crate::i18n::{LocaleMessages, UiContext, UiStrings};
@@ -60,6 +60,7 @@ pub fn content(
     parsed: &Parsed,
     manifest: &Manifest<'_>,
     nodes: CheckedNodes<'_>,
+    mut companions: HashMap<usize, Companion>,
     strings: Vec<(LocaleMessages, UiStrings)>,
 ) -> Option<Content> {
     let raw = manifest.raw;
@@ -99,7 +100,10 @@ pub fn content(
             .zip(&locales)
             .map(|((title, body), locale)| Rendered::join([&Rendered::bold(title), body, &locale.footer]))
             .collect();
-        for (locale_index, locale) in locales.iter().enumerate() {
+        // Companions start from buttons; search answers with pages (a
+        // companion's title would outrank the page a question needs).
+        let searchable = node.kind != NodeKind::Companion;
+        for (locale_index, locale) in locales.iter().enumerate().filter(|_| searchable) {
             let keywords = node
                 .raw
                 .keywords
@@ -145,6 +149,14 @@ pub fn content(
             fill_in: node.raw.fill_in.as_ref().is_some_and(|f| f.value),
             urgent: node.raw.urgent.as_ref().is_some_and(|f| f.value),
             file: sources.path(node.file).to_owned(),
+            companion: companions.remove(&index).map(|mut companion| {
+                for checkin in &mut companion.checkins {
+                    for (screen, locale) in checkin.screens.iter_mut().zip(&locales) {
+                        *screen = Rendered::join([&*screen, &locale.footer]);
+                    }
+                }
+                companion
+            }),
         });
     }
     let codes: Vec<&str> = locales.iter().map(|l| l.code.as_str()).collect();

@@ -3,6 +3,7 @@
 //! every file this needs, including media bytes.
 
 mod build;
+mod companion;
 mod fluent;
 mod graph;
 mod localized;
@@ -72,6 +73,7 @@ pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Opt
         review_max_age_days,
     };
     let nodes = nodes::check(&context, push);
+    let companions = companion::check(&context, &nodes, push);
     let messages = fluent::check(sources, &locales, &parsed.locale_files, push);
     let Some(manifest) = manifest else {
         diagnostics.sort(sources);
@@ -87,7 +89,9 @@ pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Opt
         nodes::check_lengths(sources, &nodes, &locales, &footer_lens, push);
     }
     let content = match strings {
-        Some(strings) if !diagnostics.has_errors() => build::content(sources, parsed, &manifest, nodes, strings),
+        Some(strings) if !diagnostics.has_errors() => {
+            build::content(sources, parsed, &manifest, nodes, companions, strings)
+        }
         _ => None,
     };
     if let Some(content) = &content {

@@ -183,6 +183,13 @@ fn check_node<'a>(
                         .help("add `text:` saying who answers and that the person stays anonymous"),
                 );
             }
+            if kind == NodeKind::Companion {
+                push(
+                    Diagnostic::new(Code::EmptyNode, format!("companion `{id}` has no text"))
+                        .at(id_span)
+                        .help("add `text:` saying what to do now and when the bot will ask"),
+                );
+            }
             Some(vec![Rendered::default(); context.locales.len()])
         }
     };
@@ -237,7 +244,7 @@ fn check_node<'a>(
             .help("write the organisation's own details, then remove `fill_in: true`"),
         );
     }
-    if kind == NodeKind::Page && raw.sources.is_empty() && fill_in.is_none() {
+    if kind.gives_advice() && raw.sources.is_empty() && fill_in.is_none() {
         push(
             Diagnostic::new(Code::NoSources, format!("page `{id}` names no sources"))
                 .at(id_span)
@@ -256,7 +263,7 @@ fn check_node<'a>(
     }
 }
 
-fn render_text(
+pub(super) fn render_text(
     sources: &SourceMap,
     file: FileId,
     id: &str,
@@ -288,7 +295,7 @@ fn check_review(
     let sources = context.sources;
     let id = &raw.id.value;
     let Some(review) = &raw.review else {
-        if kind == NodeKind::Page {
+        if kind.gives_advice() {
             push(
                 Diagnostic::new(Code::NeverReviewed, format!("page `{id}` has no review record"))
                     .at(spanned(sources, file, &raw.id))

@@ -1,0 +1,252 @@
+//! The companion case by case on a simulated clock, over the fixture tree's
+//! "I gave naloxone": "Breathing?" after 2 min (Yes: Step 1, then "Still
+//! breathing?" after 10 min; No: the urgent page, and the same question
+//! again), ending after 30 min.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::*;
+use crate::content::fixture::tree;
+use crate::engine::{self, Input, Shows};
+use crate::payload::Prefix;
+
+const CHAT: i64 = 42;
+
+fn t0() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-24T03:00:00+03:00")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+struct Clock {
+    companions: Companions,
+    now: DateTime<Utc>,
+    next_id: i32,
+}
+
+impl Clock {
+    fn new() -> Self {
+        Clock {
+            companions: Companions::new(),
+            now: t0(),
+            next_id: 100,
+        }
+    }
+
+    /// The plan for `event`, with check-ins reported sent as an executor would.
+    fn run(&mut self, event: Event<'_>) -> Vec<Action<'static>> {
+        let ctx = Ctx {
+            content: tree(),
+            now: self.now,
+        };
+        let actions = self.companions.handle(&ctx, event);
+        for action in &actions {
+            if let Action::Show { to, checkin: true, .. } = action {
+                self.next_id += 1;
+                self.companions.handle(
+                    &ctx,
+                    Event::CheckInSent {
+                        chat: *to,
+                        message: self.next_id,
+                    },
+                );
+            }
+        }
+        actions
+    }
+
+    fn tap(&mut self, data: &str) -> Vec<Action<'static>> {
+        let (prefix, rest) = Prefix::of_callback(data).unwrap();
+        assert_eq!(prefix, Prefix::Companion);
+        let rest = rest.to_owned();
+        self.run(Event::Tap {
+            chat: CHAT,
+            data: &rest,
+        })
+    }
+
+    fn wait(&mut self, duration: Duration) -> Vec<Action<'static>> {
+        self.now += duration;
+        self.run(Event::Tick)
+    }
+}
+
+/// The start button on the urgent page, as a person sees it.
+fn start_button() -> String {
+    let urgent = engine::handle(
+        tree(),
+        tree().default_locale(),
+        Input::Start {
+            payload: Some("urgent"),
+        },
+    );
+    urgent
+        .buttons
+        .iter()
+        .flatten()
+        .find(|b| b.label == "I gave naloxone")
+        .expect("the urgent page links the companion")
+        .data
+        .clone()
+}
+
+fn shown<'a>(actions: &'a [Action<'static>]) -> Vec<&'a Screen<'static>> {
+    actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Show { screen, .. } => Some(&**screen),
+            _ => None,
+        })
+        .collect()
+}
+
+fn counts(actions: &[Action<'_>]) -> Vec<CompanionEvent> {
+    actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Count(event) => Some(*event),
+            _ => None,
+        })
+        .collect()
+}
+
+fn labels(screen: &Screen<'_>) -> Vec<String> {
+    screen.buttons.iter().flatten().map(|b| b.label.to_string()).collect()
+}
+
+fn answer(screen: &Screen<'_>, label: &str) -> String {
+    screen
+        .buttons
+        .iter()
+        .flatten()
+        .find(|b| b.label == label)
+        .unwrap()
+        .data
+        .clone()
+}
+
+#[test]
+fn starting_shows_the_page_with_stop_and_asks_after_the_companions_time() {
+    let mut clock = Clock::new();
+    let started = clock.tap(&start_button());
+    assert!(matches!(started[0], Action::Toast(None)));
+    assert_eq!(counts(&started), [CompanionEvent::Started]);
+    let screen = shown(&started)[0];
+    assert!(
+        screen.plain.starts_with("I gave naloxone\n\nText of check-ins"),
+        "{}",
+        screen.plain
+    );
+    assert!(screen.plain.contains("112"), "the numbers on every screen");
+    assert_eq!(labels(screen), ["⏹ Stop check-ins", "🏠 Main menu"]);
+    assert_eq!(clock.companions.next_due(), Some(t0() + Duration::minutes(2)));
+
+    assert!(clock.wait(Duration::seconds(119)).is_empty(), "not yet");
+    let asked = clock.wait(Duration::seconds(1));
+    assert_eq!(counts(&asked), [CompanionEvent::CheckIn]);
+    let checkin = shown(&asked)[0];
+    assert_eq!(
+        checkin.shows,
+        Shows::CheckIn(tree().node_by_id("gave-naloxone").unwrap())
+    );
+    assert!(checkin.plain.starts_with("Breathing?"), "{}", checkin.plain);
+    assert!(checkin.plain.contains("112"), "the numbers on every screen");
+    assert_eq!(labels(checkin), ["Yes", "No", "⏹ Stop check-ins"]);
+}
+
+#[test]
+fn an_unanswered_check_in_is_asked_again_replacing_the_old_one() {
+    let mut clock = Clock::new();
+    clock.tap(&start_button());
+    clock.wait(Duration::minutes(2));
+    let again = clock.wait(Duration::minutes(2));
+    assert!(
+        matches!(
+            again[0],
+            Action::Delete {
+                chat: CHAT,
+                message: 101
+            }
+        ),
+        "the first check-in goes: {again:?}"
+    );
+    assert!(shown(&again)[0].plain.starts_with("Breathing?"));
+}
+
+#[test]
+fn no_shows_the_urgent_page_and_asks_again_yes_moves_to_the_next_check_in() {
+    let mut clock = Clock::new();
+    clock.tap(&start_button());
+    let asked = clock.wait(Duration::minutes(2));
+    let checkin = shown(&asked)[0].clone();
+    let no = clock.tap(&answer(&checkin, "No"));
+    assert_eq!(counts(&no), [CompanionEvent::Answered]);
+    assert!(shown(&no)[0].plain.starts_with("Urgent\n\nText of Urgent"));
+    assert_eq!(clock.companions.next_due(), Some(clock.now + Duration::minutes(2)));
+    let asked = clock.wait(Duration::minutes(2));
+    assert!(matches!(asked[0], Action::Delete { message: 101, .. }), "{asked:?}");
+    let yes = clock.tap(&answer(shown(&asked)[0], "Yes"));
+    assert!(shown(&yes)[0].plain.starts_with("Step 1"));
+    assert_eq!(clock.companions.next_due(), Some(clock.now + Duration::minutes(10)));
+    let later = clock.wait(Duration::minutes(10));
+    let checkin = shown(&later)[0];
+    assert!(checkin.plain.starts_with("Still breathing?"));
+    // The last answer ends the check-ins, with the numbers.
+    let done = clock.tap(&answer(checkin, "Help is here"));
+    assert_eq!(counts(&done), [CompanionEvent::Answered, CompanionEvent::Completed]);
+    assert!(shown(&done)[0].plain.starts_with("Check-ins have ended."));
+    assert_eq!(clock.companions.running(), 0);
+    assert_eq!(clock.companions.next_due(), None);
+}
+
+#[test]
+fn stop_ends_them_at_once_and_the_time_limit_ends_them_by_itself() {
+    let mut clock = Clock::new();
+    let started = clock.tap(&start_button());
+    let stop = answer(shown(&started)[0], "⏹ Stop check-ins");
+    let stopped = clock.tap(&stop);
+    assert_eq!(counts(&stopped), [CompanionEvent::Stopped]);
+    assert!(shown(&stopped)[0].plain.starts_with("Check-ins stopped."));
+    assert!(clock.wait(Duration::minutes(5)).is_empty(), "nothing more");
+
+    clock.tap(&start_button());
+    let mut asked = 0;
+    for _ in 0..20 {
+        let actions = clock.wait(Duration::minutes(2));
+        asked += counts(&actions)
+            .iter()
+            .filter(|e| **e == CompanionEvent::CheckIn)
+            .count();
+        if counts(&actions).contains(&CompanionEvent::Expired) {
+            assert!(shown(&actions)[0].plain.starts_with("Check-ins have ended."));
+            break;
+        }
+    }
+    assert_eq!(asked, 14, "every 2 min for 30 min, then the end");
+    assert_eq!(clock.companions.running(), 0);
+}
+
+#[test]
+fn an_answer_after_a_restart_still_shows_its_page_and_starts_the_next_check_in() {
+    let mut clock = Clock::new();
+    clock.tap(&start_button());
+    let checkin = shown(&clock.wait(Duration::minutes(2)))[0].clone();
+    let stop = clock.run(Event::Shutdown);
+    assert!(matches!(stop[0], Action::Lost(1)));
+    assert!(shown(&stop)[0].plain.starts_with("⚠️ The bot restarted"));
+    // A new process: no timers, but the button carries everything.
+    let mut after = Clock::new();
+    after.now = clock.now;
+    let no = after.tap(&answer(&checkin, "No"));
+    assert!(shown(&no)[0].plain.starts_with("Urgent"));
+    assert_eq!(after.companions.next_due(), Some(after.now + Duration::minutes(2)));
+}
+
+#[test]
+fn a_button_of_a_companion_the_content_lost_is_refused_politely() {
+    let mut clock = Clock::new();
+    let forged = Prefix::Companion.with("enZZZZZZs");
+    let actions = clock.tap(&forged);
+    assert!(matches!(&actions[..], [Action::Toast(Some(_))]), "{actions:?}");
+    assert_eq!(clock.companions.running(), 0);
+}
