@@ -203,7 +203,7 @@ fn checkins(content: &Content, locale: Locale, node_index: NodeIdx) -> String {
             escape_html(&checkin.id)
         );
         if let Some(screen) = crate::engine::companion::checkin(content, locale, node_index, step) {
-            let _ = write!(out, "<div class=\"bubble\">{}</div>\n", screen.html);
+            let _ = writeln!(out, "<div class=\"bubble\">{}</div>", screen.html);
             out.push_str(&keyboard(content, &screen));
         }
         out.push_str("<ul class=\"answers\">\n");
