@@ -38,10 +38,14 @@ pub enum Prefix {
     /// "Send this to the doctor on duty" under a photo or voice message,
     /// then that message's id in the person's own chat.
     SendToDoctor,
+    /// "Clear this chat" on the /privacy screen and its confirmation, then
+    /// the step and the locale (`engine::privacy`). Never a deep link: a
+    /// link must not be able to start deleting a chat.
+    ClearChat,
 }
 
 impl Prefix {
-    pub const ALL: [Prefix; 9] = [
+    pub const ALL: [Prefix; 10] = [
         Prefix::Menu,
         Prefix::Ask,
         Prefix::Take,
@@ -51,6 +55,7 @@ impl Prefix {
         Prefix::WriteBack,
         Prefix::Feedback,
         Prefix::SendToDoctor,
+        Prefix::ClearChat,
     ];
 
     /// The character written in front of this kind of payload.
@@ -65,6 +70,7 @@ impl Prefix {
             Prefix::WriteBack => 'W',
             Prefix::Feedback => 'F',
             Prefix::SendToDoctor => 'S',
+            Prefix::ClearChat => 'D',
         }
     }
 
@@ -79,7 +85,7 @@ impl Prefix {
             Prefix::Reopen => Some('o'),
             Prefix::Case => Some('c'),
             Prefix::WriteBack => Some('w'),
-            Prefix::Feedback | Prefix::SendToDoctor => None,
+            Prefix::Feedback | Prefix::SendToDoctor | Prefix::ClearChat => None,
         }
     }
 
@@ -225,6 +231,11 @@ mod tests {
         }
         assert_eq!(DeepLink::parse(Some("WTICKET"), find), DeepLink::WriteBack("TICKET"));
         assert_eq!(DeepLink::parse(Some("Mabcd"), find), DeepLink::Position("Mabcd"));
+        assert_eq!(
+            DeepLink::parse(Some("Dyen"), find),
+            DeepLink::Unknown("Dyen"),
+            "no link clears a chat"
+        );
         assert_eq!(DeepLink::parse(Some("  "), find), DeepLink::Home);
         assert_eq!(DeepLink::parse(None, find), DeepLink::Home);
     }

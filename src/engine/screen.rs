@@ -18,6 +18,14 @@ pub enum Shows {
     Help,
     About,
     Privacy,
+    /// "Clear this chat?": what will go, Cancel, "Yes, clear".
+    ClearConfirm,
+    /// "Clearing this chat…": the adapter sends it, deletes what Telegram
+    /// lets it below it (private chats only), then replaces it with
+    /// [`super::clear_report`].
+    Clearing,
+    /// What clearing did and how to delete the rest in the app.
+    Cleared,
     LanguageChoice,
 }
 
@@ -234,7 +242,7 @@ fn link<'c>(content: &'c Content, locale: Locale, target: NodeIdx, crumbs: Vec<N
     }
 }
 
-fn home<'c>(content: &'c Content, locale: Locale) -> Button<'c> {
+pub(super) fn home<'c>(content: &'c Content, locale: Locale) -> Button<'c> {
     Button {
         label: Cow::Borrowed(content.ui(locale).home.as_str()),
         data: encode(content, locale, content.root(), &[]),

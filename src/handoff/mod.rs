@@ -47,7 +47,12 @@ pub fn parse_case_button(data: &str) -> Option<(CaseAction, &str)> {
         Prefix::Resolve => CaseAction::Resolve,
         Prefix::Reopen => CaseAction::Reopen,
         Prefix::Case => CaseAction::Show,
-        Prefix::Menu | Prefix::Ask | Prefix::WriteBack | Prefix::Feedback | Prefix::SendToDoctor => return None,
+        Prefix::Menu
+        | Prefix::Ask
+        | Prefix::WriteBack
+        | Prefix::Feedback
+        | Prefix::SendToDoctor
+        | Prefix::ClearChat => return None,
     };
     Some((action, ticket))
 }

@@ -144,11 +144,15 @@ async fn on_inline_query(bot: Tg, state: Arc<BotState>, me: Me, query: InlineQue
     Ok(())
 }
 
-/// Whether every button under `message` is a menu button (or "Write your question").
+/// Whether every button under `message` is a menu button (or "Write your
+/// question", or "Clear this chat" and its confirmation).
 fn is_menu(message: &Message) -> bool {
-    handoff::keyboard_data(message)
-        .iter()
-        .all(|data| matches!(Prefix::of_callback(data), Some((Prefix::Menu | Prefix::Ask, _))))
+    handoff::keyboard_data(message).iter().all(|data| {
+        matches!(
+            Prefix::of_callback(data),
+            Some((Prefix::Menu | Prefix::Ask | Prefix::ClearChat, _))
+        )
+    })
 }
 
 fn kind_of(input: &Input<'_>) -> &'static str {
@@ -179,6 +183,9 @@ fn log_update(
         Shows::Help => "(help)",
         Shows::About => "(about)",
         Shows::Privacy => "(privacy)",
+        Shows::ClearConfirm => "(clear confirm)",
+        Shows::Clearing => "(clearing)",
+        Shows::Cleared => "(cleared)",
         Shows::LanguageChoice => "(language choice)",
     };
     metrics.screen(shown);
