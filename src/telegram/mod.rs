@@ -3,9 +3,11 @@
 //!
 //! It decides nothing about menus: every answer comes from `engine::handle`.
 //! What it does decide is Telegram mechanics: edit or send anew, retry or
-//! drop, cache uploaded files, keep the person's identity out of the logs.
+//! drop, cache uploaded files, which ids a cleared chat deletes, keep the
+//! person's identity out of the logs.
 
 mod admission;
+mod clear;
 mod commands;
 mod delivery;
 mod handlers;
@@ -17,6 +19,7 @@ mod media;
 mod pacing;
 mod run;
 mod state;
+mod sweep;
 mod webhook;
 
 pub use run::{Mode, ServeError, ServeOptions, serve};
