@@ -170,6 +170,34 @@ impl CompanionEvent {
     }
 }
 
+/// How a "Clear this chat" ended, counted in `overdose_bot_chat_clears_total`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ClearOutcome {
+    /// Everything back to the chat's first message went.
+    ChatStart,
+    /// Everything back to the messages older than 48 hours went; those stay.
+    OlderKept,
+    /// The sweep stopped at its bound.
+    Bound,
+    /// Telegram failed (after the retries), or the person blocked the bot.
+    Failed,
+    /// Tapped in a group: refused, nothing deleted.
+    GroupRefused,
+}
+
+impl ClearOutcome {
+    /// The label value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClearOutcome::ChatStart => "chat_start",
+            ClearOutcome::OlderKept => "older_kept",
+            ClearOutcome::Bound => "bound",
+            ClearOutcome::Failed => "failed",
+            ClearOutcome::GroupRefused => "group_refused",
+        }
+    }
+}
+
 type Labels = Vec<(&'static str, String)>;
 
 /// Every metric of the process.
@@ -183,6 +211,7 @@ pub struct Metrics {
     reloads: Family<Labels, Counter>,
     handoff: Family<Labels, Counter>,
     companion: Family<Labels, Counter>,
+    clears: Family<Labels, Counter>,
     content: Family<Labels, Gauge>,
     latency: Histogram,
     /// Doctors' line: from a card reaching the doctors to a doctor's Take.
@@ -212,6 +241,7 @@ impl Metrics {
         let reloads = Family::<Labels, Counter>::default();
         let handoff = Family::<Labels, Counter>::default();
         let companion = Family::<Labels, Counter>::default();
+        let clears = Family::<Labels, Counter>::default();
         let content = Family::<Labels, Gauge>::default();
         let latency = Histogram::new(exponential_buckets(0.0001, 2.0, 16));
         // 30 s to about 17 hours: how long a person waits for a doctor.
@@ -240,6 +270,11 @@ impl Metrics {
             "companion_events",
             "Emergency companion: check-ins started, asked, answered, stopped, ended, by event",
             companion.clone(),
+        );
+        registry.register(
+            "chat_clears",
+            "\"Clear this chat\" taps confirmed (or refused in a group), by how they ended",
+            clears.clone(),
         );
         registry.register(
             "content_version",
@@ -271,6 +306,7 @@ impl Metrics {
             reloads,
             handoff,
             companion,
+            clears,
             content,
             latency,
             time_to_take,
@@ -325,6 +361,13 @@ impl Metrics {
         self.companion
             .get_or_create(&vec![("event", event.as_str().to_owned())])
             .inc_by(times);
+    }
+
+    /// A person's "Clear this chat", once it ended.
+    pub fn chat_clear(&self, outcome: ClearOutcome) {
+        self.clears
+            .get_or_create(&vec![("outcome", outcome.as_str().to_owned())])
+            .inc();
     }
 
     pub fn handled(&self, latency: Duration) {
@@ -429,6 +472,7 @@ mod tests {
         metrics.api_error("retry_after");
         metrics.reload("rejected");
         metrics.handled(Duration::from_micros(300));
+        metrics.chat_clear(ClearOutcome::OlderKept);
         metrics.time_to_take(Duration::from_secs(90));
         metrics.time_to_answer(Duration::from_secs(400));
         metrics.content_version("2026.11.24-1");
@@ -441,6 +485,7 @@ mod tests {
             "overdose_bot_deliveries_total{outcome=\"edited\"} 1",
             "overdose_bot_bot_api_errors_total{kind=\"retry_after\"} 1",
             "overdose_bot_reloads_total{outcome=\"rejected\"} 1",
+            "overdose_bot_chat_clears_total{outcome=\"older_kept\"} 1",
             "overdose_bot_content_version{version=\"2026.11.24-1\"} 0",
             "overdose_bot_content_version{version=\"2026.11.25-1\"} 1",
             "overdose_bot_handler_latency_seconds_count 1",

@@ -40,10 +40,14 @@ pub enum Prefix {
     SendToDoctor,
     /// A companion's start, stop or check-in answer (`engine::companion`).
     Companion,
+    /// "Clear this chat" on the /privacy screen and its confirmation, then
+    /// the step and the locale (`engine::privacy`). Never a deep link: a
+    /// link must not be able to start deleting a chat.
+    ClearChat,
 }
 
 impl Prefix {
-    pub const ALL: [Prefix; 10] = [
+    pub const ALL: [Prefix; 11] = [
         Prefix::Menu,
         Prefix::Ask,
         Prefix::Take,
@@ -54,6 +58,7 @@ impl Prefix {
         Prefix::Feedback,
         Prefix::SendToDoctor,
         Prefix::Companion,
+        Prefix::ClearChat,
     ];
 
     /// The character written in front of this kind of payload.
@@ -69,6 +74,7 @@ impl Prefix {
             Prefix::Feedback => 'F',
             Prefix::SendToDoctor => 'S',
             Prefix::Companion => 'K',
+            Prefix::ClearChat => 'D',
         }
     }
 
@@ -83,7 +89,7 @@ impl Prefix {
             Prefix::Reopen => Some('o'),
             Prefix::Case => Some('c'),
             Prefix::WriteBack => Some('w'),
-            Prefix::Feedback | Prefix::SendToDoctor | Prefix::Companion => None,
+            Prefix::Feedback | Prefix::SendToDoctor | Prefix::Companion | Prefix::ClearChat => None,
         }
     }
 
@@ -229,6 +235,11 @@ mod tests {
         }
         assert_eq!(DeepLink::parse(Some("WTICKET"), find), DeepLink::WriteBack("TICKET"));
         assert_eq!(DeepLink::parse(Some("Mabcd"), find), DeepLink::Position("Mabcd"));
+        assert_eq!(
+            DeepLink::parse(Some("Dyen"), find),
+            DeepLink::Unknown("Dyen"),
+            "no link clears a chat"
+        );
         assert_eq!(DeepLink::parse(Some("  "), find), DeepLink::Home);
         assert_eq!(DeepLink::parse(None, find), DeepLink::Home);
     }

@@ -120,6 +120,30 @@ fn language_switch_carries_into_the_next_taps() {
 }
 
 #[test]
+fn clear_this_chat_asks_first_cancels_and_reports() {
+    // /privacy -> Clear -> Cancel -> Clear -> Yes, clear
+    let (out, code) = console(&TREE, "/privacy\n1\n1\n1\n2\n");
+    assert_eq!(code, 0);
+    let screens = screens(&out);
+    assert_eq!(screens.len(), 7, "{out}");
+    assert!(
+        screens[1].ends_with("[1] 🧹 Clear this chat\n[2] 🏠 Main menu"),
+        "{}",
+        screens[1]
+    );
+    assert!(screens[2].starts_with("🧹 Clear this chat?"), "{}", screens[2]);
+    assert!(
+        screens[2].ends_with("[1] ✖️ Cancel\n[2] 🧹 Yes, clear"),
+        "{}",
+        screens[2]
+    );
+    assert_eq!(screens[3], screens[1], "Cancel goes back to /privacy");
+    assert!(screens[5].starts_with("🧹 Clearing this chat…"), "{}", screens[5]);
+    assert!(screens[6].starts_with("🧹 Done"), "{}", screens[6]);
+    assert!(screens[6].ends_with("[1] 🏠 Main menu"), "{}", screens[6]);
+}
+
+#[test]
 fn media_pages_name_their_attachment() {
     let (out, _) = console(&TREE, "/start photo-page\n");
     assert!(screens(&out)[1].starts_with("[Photo: media/dot.png]\nPhoto\n"), "{out}");

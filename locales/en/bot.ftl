@@ -32,14 +32,28 @@ about =
     Last medical review: { $reviewed }.
     { $organisation }: { $contact }
     { $disclaimer }
-    What the bot keeps and who sees what: /privacy
+    What the bot keeps, who sees what, and clearing this chat: /privacy
 about-never-reviewed = not yet reviewed by a medical professional
 privacy =
     What this bot keeps: nothing about you. No list of people, no history of chats, no names. Its logs count screens, never who or what was written. If you ask a doctor, a counter of your questions lives in memory for an hour, under a scrambled number, not your account.
     What Telegram sees: every message, like any chat in Telegram.
     What the doctors see: only what you send them (text, a photo, your voice), never your name, username or profile. What you send stays in their chat.
-    To delete this chat: in Telegram, open the chat menu and choose "Delete chat" (on a shared phone, also check Archived chats).
-command-privacy = What the bot keeps and who sees what
+    To delete this chat: the 🧹 button below deletes its messages of the last 48 hours (Telegram lets a bot delete no older ones); to delete everything, open the chat menu in Telegram and choose "Delete chat" (on a shared phone, also check Archived chats).
+command-privacy = What the bot keeps; clear this chat
+button-clear-chat = 🧹 Clear this chat
+clear-confirm =
+    🧹 Clear this chat?
+    The bot will delete this chat's messages from the last 48 hours, yours and its own, for you and for the bot. Telegram does not let a bot delete older ones. What you sent to the doctors stays in their chat.
+    The emergency instructions go too: /start brings the menu back at any time.
+button-clear-yes = 🧹 Yes, clear
+button-clear-cancel = ✖️ Cancel
+clear-working = 🧹 Clearing this chat…
+clear-done = 🧹 Done: the bot has deleted this chat's messages from the last 48 hours.
+clear-partial = 🧹 The bot deleted what it could, but some messages may be left: Telegram did not let it finish.
+clear-rest =
+    To delete the rest, in Telegram: open this chat's menu and choose "Clear history" or "Delete chat" (on a shared phone, also check Archived chats).
+    To have messages vanish by themselves, look for "Auto-delete" in the same menu.
+toast-clear-private-only = Clearing works only in your private chat with the bot. Nothing was deleted here.
 
 language-prompt = Choose your language:
 language-name = English

@@ -3,9 +3,11 @@
 //! Prints each screen as plain text followed by numbered buttons; a number
 //! presses that button (by feeding its callback data back to the engine,
 //! exactly as Telegram would), `/start [payload]` restarts, `/help`,
-//! `/about`, `/language` work as in Telegram, `/voice`, `/photo` and
-//! `/sticker` simulate those messages, anything else is free text. EOF ends
-//! the session. Menu logic stays in the engine; this only reads and prints.
+//! `/about`, `/privacy`, `/language` work as in Telegram ("Clear this
+//! chat" shows its confirmation and report; a terminal has nothing to
+//! delete), `/voice`, `/photo` and `/sticker` simulate those messages,
+//! anything else is free text. EOF ends the session. Menu logic stays in
+//! the engine; this only reads and prints.
 //!
 //! The clock is simulated: `--now` sets it, `/wait 5m` moves it on and
 //! fires each timer at its moment. The emergency companion's check-ins
@@ -20,7 +22,7 @@ use std::io::{self, BufRead, Write};
 use chrono::{DateTime, Utc};
 
 use crate::content::{Content, Locale};
-use crate::engine::{self, Duty, Input, MessageKind, Screen};
+use crate::engine::{self, Cleared, Duty, Input, MessageKind, Screen, Shows};
 use crate::handoff::Desk;
 use crate::i18n::Msg;
 use crate::payload::Prefix;
@@ -173,6 +175,12 @@ pub fn run(
         };
         screen = engine::handle_with(content, &duty(&line), screen.locale, input);
         print_screen(&mut output, &screen)?;
+        if screen.shows == Shows::Clearing {
+            // A terminal keeps its own scrollback: say what Telegram would do.
+            writeln!(output, "══ in Telegram the bot now deletes this chat's messages ══")?;
+            screen = engine::clear_report(content, screen.locale, Cleared::Complete);
+            print_screen(&mut output, &screen)?;
+        }
     }
     writeln!(output)?;
     Ok(())

@@ -8,10 +8,12 @@
 mod callback;
 pub mod companion;
 mod duty;
+mod privacy;
 mod screen;
 
 pub use callback::{CallbackData, DecodeError, MAX_CRUMBS, MAX_LEN as MAX_CALLBACK_LEN};
 pub use duty::Duty;
+pub use privacy::{Cleared, clear_report};
 pub use screen::{Button, Notice, Screen, Shows};
 
 use crate::content::{Content, Locale, NodeIdx};
@@ -71,7 +73,7 @@ pub fn handle_with<'c>(content: &'c Content, duty: &Duty, locale: Locale, input:
         }
         Input::Help => Screen::fixed(content, locale, Shows::Help, content.help(locale)),
         Input::About => Screen::fixed(content, locale, Shows::About, content.about(locale)),
-        Input::Privacy => Screen::fixed(content, locale, Shows::Privacy, content.privacy(locale)),
+        Input::Privacy => privacy::privacy(content, locale),
         Input::Language => Screen::language_choice(content, locale),
     }
 }
@@ -115,6 +117,9 @@ fn start<'c>(page: Pages<'c, '_>, locale: Locale, payload: Option<&str>) -> Scre
 
 fn callback<'c>(page: Pages<'c, '_>, locale: Locale, data: &str) -> Screen<'c> {
     let content = page.content;
+    if let Some((Prefix::ClearChat, rest)) = Prefix::of_callback(data) {
+        return privacy::step(content, locale, rest).unwrap_or_else(|| root_with(page, locale, Notice::InvalidButton));
+    }
     let Ok(data) = CallbackData::decode(data) else {
         return root_with(page, locale, Notice::InvalidButton);
     };

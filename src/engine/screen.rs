@@ -22,6 +22,14 @@ pub enum Shows {
     Help,
     About,
     Privacy,
+    /// "Clear this chat?": what will go, Cancel, "Yes, clear".
+    ClearConfirm,
+    /// "Clearing this chat…": the adapter sends it, deletes what Telegram
+    /// lets it below it (private chats only), then replaces it with
+    /// [`super::clear_report`].
+    Clearing,
+    /// What clearing did and how to delete the rest in the app.
+    Cleared,
     LanguageChoice,
 }
 

@@ -362,6 +362,82 @@ fn help_and_about_say_what_the_bot_is() {
 }
 
 #[test]
+fn privacy_offers_clear_this_chat_which_asks_first_with_cancel_where_clear_was() {
+    let privacy = handle(tree(), en(), Input::Privacy);
+    assert_eq!(privacy.shows, Shows::Privacy);
+    assert_eq!(labels(&privacy), ["🧹 Clear this chat", "🏠 Main menu"]);
+    let confirm = press(&privacy, "🧹 Clear this chat");
+    assert_eq!(confirm.shows, Shows::ClearConfirm);
+    assert_eq!(
+        labels(&confirm),
+        ["✖️ Cancel", "🧹 Yes, clear"],
+        "a double tap on Clear lands on Cancel"
+    );
+    assert_eq!(confirm.buttons[0].len(), 1, "Cancel alone in the first row");
+    assert!(confirm.plain.contains("last 48 hours"), "{}", confirm.plain);
+    assert!(
+        confirm.plain.contains("/start brings the menu back"),
+        "{}",
+        confirm.plain
+    );
+
+    let cancelled = press(&confirm, "✖️ Cancel");
+    assert_eq!(cancelled.shows, Shows::Privacy);
+    assert_eq!(cancelled.html, privacy.html);
+    assert_eq!(labels(&cancelled), labels(&privacy));
+
+    let clearing = press(&confirm, "🧹 Yes, clear");
+    assert_eq!(clearing.shows, Shows::Clearing);
+    assert!(clearing.buttons.is_empty(), "nothing to tap while deleting");
+    for screen in [&privacy, &confirm, &clearing] {
+        assert!(screen.plain.contains("112"), "emergency numbers: {}", screen.plain);
+        assert_eq!(screen.notice, None);
+    }
+}
+
+#[test]
+fn clear_buttons_carry_their_locale_and_stay_out_of_the_node_namespace() {
+    let privacy = handle(tree(), ru(), Input::Privacy);
+    let clear = &privacy.buttons[0][0];
+    assert_eq!(clear.label, "🧹 Очистить этот чат");
+    assert_eq!(clear.data, "Daru");
+    assert_eq!(Prefix::of_callback(&clear.data), Some((Prefix::ClearChat, "aru")));
+    // Tapped by someone whose Telegram is in English: the chat's language wins.
+    let confirm = handle(tree(), en(), Input::Callback { data: &clear.data });
+    assert_eq!(confirm.locale, ru());
+    assert_eq!(labels(&confirm), ["✖️ Отмена", "🧹 Да, очистить"]);
+    // A locale the content no longer has: the person's own.
+    let unknown = handle(tree(), en(), Input::Callback { data: "Dazz" });
+    assert_eq!((unknown.shows, unknown.locale), (Shows::ClearConfirm, en()));
+}
+
+#[test]
+fn malformed_clear_buttons_show_the_root_with_an_explanation() {
+    for data in ["D", "Da", "Dxen", "Dyenn", "Dy", "Dyжж", "D\u{0}en"] {
+        let screen = handle(tree(), en(), Input::Callback { data });
+        assert_eq!(shown(&screen), "start", "for {data:?}");
+        assert_eq!(screen.notice, Some(Notice::InvalidButton), "for {data:?}");
+    }
+}
+
+#[test]
+fn the_clear_report_says_what_was_done_and_how_to_delete_the_rest() {
+    let complete = clear_report(tree(), en(), Cleared::Complete);
+    let partial = clear_report(tree(), en(), Cleared::Partial);
+    assert!(complete.plain.starts_with("🧹 Done"), "{}", complete.plain);
+    assert!(partial.plain.contains("some messages may be left"), "{}", partial.plain);
+    for report in [&complete, &partial] {
+        assert_eq!(report.shows, Shows::Cleared);
+        for words in ["Clear history", "Delete chat", "Auto-delete", "112"] {
+            assert!(report.plain.contains(words), "{words:?} in {}", report.plain);
+        }
+        assert_eq!(labels(report), ["🏠 Main menu"]);
+    }
+    let ru = clear_report(tree(), ru(), Cleared::Complete);
+    assert!(ru.plain.contains("«Очистить историю»"), "{}", ru.plain);
+}
+
+#[test]
 fn telegram_language_codes_are_negotiated() {
     let content = tree();
     for (code, expected) in [

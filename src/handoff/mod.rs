@@ -54,7 +54,8 @@ pub fn parse_case_button(data: &str) -> Option<(CaseAction, &str)> {
         | Prefix::WriteBack
         | Prefix::Feedback
         | Prefix::SendToDoctor
-        | Prefix::Companion => {
+        | Prefix::Companion
+        | Prefix::ClearChat => {
             return None;
         }
     };

@@ -8,4 +8,4 @@ mod strings;
 
 pub use bundle::{Bundle, LocaleMessages, parse_locale};
 pub use messages::Msg;
-pub use strings::{MAX_SEARCH_RESULTS, MessageKind, REQUIRED_MESSAGES, UiContext, UiStrings};
+pub use strings::{ClearStrings, MAX_SEARCH_RESULTS, MessageKind, REQUIRED_MESSAGES, UiContext, UiStrings};

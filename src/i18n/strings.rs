@@ -31,6 +31,15 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "command-about",
     "command-privacy",
     "inline-open-bot",
+    "button-clear-chat",
+    "clear-confirm",
+    "button-clear-yes",
+    "button-clear-cancel",
+    "clear-working",
+    "clear-done",
+    "clear-partial",
+    "clear-rest",
+    "toast-clear-private-only",
 ];
 
 /// The most search results a screen lists.
@@ -104,11 +113,35 @@ pub struct UiStrings {
     pub command_privacy: String,
     /// The button under a page shared through inline mode.
     pub inline_open_bot: String,
+    /// "Clear this chat" on the /privacy screen, its confirmation and report.
+    pub clear: ClearStrings,
     /// The emergency numbers for display, and who runs the bot: arguments
     /// of the run-time messages.
     pub numbers: String,
     pub organisation: String,
     pub contact: String,
+}
+
+/// "Clear this chat": what a person reads before, during and after the bot
+/// deletes the chat's messages.
+#[derive(Debug, Clone)]
+pub struct ClearStrings {
+    /// The button on the /privacy screen.
+    pub button: String,
+    /// What will be deleted and what not, above "Yes" and "Cancel".
+    pub confirm: String,
+    pub yes: String,
+    pub cancel: String,
+    /// Shown while the bot deletes.
+    pub working: String,
+    /// The report's first line: everything Telegram allows is gone...
+    pub done: String,
+    /// ...or the bot had to stop early.
+    pub partial: String,
+    /// The report's rest: deleting older messages in the Telegram app.
+    pub rest: String,
+    /// Pop-up when the button is tapped in a group (at most 200 characters).
+    pub private_only: String,
 }
 
 impl UiStrings {
@@ -165,6 +198,17 @@ impl UiStrings {
             command_about: format("command-about", &[]),
             command_privacy: format("command-privacy", &[]),
             inline_open_bot: format("inline-open-bot", &[]),
+            clear: ClearStrings {
+                button: format("button-clear-chat", &[]),
+                confirm: format("clear-confirm", &[]),
+                yes: format("button-clear-yes", &[]),
+                cancel: format("button-clear-cancel", &[]),
+                working: format("clear-working", &[]),
+                done: format("clear-done", &[]),
+                partial: format("clear-partial", &[]),
+                rest: format("clear-rest", &[]),
+                private_only: format("toast-clear-private-only", &[]),
+            },
             numbers: context.numbers.to_owned(),
             organisation: context.organisation.to_owned(),
             contact: context.contact.to_owned(),

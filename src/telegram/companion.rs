@@ -11,7 +11,6 @@ use teloxide::prelude::*;
 use teloxide::types::{CallbackQueryId, MessageId};
 
 use super::delivery::Tg;
-use super::keyboard::markup;
 use super::state::BotState;
 use crate::companion::{Action, Ctx, Event};
 use crate::metrics::CompanionEvent;
@@ -49,30 +48,27 @@ async fn carry_out(bot: &Tg, state: &BotState, query: Option<&CallbackQueryId>, 
     for action in plan {
         match action {
             Action::Show { to, screen, checkin } => {
-                if checkin {
-                    let sent = delivery
-                        .send_html(bot, ChatId(to), &screen.html, Some(markup(&screen).into()), None)
-                        .await;
-                    if let Ok(message) = sent {
-                        let ctx = Ctx {
-                            content,
-                            now: Utc::now(),
-                        };
-                        let event = Event::CheckInSent {
-                            chat: to,
-                            message: message.0,
-                        };
-                        state
-                            .companions
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .handle(&ctx, event);
-                    }
-                } else {
-                    let _ = delivery.send(bot, ChatId(to), &screen).await;
+                let sent = delivery.send(bot, ChatId(to), &screen).await;
+                if let (true, Ok(message)) = (checkin, sent) {
+                    let ctx = Ctx {
+                        content,
+                        now: Utc::now(),
+                    };
+                    let event = Event::CheckInSent {
+                        chat: to,
+                        message: message.0,
+                    };
+                    state
+                        .companions
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .handle(&ctx, event);
                 }
             }
-            Action::Delete { chat, message } => delivery.delete(bot, ChatId(chat), MessageId(message)).await,
+            Action::Delete { chat, message } => {
+                // Gone already, or too old to delete: as good as deleted.
+                let _ = delivery.delete(bot, ChatId(chat), &[MessageId(message)]).await;
+            }
             Action::Toast(text) => {
                 if let Some(id) = query {
                     delivery.answer_callback(bot, id.clone(), text.as_deref()).await;

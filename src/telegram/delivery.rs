@@ -84,6 +84,14 @@ pub enum Failure {
 }
 
 pub use crate::handoff::flow::Protect;
+/// What Telegram did with a batch of deletions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Deletion {
+    /// Every message it found is gone (ids it did not find were skipped).
+    Done,
+    /// It refused the whole batch: nothing was deleted.
+    Refused,
+}
 
 /// Shared by every handler: caches, pacing and metrics.
 pub struct Delivery {
@@ -93,8 +101,9 @@ pub struct Delivery {
 }
 
 impl Delivery {
-    /// Sends `screen` as a new message (with its media, if any).
-    pub async fn send(&self, bot: &Tg, chat: ChatId, screen: &Screen<'_>) -> Result<(), Failure> {
+    /// Sends `screen` as a new message (with its media, if any); returns
+    /// the message's id.
+    pub async fn send(&self, bot: &Tg, chat: ChatId, screen: &Screen<'_>) -> Result<MessageId, Failure> {
         self.pacer.wait(chat.0).await;
         let result = match screen.media {
             Some(media) => self.send_media(bot, chat, screen, media).await,
@@ -107,7 +116,7 @@ impl Delivery {
                         .into_future()
                 })
                 .await
-                .map(drop)
+                .map(|message| message.id)
             }
         };
         self.settle(result, "sent")
@@ -137,23 +146,9 @@ impl Delivery {
                 | ApiError::MessageTextIsEmpty,
             )) => {
                 self.metrics.api_error("cannot_edit");
-                self.send(bot, chat, screen).await
+                self.send(bot, chat, screen).await.map(drop)
             }
             Err(error) => self.settle(Err(error), "edited"),
-        }
-    }
-
-    /// Deletes a message of the bot's (a check-in replaced by the next).
-    /// Failures are ignored: a message already gone, or older than Telegram
-    /// lets bots delete, is as good as deleted.
-    pub async fn delete(&self, bot: &Tg, chat: ChatId, message: MessageId) {
-        self.pacer.wait(chat.0).await;
-        let result = retrying(&self.metrics, CALLBACK, || {
-            bot.delete_message(chat, message).into_future()
-        })
-        .await;
-        if let Err(error) = result {
-            tracing::debug!(error = %error_kind(&error), "delete failed");
         }
     }
 
@@ -179,7 +174,7 @@ impl Delivery {
         chat: ChatId,
         screen: &Screen<'_>,
         media: &crate::content::Media,
-    ) -> Result<(), RequestError> {
+    ) -> Result<MessageId, RequestError> {
         let cached = self.files.get(media.digest);
         let upload = || match &cached {
             Some(id) => InputFile::file_id(id.clone()),
@@ -225,7 +220,7 @@ impl Delivery {
                 if let Some(id) = id {
                     self.files.insert(media.digest, id);
                 }
-                Ok(())
+                Ok(message.id)
             }
             Err(RequestError::Api(ApiError::Unknown(_) | ApiError::WrongFileIdOrUrl | ApiError::WrongFileId))
                 if cached.is_some() =>
@@ -314,6 +309,32 @@ impl Delivery {
         }
     }
 
+    /// Deletes the messages `ids` (at most 100) of `chat`, paced like a
+    /// message to that chat and retried like a menu screen. Telegram skips
+    /// ids it cannot find, but refuses the whole call when one message it
+    /// finds may not be deleted (older than 48 hours, in the main):
+    /// [`Deletion::Refused`], nothing deleted.
+    pub async fn delete(&self, bot: &Tg, chat: ChatId, ids: &[MessageId]) -> Result<Deletion, Failure> {
+        self.pacer.wait(chat.0).await;
+        let result = retrying(&self.metrics, SCREEN, || {
+            bot.delete_messages(chat, ids.iter().copied()).into_future()
+        })
+        .await;
+        match result {
+            Ok(_) => Ok(Deletion::Done),
+            Err(RequestError::Api(ApiError::MessageCantBeDeleted)) => Ok(Deletion::Refused),
+            // "message can't be deleted for everyone": teloxide has no variant.
+            Err(RequestError::Api(ApiError::Unknown(description))) if description.contains("can't be deleted") => {
+                Ok(Deletion::Refused)
+            }
+            Err(error) if recipient_gone(&error) => Err(Failure::RecipientGone),
+            Err(error) => {
+                self.metrics.api_error(api_error_kind(&error));
+                Err(Failure::Failed(error))
+            }
+        }
+    }
+
     fn settle<T>(&self, result: Result<T, RequestError>, success: &'static str) -> Result<T, Failure> {
         match result {
             Ok(value) => {
@@ -321,15 +342,7 @@ impl Delivery {
                 self.metrics.delivery(success);
                 Ok(value)
             }
-            Err(RequestError::Api(
-                ApiError::BotBlocked
-                | ApiError::ChatNotFound
-                | ApiError::UserDeactivated
-                | ApiError::BotKicked
-                | ApiError::BotKickedFromSupergroup
-                | ApiError::CantInitiateConversation
-                | ApiError::CantTalkWithBots,
-            )) => {
+            Err(error) if recipient_gone(&error) => {
                 self.metrics.delivery("recipient_gone");
                 Err(Failure::RecipientGone)
             }
@@ -345,6 +358,22 @@ impl Delivery {
             }
         }
     }
+}
+
+/// Whether `error` says the person blocked the bot, left, or the chat is gone.
+fn recipient_gone(error: &RequestError) -> bool {
+    matches!(
+        error,
+        RequestError::Api(
+            ApiError::BotBlocked
+                | ApiError::ChatNotFound
+                | ApiError::UserDeactivated
+                | ApiError::BotKicked
+                | ApiError::BotKickedFromSupergroup
+                | ApiError::CantInitiateConversation
+                | ApiError::CantTalkWithBots,
+        )
+    )
 }
 
 /// Runs `call` until it succeeds, waiting as Telegram says after RetryAfter

@@ -13,7 +13,7 @@ use teloxide::types::{InlineQuery, Me};
 use super::admission::Admission;
 use super::delivery::{Failure, Tg, error_kind};
 use super::state::BotState;
-use super::{companion, handoff, inline, input};
+use super::{clear, companion, handoff, inline, input};
 use crate::content::Content;
 use crate::engine::{self, Duty, Input, Screen, Shows};
 use crate::handoff::Desk;
@@ -59,7 +59,7 @@ async fn on_message(bot: Tg, state: Arc<BotState>, me: Me, message: Message) -> 
     let content = &*state.content.load_full();
     let locale = content.negotiate(message.from.as_ref().and_then(|u| u.language_code.as_deref()));
     let screen = engine::handle_with(content, &duty(desk.as_deref()), locale, input);
-    let outcome = state.delivery.send(&bot, message.chat.id, &screen).await;
+    let outcome = state.delivery.send(&bot, message.chat.id, &screen).await.map(drop);
     log_update(kind_of(&input), content, &screen, &outcome, started, metrics);
     Ok(())
 }
@@ -106,6 +106,9 @@ async fn on_callback(bot: Tg, state: Arc<BotState>, me: Me, query: CallbackQuery
         return Ok(());
     }
     let content = &*state.content.load_full();
+    if clear::refused_outside_private(&bot, &state, content, &query).await {
+        return Ok(());
+    }
     let locale = content.negotiate(query.from.language_code.as_deref());
     let screen = engine::handle_with(
         content,
@@ -130,10 +133,14 @@ async fn on_callback(bot: Tg, state: Arc<BotState>, me: Me, query: CallbackQuery
         && message
             .regular_message()
             .is_some_and(|m| m.text().is_some() && is_menu(m));
-    let outcome = if editable {
+    // Never in a group: refused above before the engine saw the tap, and
+    // checked again where it matters.
+    let outcome = if screen.shows == Shows::Clearing && message.chat().is_private() {
+        clear::clear(&bot, &state, content, chat, &screen).await
+    } else if editable {
         state.delivery.edit(&bot, chat, message.id(), &screen).await
     } else {
-        state.delivery.send(&bot, chat, &screen).await
+        state.delivery.send(&bot, chat, &screen).await.map(drop)
     };
     log_update("callback", content, &screen, &outcome, started, &state.delivery.metrics);
     Ok(())
@@ -147,11 +154,15 @@ async fn on_inline_query(bot: Tg, state: Arc<BotState>, me: Me, query: InlineQue
     Ok(())
 }
 
-/// Whether every button under `message` is a menu button (or "Write your question").
+/// Whether every button under `message` is a menu button (or "Write your
+/// question", or "Clear this chat" and its confirmation).
 fn is_menu(message: &Message) -> bool {
-    handoff::keyboard_data(message)
-        .iter()
-        .all(|data| matches!(Prefix::of_callback(data), Some((Prefix::Menu | Prefix::Ask, _))))
+    handoff::keyboard_data(message).iter().all(|data| {
+        matches!(
+            Prefix::of_callback(data),
+            Some((Prefix::Menu | Prefix::Ask | Prefix::ClearChat, _))
+        )
+    })
 }
 
 fn kind_of(input: &Input<'_>) -> &'static str {
@@ -184,6 +195,9 @@ fn log_update(
         Shows::Help => "(help)",
         Shows::About => "(about)",
         Shows::Privacy => "(privacy)",
+        Shows::ClearConfirm => "(clear confirm)",
+        Shows::Clearing => "(clearing)",
+        Shows::Cleared => "(cleared)",
         Shows::LanguageChoice => "(language choice)",
     };
     metrics.screen(shown);

@@ -3,9 +3,11 @@
 //!
 //! It decides nothing about menus: every answer comes from `engine::handle`.
 //! What it does decide is Telegram mechanics: edit or send anew, retry or
-//! drop, cache uploaded files, keep the person's identity out of the logs.
+//! drop, cache uploaded files, which ids a cleared chat deletes, keep the
+//! person's identity out of the logs.
 
 mod admission;
+mod clear;
 mod commands;
 mod companion;
 mod delivery;
@@ -19,6 +21,7 @@ mod pacing;
 mod plans;
 mod run;
 mod state;
+mod sweep;
 mod webhook;
 
 pub use run::{Mode, ServeError, ServeOptions, serve};

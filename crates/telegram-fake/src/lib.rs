@@ -2,7 +2,8 @@
 //! load driver. It listens on 127.0.0.1 only, answers like Telegram, checks
 //! every request against the Bot API spec and Telegram's limits (recording
 //! violations instead of failing, so a test sees all of them), keeps each
-//! chat as the person would see it, and injects faults on request. It never
+//! chat as the person would see it (edits applied, deletions under
+//! Telegram's 48-hour rule), and injects faults on request. It never
 //! answers 5xx unless told to: teloxide backs off for seconds on 5xx.
 //!
 //! ```no_run
@@ -150,6 +151,18 @@ impl FakeTelegram {
     /// The chat as the person sees it.
     pub fn chat(&self, chat: &TestChat) -> Vec<ViewMessage> {
         self.inner.lock().chats.get(&chat.id).cloned().unwrap_or_default()
+    }
+
+    /// Moves the messages of `chat` up to `message_id` back in time by
+    /// `age`, as if the person had talked to the bot that long ago (the bot
+    /// may delete a message only within 48 hours of its sending).
+    pub fn backdate(&self, chat: &TestChat, message_id: i64, age: Duration) {
+        let mut state = self.inner.lock();
+        for message in state.chats.entry(chat.id).or_default() {
+            if message.message_id <= message_id {
+                message.date -= age.as_secs() as i64;
+            }
+        }
     }
 
     /// The bot's latest message in `chat`.

@@ -1,6 +1,6 @@
 //! Telegram's limits that the spec states only in prose: text and caption
 //! length after entity parsing, callback data size, keyboard size, toast
-//! length, command names.
+//! length, command names, how many messages one deleteMessages names.
 
 use serde_json::Value;
 
@@ -45,6 +45,12 @@ pub fn check(method: &str, params: &Value) -> Vec<String> {
         }
         if params["results"].as_array().is_some_and(|r| r.len() > 50) {
             problems.push(format!("{method}: at most 50 results"));
+        }
+    }
+    if method == "deleteMessages" {
+        let count = params["message_ids"].as_array().map_or(0, Vec::len);
+        if !(1..=100).contains(&count) {
+            problems.push(format!("{method}: {count} message_ids, must be 1-100"));
         }
     }
     if method == "setMyCommands" {
@@ -129,5 +135,9 @@ mod tests {
         assert!(check("answerCallbackQuery", &json!({ "text": "t".repeat(201) }))[0].contains("at most 200"));
         assert!(check("sendMessage", &json!({ "text": "<b>x", "parse_mode": "HTML" }))[0].contains("never closed"));
         assert!(check("sendPhoto", &json!({ "caption": "c".repeat(1025) }))[0].contains("at most 1024"));
+        let ids: Vec<i64> = (1..=101).collect();
+        assert!(check("deleteMessages", &json!({ "message_ids": ids }))[0].contains("101 message_ids"));
+        assert!(check("deleteMessages", &json!({ "message_ids": [] }))[0].contains("0 message_ids"));
+        assert!(check("deleteMessages", &json!({ "message_ids": [1, 2] })).is_empty());
     }
 }

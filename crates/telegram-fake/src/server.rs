@@ -354,7 +354,8 @@ fn message_json(chat: i64, message: &ViewMessage) -> Value {
     } else {
         json!({ "id": chat.abs(), "is_bot": false, "first_name": "User" })
     };
-    let mut json = json!({ "message_id": message.message_id, "date": crate::updates::now(), "chat": chat_json(chat), "from": from });
+    let mut json =
+        json!({ "message_id": message.message_id, "date": message.date, "chat": chat_json(chat), "from": from });
     match &message.media {
         Some((kind, file_id)) => {
             let (caption, links) = match message.html {
@@ -429,6 +430,7 @@ fn answer(inner: &Inner, method: &str, params: &Value, uploads: &[String]) -> Re
                 buttons: buttons_of(&params["reply_markup"]),
                 reply_to: params["reply_parameters"]["message_id"].as_i64(),
                 force_reply: params["reply_markup"]["force_reply"] == true,
+                date: crate::updates::now(),
                 ..ViewMessage::default()
             };
             let json = message_json(chat, &message);
@@ -451,6 +453,7 @@ fn answer(inner: &Inner, method: &str, params: &Value, uploads: &[String]) -> Re
                 html: params["parse_mode"] == "HTML",
                 buttons: buttons_of(&params["reply_markup"]),
                 media: Some((kind, file_id)),
+                date: crate::updates::now(),
                 ..ViewMessage::default()
             };
             let json = message_json(chat, &message);
@@ -500,6 +503,7 @@ fn answer(inner: &Inner, method: &str, params: &Value, uploads: &[String]) -> Re
                 from_bot: true,
                 buttons: buttons_of(&params["reply_markup"]),
                 reply_to: params["reply_parameters"]["message_id"].as_i64(),
+                date: crate::updates::now(),
                 ..source
             };
             let id = message.message_id;
@@ -526,10 +530,28 @@ fn answer(inner: &Inner, method: &str, params: &Value, uploads: &[String]) -> Re
         }
         "deleteMessage" => {
             let message_id = params["message_id"].as_i64().unwrap_or(0);
-            if let Some(messages) = state.chats.get_mut(&chat) {
-                messages.retain(|m| m.message_id != message_id);
+            if state.message(chat, message_id).is_none() {
+                return error(400, "Bad Request: message to delete not found", None);
             }
-            ok(json!(true))
+            match state.delete_messages(chat, &[message_id], crate::updates::now()) {
+                Ok(()) => ok(json!(true)),
+                Err(refusal) => error(400, refusal, None),
+            }
+        }
+        "deleteMessages" => {
+            let ids: Vec<i64> = params["message_ids"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_i64)
+                .collect();
+            if ids.is_empty() {
+                return error(400, "Bad Request: message identifiers are not specified", None);
+            }
+            match state.delete_messages(chat, &ids, crate::updates::now()) {
+                Ok(()) => ok(json!(true)),
+                Err(refusal) => error(400, refusal, None),
+            }
         }
         _ => ok(json!(true)),
     }

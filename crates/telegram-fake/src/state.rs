@@ -85,6 +85,9 @@ pub struct ViewMessage {
     pub reply_to: Option<i64>,
     /// Sent with ForceReply: the person's client opens a reply to it.
     pub force_reply: bool,
+    /// When it was sent, in Unix seconds (Telegram's `date`): the 48-hour
+    /// rule of deletions reads it.
+    pub date: i64,
 }
 
 impl ViewMessage {
@@ -96,6 +99,9 @@ impl ViewMessage {
         self.buttons.iter().flatten().find(|b| b.label == label)
     }
 }
+
+/// How long after sending a bot may still delete a message for everyone.
+pub const DELETE_WINDOW_SECONDS: i64 = 48 * 60 * 60;
 
 #[derive(Default)]
 pub struct State {
@@ -179,9 +185,31 @@ impl State {
             text: text.to_owned(),
             media,
             reply_to,
+            date: crate::updates::now(),
             ..ViewMessage::default()
         });
         id
+    }
+
+    /// Deletes the messages `ids` of `chat` as Telegram does for a bot at
+    /// Unix time `now`: ids not in that chat are skipped (another chat's
+    /// messages are never touched), and if any message found may not be
+    /// deleted (sent more than 48 hours ago, or in a group someone else's,
+    /// the fake bot being no admin) the whole call is refused and nothing
+    /// is deleted. Returns the refusal's description.
+    pub fn delete_messages(&mut self, chat: i64, ids: &[i64], now: i64) -> Result<(), &'static str> {
+        let Some(messages) = self.chats.get_mut(&chat) else {
+            return Ok(());
+        };
+        let forbidden = messages
+            .iter()
+            .filter(|m| ids.contains(&m.message_id))
+            .any(|m| now - m.date > DELETE_WINDOW_SECONDS || (chat < 0 && !m.from_bot));
+        if forbidden {
+            return Err("Bad Request: message can't be deleted for everyone");
+        }
+        messages.retain(|m| !ids.contains(&m.message_id));
+        Ok(())
     }
 
     pub fn new_message_id(&mut self) -> i64 {
@@ -224,4 +252,62 @@ pub fn buttons_of(markup: &Value) -> Vec<Vec<ViewButton>> {
                 .collect()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Messages `ids` in `chat`, sent `age` seconds before `NOW`, by the bot or not.
+    fn state_with(chats: &[(i64, &[i64], i64, bool)]) -> State {
+        let mut state = State::default();
+        for &(chat, ids, age, from_bot) in chats {
+            for &id in ids {
+                state.chats.entry(chat).or_default().push(ViewMessage {
+                    message_id: id,
+                    from_bot,
+                    date: NOW - age,
+                    ..ViewMessage::default()
+                });
+            }
+        }
+        state
+    }
+
+    const NOW: i64 = 1_800_000_000;
+    const ALICE: i64 = 1;
+    const BOB: i64 = 2;
+    const GROUP: i64 = -100;
+
+    fn ids(state: &State, chat: i64) -> Vec<i64> {
+        state.chats[&chat].iter().map(|m| m.message_id).collect()
+    }
+
+    #[test]
+    fn deletes_only_that_chats_messages_and_skips_unknown_ids() {
+        let mut state = state_with(&[(ALICE, &[1, 3, 5], 60, false), (BOB, &[2, 4], 60, true)]);
+        assert_eq!(state.delete_messages(ALICE, &[1, 2, 3, 4, 99], NOW), Ok(()));
+        assert_eq!(ids(&state, ALICE), [5]);
+        assert_eq!(ids(&state, BOB), [2, 4], "ids of another chat are untouched");
+    }
+
+    #[test]
+    fn one_message_older_than_48_hours_refuses_the_whole_call() {
+        let mut state = state_with(&[
+            (ALICE, &[1, 2], DELETE_WINDOW_SECONDS + 1, true),
+            (ALICE, &[3, 4], 60, true),
+        ]);
+        assert!(state.delete_messages(ALICE, &[2, 3, 4], NOW).is_err());
+        assert_eq!(ids(&state, ALICE), [1, 2, 3, 4], "nothing deleted");
+        assert_eq!(state.delete_messages(ALICE, &[3, 4], NOW), Ok(()));
+        assert_eq!(ids(&state, ALICE), [1, 2]);
+    }
+
+    #[test]
+    fn in_a_group_only_the_bots_own_messages_may_go() {
+        let mut state = state_with(&[(GROUP, &[1], 60, true), (GROUP, &[2], 60, false)]);
+        assert!(state.delete_messages(GROUP, &[1, 2], NOW).is_err());
+        assert_eq!(state.delete_messages(GROUP, &[1], NOW), Ok(()));
+        assert_eq!(ids(&state, GROUP), [2]);
+    }
 }
