@@ -151,7 +151,10 @@ impl Companions {
             }
             Op::Stop => {
                 plan.push(Action::Count(CompanionEvent::Stopped));
-                self.running.remove(&chat);
+                // The check-in on screen goes too: its answers would start them again.
+                if let Some(message) = self.running.remove(&chat).and_then(|r| r.shown) {
+                    plan.push(Action::Delete { chat, message });
+                }
                 show(plan, chat, screens::note(content, locale, Msg::CompanionStopped), false);
             }
             Op::Answer { step, answer } => {

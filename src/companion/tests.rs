@@ -204,8 +204,13 @@ fn stop_ends_them_at_once_and_the_time_limit_ends_them_by_itself() {
     let mut clock = Clock::new();
     let started = clock.tap(&start_button());
     let stop = answer(shown(&started)[0], "⏹ Stop check-ins");
+    clock.wait(Duration::minutes(2));
     let stopped = clock.tap(&stop);
     assert_eq!(counts(&stopped), [CompanionEvent::Stopped]);
+    assert!(
+        stopped.iter().any(|a| matches!(a, Action::Delete { message: 101, .. })),
+        "the check-in on screen goes, or its answers would start them again: {stopped:?}"
+    );
     assert!(shown(&stopped)[0].plain.starts_with("Check-ins stopped."));
     assert!(clock.wait(Duration::minutes(5)).is_empty(), "nothing more");
 

@@ -160,7 +160,7 @@ fn is_menu(message: &Message) -> bool {
     handoff::keyboard_data(message).iter().all(|data| {
         matches!(
             Prefix::of_callback(data),
-            Some((Prefix::Menu | Prefix::Ask | Prefix::ClearChat, _))
+            Some((Prefix::Menu | Prefix::Ask | Prefix::ClearChat | Prefix::Companion, _))
         )
     })
 }

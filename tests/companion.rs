@@ -1,0 +1,203 @@
+//! End-to-end: the emergency companion through the real binary and the fake
+//! Bot API. The fixture tree's "I gave naloxone", its waits shortened to
+//! seconds (a drill's timings; the flow itself is tested on a simulated
+//! clock in `src/companion/tests.rs`): "Breathing?" (Yes: Step 1, then
+//! "Still breathing?"; No: the urgent page and the question again).
+
+mod support;
+
+use std::time::Duration;
+
+use support::{RunningBot, TempDir, copy_dir, mentions, root, start_bot_in};
+use telegram_fake::{FakeTelegram, STEP_TIMEOUT, TestChat, TestUser, ViewMessage};
+
+fn person() -> TestUser {
+    TestUser::new(5_580_001, "Dina", Some("dina_private"), Some("en"))
+}
+
+/// The fixture tree with its check-ins one and two seconds apart.
+async fn drill_bot(telegram: &FakeTelegram) -> (RunningBot, TempDir) {
+    let dir = TempDir::new();
+    let content = dir.path().join("content");
+    copy_dir(&root().join("tests/fixtures/tree/content"), &content);
+    let tree = content.join("tree.yaml");
+    let text = std::fs::read_to_string(&tree)
+        .unwrap()
+        .replace("after: 2m", "after: 1s")
+        .replace("after: 10m", "after: 2s");
+    std::fs::write(&tree, text).unwrap();
+    let bot = start_bot_in(telegram, &content, &[], &[]).await;
+    (bot, dir)
+}
+
+/// Waits until `chat` shows a bot message for which `found` holds.
+async fn shows(
+    telegram: &FakeTelegram,
+    chat: &TestChat,
+    what: &str,
+    found: impl Fn(&ViewMessage) -> bool,
+) -> ViewMessage {
+    telegram
+        .wait_for(what, STEP_TIMEOUT, |_| {
+            telegram.chat(chat).iter().any(|m| m.from_bot && found(m))
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}; chat: {:#?}", telegram.chat(chat)));
+    telegram
+        .chat(chat)
+        .into_iter()
+        .rev()
+        .find(|m| m.from_bot && found(m))
+        .unwrap()
+}
+
+fn check_ins(telegram: &FakeTelegram, chat: &TestChat, question: &str) -> usize {
+    telegram
+        .chat(chat)
+        .iter()
+        .filter(|m| m.text.starts_with(question))
+        .count()
+}
+
+async fn start(telegram: &FakeTelegram, chat: &TestChat, user: &TestUser) {
+    telegram.send_text(chat, user, "/start urgent");
+    shows(telegram, chat, "the urgent page", |m| {
+        m.button("I gave naloxone").is_some()
+    })
+    .await;
+    telegram.press(chat, user, "I gave naloxone").unwrap();
+    let started = shows(telegram, chat, "the started page", |m| {
+        m.text.starts_with("<b>I gave naloxone</b>")
+    })
+    .await;
+    assert_eq!(started.labels(), ["⏹ Stop check-ins", "🏠 Main menu"]);
+    assert!(started.text.contains("112"), "the numbers on every screen");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn naloxone_check_ins_follow_the_answers_and_replace_each_other() {
+    let telegram = FakeTelegram::start().await;
+    let (bot, _dir) = drill_bot(&telegram).await;
+    let (dina, chat) = (person(), TestChat::private(&person()));
+    start(&telegram, &chat, &dina).await;
+
+    let first = shows(&telegram, &chat, "the first check-in", |m| {
+        m.text.starts_with("Breathing?")
+    })
+    .await;
+    assert_eq!(first.labels(), ["Yes", "No", "⏹ Stop check-ins"]);
+    assert!(first.text.contains("112"), "the numbers on every check-in");
+    // Unanswered, it is asked again, and the new one replaces the old.
+    shows(&telegram, &chat, "the check-in asked again", |m| {
+        m.text.starts_with("Breathing?") && m.message_id != first.message_id
+    })
+    .await;
+    telegram
+        .wait_for("the old check-in deleted", STEP_TIMEOUT, |_| {
+            !telegram.chat(&chat).iter().any(|m| m.message_id == first.message_id)
+        })
+        .await
+        .unwrap();
+    assert_eq!(check_ins(&telegram, &chat, "Breathing?"), 1, "they do not pile up");
+
+    // No: the urgent page (the next dose, CPR), then the question again.
+    telegram.press(&chat, &dina, "No").unwrap();
+    shows(&telegram, &chat, "the page for No", |m| {
+        m.text.starts_with("<b>Urgent</b>")
+    })
+    .await;
+    // Yes: Step 1 now, "Still breathing?" two seconds later.
+    let asked = telegram.chat(&chat).len();
+    telegram
+        .wait_for("the next question", STEP_TIMEOUT, |_| {
+            telegram.chat(&chat).len() > asked
+                && telegram
+                    .last_bot_message(&chat)
+                    .is_some_and(|m| m.text.starts_with("Breathing?"))
+        })
+        .await
+        .unwrap();
+    telegram.press(&chat, &dina, "Yes").unwrap();
+    shows(&telegram, &chat, "the page for Yes", |m| {
+        m.text.starts_with("<b>Step 1</b>")
+    })
+    .await;
+    let later = shows(&telegram, &chat, "the next check-in", |m| {
+        m.text.starts_with("Still breathing?")
+    })
+    .await;
+    assert_eq!(later.labels(), ["Help is here", "⏹ Stop check-ins"]);
+    assert_eq!(
+        check_ins(&telegram, &chat, "Breathing?"),
+        0,
+        "replaced by the next check-in"
+    );
+    telegram.press(&chat, &dina, "Help is here").unwrap();
+    shows(&telegram, &chat, "the end", |m| {
+        m.text.starts_with("Check-ins have ended.")
+    })
+    .await;
+    // Nothing more comes.
+    telegram
+        .settle(Duration::from_millis(2500), STEP_TIMEOUT)
+        .await
+        .unwrap();
+    assert_eq!(check_ins(&telegram, &chat, "Still breathing?"), 1);
+
+    let (code, logs) = bot.stop().await;
+    assert_eq!(code, 0, "{logs}");
+    assert_eq!(telegram.violations(), Vec::<String>::new());
+    for event in ["started", "check_in", "answered", "completed"] {
+        assert!(
+            logs.contains(&format!("event=\"{event}\"")) || logs.contains(&format!("event={event}")),
+            "{event}: {logs}"
+        );
+    }
+    for secret in ["5580001", "Dina", "dina_private"] {
+        assert!(!mentions(&logs, secret), "{secret} in the logs");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stop_ends_the_check_ins_and_a_restart_tells_the_person_they_stopped() {
+    let telegram = FakeTelegram::start().await;
+    let (bot, _dir) = drill_bot(&telegram).await;
+    let (dina, chat) = (person(), TestChat::private(&person()));
+    start(&telegram, &chat, &dina).await;
+    telegram.press(&chat, &dina, "⏹ Stop check-ins").unwrap();
+    let stopped = shows(&telegram, &chat, "stopped", |m| {
+        m.text.starts_with("Check-ins stopped.")
+    })
+    .await;
+    telegram
+        .settle(Duration::from_millis(2500), STEP_TIMEOUT)
+        .await
+        .unwrap();
+    // A check-in sent before the Stop arrived is deleted with it; none comes after.
+    assert_eq!(
+        check_ins(&telegram, &chat, "Breathing?"),
+        0,
+        "no check-in left after Stop"
+    );
+    assert!(
+        telegram.chat(&chat).iter().all(|m| m.message_id <= stopped.message_id),
+        "nothing after Stop: {:#?}",
+        telegram.chat(&chat)
+    );
+
+    // Started again, then the bot stops: the person hears the check-ins ended.
+    start(&telegram, &chat, &dina).await;
+    shows(&telegram, &chat, "a check-in", |m| m.text.starts_with("Breathing?")).await;
+    let (code, logs) = bot.stop().await;
+    assert_eq!(code, 0, "{logs}");
+    shows(&telegram, &chat, "told at the stop", |m| {
+        m.text.starts_with("⚠️ The bot restarted and your check-ins stopped.")
+    })
+    .await;
+    assert!(
+        logs.contains("companion: stopping ends the running check-ins"),
+        "{logs}"
+    );
+    assert!(!mentions(&logs, "5580001"), "no chat id in the logs");
+    assert_eq!(telegram.violations(), Vec::<String>::new());
+}
