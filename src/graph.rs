@@ -71,6 +71,7 @@ fn mermaid(content: &Content, locale: Locale, emergency: &[(NodeIdx, NodeIdx)]) 
             NodeKind::Menu => ("[[", "]]"),
             NodeKind::Handoff => ("([", "])"),
             NodeKind::Companion => ("{{", "}}"),
+            NodeKind::Timetable => ("[/", "/]"),
             NodeKind::Page => ("[", "]"),
         };
         let _ = writeln!(
@@ -135,6 +136,7 @@ fn dot(content: &Content, locale: Locale, emergency: &[(NodeIdx, NodeIdx)]) -> S
             NodeKind::Menu => "shape=box3d",
             NodeKind::Handoff => "shape=octagon",
             NodeKind::Companion => "shape=hexagon",
+            NodeKind::Timetable => "shape=parallelogram",
             NodeKind::Page => "shape=box",
         }];
         if on_path.contains(&index) {

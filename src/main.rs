@@ -16,7 +16,9 @@ use overdose_bot::diagnostics::Format;
 use overdose_bot::graph::{GraphFormat, render as render_graph};
 use overdose_bot::handoff::{Desk, EpochKey, Sealer, SharedDesk, epoch_of};
 use overdose_bot::keyfile;
-use overdose_bot::schema::{MANIFEST_SCHEMA_FILE, NODES_SCHEMA_FILE, manifest_schema, nodes_schema};
+use overdose_bot::schema::{
+    MANIFEST_SCHEMA_FILE, NODES_SCHEMA_FILE, SERVICES_SCHEMA_FILE, manifest_schema, nodes_schema, services_schema,
+};
 use overdose_bot::service::{Line, Service, Sources};
 use overdose_bot::telegram::Mode;
 use zeroize::Zeroizing;
@@ -339,6 +341,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             for (name, schema) in [
                 (NODES_SCHEMA_FILE, nodes_schema()),
                 (MANIFEST_SCHEMA_FILE, manifest_schema()),
+                (SERVICES_SCHEMA_FILE, services_schema()),
             ] {
                 let path = out.join(name);
                 std::fs::write(&path, schema).with_context(|| format!("cannot write {}", path.display()))?;

@@ -118,6 +118,7 @@ fn index(content: &Content) -> String {
             NodeKind::Menu => "menu",
             NodeKind::Handoff => "ask a doctor",
             NodeKind::Companion => "companion",
+            NodeKind::Timetable => "timetable",
         };
         let screens: Vec<String> = content
             .locales()

@@ -4,11 +4,12 @@
 
 use schemars::schema_for;
 
-use crate::content::raw::{RawManifest, RawNode};
+use crate::content::raw::{RawManifest, RawNode, RawServices};
 
 /// File names of the schemas inside the schema directory.
 pub const NODES_SCHEMA_FILE: &str = "nodes.schema.json";
 pub const MANIFEST_SCHEMA_FILE: &str = "manifest.schema.json";
+pub const SERVICES_SCHEMA_FILE: &str = "services.schema.json";
 
 /// The schema of a content file: a list of nodes.
 pub fn nodes_schema() -> String {
@@ -21,6 +22,13 @@ pub fn nodes_schema() -> String {
 pub fn manifest_schema() -> String {
     let mut schema = schema_for!(RawManifest);
     schema.insert("title".into(), "overdose-bot manifest (bot.yaml)".into());
+    pretty(&schema)
+}
+
+/// The schema of `services.yaml`.
+pub fn services_schema() -> String {
+    let mut schema = schema_for!(RawServices);
+    schema.insert("title".into(), "overdose-bot services (services.yaml)".into());
     pretty(&schema)
 }
 

@@ -342,3 +342,34 @@ fn the_roster_command_prints_the_week_with_gaps() {
     assert_eq!(broken.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&broken.stderr).contains("roster.yaml:2:11"));
 }
+
+#[test]
+fn where_is_the_bus_at_three_times() {
+    let bus = |now: &str| {
+        let mut args = TREE.to_vec();
+        args.extend(["--lang", "en", "--now", now]);
+        let (out, code) = console(&args, "/start bus\n");
+        assert_eq!(code, 0, "{out}");
+        screens(&out)[1].to_owned()
+    };
+    // Thursday 3 December: before the market, during it, after the (cancelled) station.
+    let before = bus("2026-12-03T13:20:00+03:00");
+    assert!(
+        before.contains("Later today:\n• 14:00–16:00 The market, 1 Market St (in 40 min)"),
+        "{before}"
+    );
+    let during = bus("2026-12-03T15:00:00+03:00");
+    assert!(
+        during.contains("🚐 Now: The market, 1 Market St, until 16:00."),
+        "{during}"
+    );
+    let evening = bus("2026-12-03T19:00:00+03:00");
+    assert!(
+        evening.starts_with("Where is the bus?\n\n🚐 Not out right now.\n"),
+        "{evening}"
+    );
+    assert!(
+        !evening.contains("Later today"),
+        "the cancelled station has started: {evening}"
+    );
+}

@@ -36,11 +36,13 @@ fn locales_readme_lists_every_message() {
 
 #[test]
 fn committed_schemas_match_the_rust_types() {
-    use overdose_bot::schema::{manifest_schema, nodes_schema};
+    use overdose_bot::schema::{manifest_schema, nodes_schema, services_schema};
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/schema");
     let read = |name: &str| std::fs::read_to_string(root.join(name)).unwrap_or_default();
     assert!(
-        read("nodes.schema.json") == nodes_schema() && read("manifest.schema.json") == manifest_schema(),
+        read("nodes.schema.json") == nodes_schema()
+            && read("manifest.schema.json") == manifest_schema()
+            && read("services.schema.json") == services_schema(),
         "content/schema is stale: run `cargo run -- schema` and commit the result"
     );
 }
@@ -53,6 +55,8 @@ fn every_content_file_points_editors_at_its_schema() {
         if path.extension().is_some_and(|e| e == "yaml") {
             let expected = if path.ends_with("bot.yaml") {
                 "manifest"
+            } else if path.ends_with("services.yaml") {
+                "services"
             } else {
                 "nodes"
             };

@@ -57,7 +57,7 @@ pub fn run(
     let mut line = desk.map(|desk| Line::new(desk, now));
     let mut companion = Companion::default();
     let duty = |line: &Option<Line<'_>>| line.as_ref().map_or(Duty::Unavailable, Line::duty);
-    let mut screen = engine::handle_with(content, &duty(&line), locale, Input::Start { payload: None });
+    let mut screen = engine::handle_at(content, &duty(&line), Some(now), locale, Input::Start { payload: None });
     print_screen(&mut output, &screen)?;
     let mut mode = Mode::Menu;
     let mut lines = input.lines();
@@ -173,7 +173,7 @@ pub fn run(
                 _ => command(text),
             },
         };
-        screen = engine::handle_with(content, &duty(&line), screen.locale, input);
+        screen = engine::handle_at(content, &duty(&line), Some(now), screen.locale, input);
         print_screen(&mut output, &screen)?;
         if screen.shows == Shows::Clearing {
             // A terminal keeps its own scrollback: say what Telegram would do.

@@ -12,7 +12,7 @@ use serde::de::IgnoredAny;
 use serde_saphyr::Spanned;
 
 use super::model::Content;
-use super::raw::{RawManifest, RawNode};
+use super::raw::{RawManifest, RawNode, RawServices};
 use super::validate::{self, Parsed};
 use crate::diagnostics::yaml::yaml_error;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, FileId, SourceMap};
@@ -20,6 +20,8 @@ use crate::files::{self, FileKind, ReadError};
 
 /// The manifest's file name inside the content directory.
 pub const MANIFEST_FILE: &str = "bot.yaml";
+/// The organisation's services (mobile units' timetables), beside it.
+pub const SERVICES_FILE: &str = "services.yaml";
 
 /// Where to read from and how to judge.
 #[derive(Clone, Debug)]
@@ -58,10 +60,19 @@ pub fn load(options: &LoadOptions) -> Loaded {
         }
     }
 
+    let services_path = options.content_dir.join(SERVICES_FILE);
     match yaml_files(&options.content_dir) {
         Ok(paths) => {
             for path in paths.iter().filter(|p| **p != manifest_path) {
-                if let Some(file) = read(&mut sources, &mut diagnostics, path, content_root, FileKind::Content) {
+                let Some(file) = read(&mut sources, &mut diagnostics, path, content_root, FileKind::Content) else {
+                    continue;
+                };
+                if *path == services_path {
+                    match serde_saphyr::from_str::<RawServices>(sources.text(file)) {
+                        Ok(services) => parsed.services = Some((file, services)),
+                        Err(error) => diagnostics.push(yaml_error(&sources, file, &error)),
+                    }
+                } else {
                     parse_nodes(&sources, file, &mut parsed, &mut diagnostics);
                 }
             }

@@ -35,6 +35,8 @@ pub struct Content {
     pub(crate) emergency_numbers: Vec<EmergencyNumber>,
     pub(crate) last_review: Option<NaiveDate>,
     pub(crate) search: SearchIndex,
+    /// The mobile units of `services.yaml` (none without it).
+    pub(crate) timetable: crate::services::Timetable,
 }
 
 /// Per-locale strings and pre-rendered fixed screens.
@@ -69,6 +71,8 @@ pub struct Node {
     pub(crate) urgent: bool,
     /// The file the node is defined in, as given to the loader.
     pub(crate) file: String,
+    /// `kind: timetable`: the unit of the timetable it shows.
+    pub(crate) unit: Option<usize>,
     /// `kind: companion`: its check-ins.
     pub(crate) companion: Option<Companion>,
 }
@@ -142,6 +146,11 @@ impl Content {
 
     pub fn version_tag(&self) -> VersionTag {
         self.version_tag
+    }
+
+    /// The organisation's mobile units and their stops.
+    pub fn timetable(&self) -> &crate::services::Timetable {
+        &self.timetable
     }
 
     pub fn root(&self) -> NodeIdx {
@@ -350,6 +359,11 @@ impl Node {
     }
 
     /// Whether questions asked from here are urgent.
+    /// The unit (in [`Content::timetable`]) a `kind: timetable` node shows.
+    pub fn unit(&self) -> Option<usize> {
+        self.unit
+    }
+
     /// The check-ins of a `kind: companion` node.
     pub fn companion(&self) -> Option<&Companion> {
         self.companion.as_ref()

@@ -157,6 +157,11 @@ pub struct RawNode {
     #[serde(default)]
     #[schemars(with = "Vec<RawCheckIn>")]
     pub checkins: Vec<RawCheckIn>,
+    /// `kind: timetable` only: the id of the unit in `services.yaml` whose
+    /// stops the screen computes ("Where is the bus?").
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub unit: Option<Spanned<String>>,
     /// `kind: companion` only: the check-ins stop by themselves this long
     /// after the start (default `2h`): `30m`, `1h 30m`.
     #[serde(default)]
@@ -217,6 +222,9 @@ pub enum NodeKind {
     /// the person's chat; its text is what the person is told at the start.
     /// Needs text, `checkins`, a review record and sources.
     Companion,
+    /// "Where is the bus?": where a mobile unit of `services.yaml` is now
+    /// and stops next, computed when asked. Needs `unit`.
+    Timetable,
 }
 
 impl NodeKind {
@@ -269,4 +277,89 @@ pub struct RawReview {
 pub enum ReviewStatus {
     Draft,
     Reviewed,
+}
+
+/// `content/services.yaml`: the organisation's mobile units and their
+/// weekly stops, in local time.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Services")]
+pub struct RawServices {
+    /// IANA time zone the stops are written in, e.g. `Europe/Moscow`.
+    #[schemars(with = "String")]
+    pub timezone: Spanned<String>,
+    #[serde(default)]
+    #[schemars(with = "Vec<RawUnit>")]
+    pub units: Vec<RawUnit>,
+}
+
+/// A mobile unit (the bus): where it stops, week by week.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Unit")]
+pub struct RawUnit {
+    /// Named by a `kind: timetable` node's `unit`.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// Per locale, e.g. "The harm-reduction bus".
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub name: Spanned<Localized>,
+    #[serde(default)]
+    #[schemars(with = "Vec<RawStop>")]
+    pub stops: Vec<RawStop>,
+    /// Dates a stop (or, without `stop`, the whole day) does not happen.
+    #[serde(default)]
+    #[schemars(with = "Vec<RawCancellation>")]
+    pub cancelled: Vec<RawCancellation>,
+    /// `true` while the timetable is a stand-in the organisation has not
+    /// written: `check` warns (W0006) and people are told it is not published.
+    #[serde(default)]
+    #[schemars(with = "Option<bool>")]
+    pub fill_in: Option<Spanned<bool>>,
+}
+
+/// A weekly stop.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Stop")]
+pub struct RawStop {
+    /// Unique within the unit; cancellations name it.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// Per locale: what people recognise, e.g. "Ligovsky Avenue metro".
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub place: Spanned<Localized>,
+    /// Per locale: the address.
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub address: Spanned<Localized>,
+    /// A map link (https), shown as a link.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub map: Option<Spanned<String>>,
+    /// `mon` ... `sun`, or `daily`.
+    #[schemars(with = "Vec<String>")]
+    pub days: Spanned<Vec<Spanned<String>>>,
+    /// `"18:00"`.
+    #[schemars(with = "String")]
+    pub from: Spanned<String>,
+    /// Earlier than or equal to `from` means the next day.
+    #[schemars(with = "String")]
+    pub to: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Cancellation")]
+pub struct RawCancellation {
+    /// `2026-12-31`.
+    #[schemars(with = "String")]
+    pub date: Spanned<String>,
+    /// The stop that does not happen; none: the whole day.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub stop: Option<Spanned<String>>,
+    /// Per locale, e.g. "the bus is being repaired".
+    #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, String>>")]
+    pub note: Option<Spanned<Localized>>,
 }

@@ -87,6 +87,7 @@ codes! {
     FileRefused = "E0025", Error, "a file leads outside its directory, is not a regular file, or is too large";
     FluentTooDeep = "E0026", Error, "Fluent placeables nested deeper than the bot allows";
     CompanionInvalid = "E0027", Error, "a companion's check-ins are inconsistent (durations, answers, steps)";
+    ServicesInvalid = "E0028", Error, "services.yaml is inconsistent (zone, stops, days, times, dates, cancellations) or a timetable names no unit";
     NeverReviewed = "W0001", Warning, "a page has not been reviewed by a medical professional";
     StaleReview = "W0002", Warning, "a page's last review is older than the allowed age";
     FluentExtra = "W0003", Warning, "a Fluent message is never used by the bot";

@@ -107,6 +107,7 @@ pub fn started<'c>(content: &'c Content, locale: Locale, companion: NodeIdx) -> 
     let mut screen = Screen::node(
         content,
         &super::Duty::Unavailable,
+        None,
         &super::screen::Position::top(companion, locale),
     );
     // Instead of the start button a direct visit offers, and of Back.

@@ -1,5 +1,5 @@
 //! The menu engine: (content, locale, input) -> screen. Pure: no teloxide, no
-//! tokio, no file or network access, no clock. Every adapter (Telegram,
+//! tokio, no file or network access, no clock (the adapter's `now` is an input). Every adapter (Telegram,
 //! console) turns its input into an [`Input`] and renders the [`Screen`].
 //!
 //! Navigation is stateless: the position (node, Back breadcrumb, locale) comes
@@ -10,11 +10,14 @@ pub mod companion;
 mod duty;
 mod privacy;
 mod screen;
+pub mod timetable;
 
 pub use callback::{CallbackData, DecodeError, MAX_CRUMBS, MAX_LEN as MAX_CALLBACK_LEN};
 pub use duty::Duty;
 pub use privacy::{Cleared, clear_report};
 pub use screen::{Button, Notice, Screen, Shows};
+
+use chrono::{DateTime, Utc};
 
 use crate::content::{Content, Locale, NodeIdx};
 use crate::i18n::MAX_SEARCH_RESULTS;
@@ -61,9 +64,22 @@ pub fn handle<'c>(content: &'c Content, locale: Locale, input: Input<'_>) -> Scr
 }
 
 /// Answers `input`; "Ask a doctor" screens describe `duty`. Callback data
-/// carries its own locale, which wins over `locale`.
+/// carries its own locale, which wins over `locale`. Without a clock:
+/// timetables show their weekly stops only (see [`handle_at`]).
 pub fn handle_with<'c>(content: &'c Content, duty: &Duty, locale: Locale, input: Input<'_>) -> Screen<'c> {
-    let page = Pages { content, duty };
+    handle_at(content, duty, None, locale, input)
+}
+
+/// Like [`handle_with`], at the moment `now` (the adapter's clock): a
+/// timetable also says where its unit is now and stops next.
+pub fn handle_at<'c>(
+    content: &'c Content,
+    duty: &Duty,
+    now: Option<DateTime<Utc>>,
+    locale: Locale,
+    input: Input<'_>,
+) -> Screen<'c> {
+    let page = Pages { content, duty, now };
     match input {
         Input::Start { payload } => start(page, locale, payload),
         Input::Callback { data } => callback(page, locale, data),
@@ -83,9 +99,14 @@ pub fn handle_with<'c>(content: &'c Content, duty: &Duty, locale: Locale, input:
 /// unresponsive or not breathing: adapters show it at once, whatever else
 /// they do with the message.
 pub fn emergency_screen<'c>(content: &'c Content, duty: &Duty, locale: Locale, text: &str) -> Option<Screen<'c>> {
-    content
-        .is_emergency(text)
-        .then(|| Pages { content, duty }.node(&Position::top(content.emergency(), locale)))
+    content.is_emergency(text).then(|| {
+        Pages {
+            content,
+            duty,
+            now: None,
+        }
+        .node(&Position::top(content.emergency(), locale))
+    })
 }
 
 /// Content and duty together: what every node screen is made from.
@@ -93,11 +114,12 @@ pub fn emergency_screen<'c>(content: &'c Content, duty: &Duty, locale: Locale, t
 struct Pages<'c, 'd> {
     content: &'c Content,
     duty: &'d Duty,
+    now: Option<DateTime<Utc>>,
 }
 
 impl<'c> Pages<'c, '_> {
     fn node(self, position: &Position) -> Screen<'c> {
-        Screen::node(self.content, self.duty, position)
+        Screen::node(self.content, self.duty, self.now, position)
     }
 }
 

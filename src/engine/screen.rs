@@ -95,13 +95,26 @@ impl<'c> Screen<'c> {
     /// A node with its buttons, then Back and Home unless it is the root.
     /// An "Ask a doctor" node starts with the state of the doctors' line and
     /// offers the button to write a question while the line exists.
-    pub(super) fn node(content: &'c Content, duty: &Duty, position: &Position) -> Self {
+    pub(super) fn node(
+        content: &'c Content,
+        duty: &Duty,
+        now: Option<chrono::DateTime<chrono::Utc>>,
+        position: &Position,
+    ) -> Self {
         let node = content.node(position.node);
         let locale = position.locale;
         let screen = node.screen(locale);
         let mut html = Cow::Borrowed(screen.html.as_str());
         let mut plain = Cow::Borrowed(screen.plain.as_str());
         let mut buttons: Vec<Vec<Button<'c>>> = Vec::new();
+        if let Some(unit) = node.unit() {
+            // "Where is the bus?": under the title, computed now.
+            let lines = super::timetable::lines(content, locale, unit, now);
+            let (title_html, rest_html) = split_title(&html);
+            let (title_plain, rest_plain) = split_title(&plain);
+            html = Cow::Owned(format!("{title_html}\n\n{}\n\n{rest_html}", lines.html));
+            plain = Cow::Owned(format!("{title_plain}\n\n{}\n\n{rest_plain}", lines.plain));
+        }
         if node.kind() == NodeKind::Handoff {
             let line = duty_line(content, locale, duty);
             html = Cow::Owned(format!("{}\n\n{html}", escape_html(&line)));
@@ -224,6 +237,11 @@ impl<'c> Screen<'c> {
         self.notice = Some(notice);
         self
     }
+}
+
+/// A rendered screen's first paragraph (the title) and the rest.
+fn split_title(text: &str) -> (&str, &str) {
+    text.split_once("\n\n").unwrap_or((text, ""))
 }
 
 /// Who is on duty, or when the next shift starts, or that there is no line.

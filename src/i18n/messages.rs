@@ -87,4 +87,23 @@ messages! {
     CompanionStopped = "companion-stopped" [];
     CompanionEnded = "companion-ended" [];
     CompanionLost = "companion-lost" [];
+    TimetableUnpublished = "timetable-unpublished" ["organisation", "contact"];
+    TimetableNow = "timetable-now" ["place", "address", "until"];
+    TimetableNotNow = "timetable-not-now" [];
+    TimetableLaterToday = "timetable-later-today" [];
+    TimetableTomorrow = "timetable-tomorrow" ["date"];
+    TimetableNoneSoon = "timetable-none-soon" [];
+    TimetableCancelled = "timetable-cancelled" [];
+    TimetableCancelledBecause = "timetable-cancelled-because" ["note"];
+    TimetableInMinutes = "timetable-in-minutes" ["minutes"];
+    TimetableInHours = "timetable-in-hours" ["hours", "minutes"];
+    TimetableWeekly = "timetable-weekly" [];
+    TimetableZone = "timetable-zone" ["zone"];
+    DayMon = "day-mon" [];
+    DayTue = "day-tue" [];
+    DayWed = "day-wed" [];
+    DayThu = "day-thu" [];
+    DayFri = "day-fri" [];
+    DaySat = "day-sat" [];
+    DaySun = "day-sun" [];
 }

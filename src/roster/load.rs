@@ -13,6 +13,7 @@ use super::{Doctor, DoctorIdx, Escalation, Hours, Roster, Swap, Vacation, Weekly
 use crate::diagnostics::yaml::spanned;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, FileId, SourceMap, did_you_mean};
 use crate::files::{self, FileKind, ReadError};
+use crate::schedule;
 
 const WEEK_MINUTES: i64 = 7 * 24 * 60;
 
@@ -291,23 +292,18 @@ impl Validator<'_> {
     }
 
     fn time(&mut self, raw: &Spanned<String>) -> Option<NaiveTime> {
-        let parsed = NaiveTime::parse_from_str(raw.value.trim(), "%H:%M");
-        if parsed.is_err() {
-            let message = format!("`{}` is not a time", raw.value);
-            let help = Some("write 24-hour `HH:MM` in quotes, e.g. \"20:00\"".to_owned());
-            self.error(Code::RosterInvalid, raw, message, help);
-        }
-        parsed.ok()
+        self.parsed(raw, schedule::parse_time(&raw.value))
     }
 
     fn date(&mut self, raw: &Spanned<String>) -> Option<NaiveDate> {
-        let parsed = raw.value.trim().parse::<NaiveDate>();
-        if parsed.is_err() {
-            let message = format!("`{}` is not a date", raw.value);
-            let help = Some("write `YYYY-MM-DD`, e.g. 2026-12-31".to_owned());
-            self.error(Code::RosterInvalid, raw, message, help);
-        }
-        parsed.ok()
+        self.parsed(raw, schedule::parse_date(&raw.value))
+    }
+
+    /// The value, or the problem reported at `raw`.
+    fn parsed<T>(&mut self, raw: &Spanned<String>, parsed: Result<T, schedule::Problem>) -> Option<T> {
+        parsed
+            .map_err(|problem| self.error(Code::RosterInvalid, raw, problem.message, Some(problem.help.to_owned())))
+            .ok()
     }
 
     fn hours(&mut self, from: &Spanned<String>, to: &Spanned<String>) -> Option<Hours> {
@@ -324,16 +320,8 @@ impl Validator<'_> {
         }
         let mut days = Vec::new();
         for day in &raw.days.value {
-            match day.value.trim().to_ascii_lowercase().as_str() {
-                "daily" => days.extend((0..7).map(|n| Weekday::try_from(n).expect("0..7 are weekdays"))),
-                name => match name.parse::<Weekday>() {
-                    Ok(weekday) => days.push(weekday),
-                    Err(_) => {
-                        let message = format!("`{}` is not a day of the week", day.value);
-                        let help = Some("write mon, tue, wed, thu, fri, sat, sun or daily".to_owned());
-                        self.error(Code::RosterInvalid, day, message, help);
-                    }
-                },
+            if let Some(parsed) = self.parsed(day, schedule::parse_days(&day.value)) {
+                days.extend(parsed);
             }
         }
         let (Some(doctor), Some(hours)) = (doctor, hours) else {

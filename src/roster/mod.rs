@@ -16,7 +16,7 @@ pub use table::{Segment, render_table};
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use chrono_tz::Tz;
 
 /// Index of a doctor in [`Roster::doctors`].
@@ -34,20 +34,7 @@ pub struct Doctor {
     pub languages: Vec<String>,
 }
 
-/// Local start and end of a shift; an end not after the start is the next day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Hours {
-    pub from: NaiveTime,
-    pub to: NaiveTime,
-}
-
-impl Hours {
-    /// Length in local wall-clock minutes (24 h when `to == from`).
-    pub fn minutes(self) -> i64 {
-        let length = (self.to - self.from).num_minutes();
-        if length <= 0 { length + 24 * 60 } else { length }
-    }
-}
+pub use crate::schedule::Hours;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct WeeklyShift {
@@ -209,12 +196,8 @@ impl Roster {
             .take_while(|date| *date <= last)
             .flat_map(|date| {
                 self.planned(date).into_iter().map(move |(doctor, hours)| {
-                    let start = date.and_time(hours.from);
-                    Shift {
-                        doctor,
-                        start: to_instant(self.zone, start),
-                        end: to_instant(self.zone, start + Duration::minutes(hours.minutes())),
-                    }
+                    let (start, end) = hours.on(self.zone, date);
+                    Shift { doctor, start, end }
                 })
             })
             .filter(|shift| shift.start < to && shift.end > from)
@@ -237,20 +220,6 @@ impl Roster {
             .into_iter()
             .find(|s| s.start > at)
     }
-}
-
-/// The instant a local wall-clock time names. In an autumn overlap the
-/// earlier one; in a spring gap the moment the clocks jump (the first valid
-/// local time after it).
-fn to_instant(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
-    let mut probe = local;
-    for _ in 0..16 {
-        match zone.from_local_datetime(&probe) {
-            LocalResult::Single(time) | LocalResult::Ambiguous(time, _) => return time.with_timezone(&Utc),
-            LocalResult::None => probe += Duration::minutes(15),
-        }
-    }
-    Utc.from_utc_datetime(&local)
 }
 
 #[cfg(test)]

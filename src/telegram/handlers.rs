@@ -58,7 +58,7 @@ async fn on_message(bot: Tg, state: Arc<BotState>, me: Me, message: Message) -> 
     };
     let content = &*state.content.load_full();
     let locale = content.negotiate(message.from.as_ref().and_then(|u| u.language_code.as_deref()));
-    let screen = engine::handle_with(content, &duty(desk.as_deref()), locale, input);
+    let screen = engine::handle_at(content, &duty(desk.as_deref()), Some(chrono::Utc::now()), locale, input);
     let outcome = state.delivery.send(&bot, message.chat.id, &screen).await.map(drop);
     log_update(kind_of(&input), content, &screen, &outcome, started, metrics);
     Ok(())
@@ -110,9 +110,10 @@ async fn on_callback(bot: Tg, state: Arc<BotState>, me: Me, query: CallbackQuery
         return Ok(());
     }
     let locale = content.negotiate(query.from.language_code.as_deref());
-    let screen = engine::handle_with(
+    let screen = engine::handle_at(
         content,
         &duty(desk.as_deref()),
+        Some(chrono::Utc::now()),
         locale,
         Input::Callback {
             data: query.data.as_deref().unwrap_or_default(),

@@ -14,6 +14,7 @@ use crate::diagnostics::{Diagnostic, SourceMap};
 use crate::i18n::{LocaleMessages, UiContext, UiStrings};
 use crate::markup::Rendered;
 use crate::search::{Document, SearchIndex};
+use crate::services::Timetable;
 
 /// Search ranks a page slightly above a menu matching the same words.
 const PAGE_SEARCH_BOOST: f32 = 0.05;
@@ -61,6 +62,7 @@ pub fn content(
     manifest: &Manifest<'_>,
     nodes: CheckedNodes<'_>,
     mut companions: HashMap<usize, Companion>,
+    (timetable, units): (Timetable, HashMap<usize, usize>),
     strings: Vec<(LocaleMessages, UiStrings)>,
 ) -> Option<Content> {
     let raw = manifest.raw;
@@ -149,6 +151,7 @@ pub fn content(
             fill_in: node.raw.fill_in.as_ref().is_some_and(|f| f.value),
             urgent: node.raw.urgent.as_ref().is_some_and(|f| f.value),
             file: sources.path(node.file).to_owned(),
+            unit: units.get(&index).copied(),
             companion: companions.remove(&index).map(|mut companion| {
                 for checkin in &mut companion.checkins {
                     for (screen, locale) in checkin.screens.iter_mut().zip(&locales) {
@@ -193,6 +196,7 @@ pub fn content(
         by_key,
         emergency_numbers,
         search,
+        timetable,
     })
 }
 

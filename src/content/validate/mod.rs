@@ -10,6 +10,7 @@ mod localized;
 mod manifest;
 mod nodes;
 mod search;
+mod services;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -17,7 +18,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::model::Content;
-use super::raw::{RawManifest, RawNode};
+use super::raw::{RawManifest, RawNode, RawServices};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
 
 /// Default for `review_max_age_days`: medical guidance changes; a page nobody
@@ -28,6 +29,8 @@ pub const DEFAULT_REVIEW_MAX_AGE_DAYS: u32 = 365;
 #[derive(Default)]
 pub struct Parsed {
     pub manifest: Option<(FileId, RawManifest)>,
+    /// `services.yaml`, if the content has one.
+    pub services: Option<(FileId, RawServices)>,
     /// Nodes in file order, each with the file it came from.
     pub nodes: Vec<(FileId, RawNode)>,
     /// Ids of nodes whose YAML did not parse: references to them are not errors.
@@ -74,6 +77,7 @@ pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Opt
     };
     let nodes = nodes::check(&context, push);
     let companions = companion::check(&context, &nodes, push);
+    let services = services::check(sources, parsed.services.as_ref(), &locales, &nodes, push);
     let messages = fluent::check(sources, &locales, &parsed.locale_files, push);
     let Some(manifest) = manifest else {
         diagnostics.sort(sources);
@@ -88,9 +92,9 @@ pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Opt
             .collect();
         nodes::check_lengths(sources, &nodes, &locales, &footer_lens, push);
     }
-    let content = match strings {
-        Some(strings) if !diagnostics.has_errors() => {
-            build::content(sources, parsed, &manifest, nodes, companions, strings)
+    let content = match (strings, services) {
+        (Some(strings), Some(services)) if !diagnostics.has_errors() => {
+            build::content(sources, parsed, &manifest, nodes, companions, services, strings)
         }
         _ => None,
     };
