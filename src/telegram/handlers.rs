@@ -11,7 +11,7 @@ use teloxide::prelude::*;
 use teloxide::types::{InlineQuery, Me};
 
 use super::admission::Admission;
-use super::delivery::{Failure, Tg, error_kind};
+use super::delivery::{Failure, Tg, error_kind, priority};
 use super::state::BotState;
 use super::{handoff, inline, input};
 use crate::content::Content;
@@ -58,7 +58,10 @@ async fn on_message(bot: Tg, state: Arc<BotState>, me: Me, message: Message) -> 
     let content = &*state.content.load_full();
     let locale = content.negotiate(message.from.as_ref().and_then(|u| u.language_code.as_deref()));
     let screen = engine::handle_with(content, &duty(desk.as_deref()), locale, input);
-    let outcome = state.delivery.send(&bot, message.chat.id, &screen).await;
+    let outcome = state
+        .delivery
+        .send(&bot, message.chat.id, &screen, priority(content, &screen))
+        .await;
     log_update(kind_of(&input), content, &screen, &outcome, started, metrics);
     Ok(())
 }
@@ -127,10 +130,11 @@ async fn on_callback(bot: Tg, state: Arc<BotState>, me: Me, query: CallbackQuery
         && message
             .regular_message()
             .is_some_and(|m| m.text().is_some() && is_menu(m));
+    let priority = priority(content, &screen);
     let outcome = if editable {
-        state.delivery.edit(&bot, chat, message.id(), &screen).await
+        state.delivery.edit(&bot, chat, message.id(), &screen, priority).await
     } else {
-        state.delivery.send(&bot, chat, &screen).await
+        state.delivery.send(&bot, chat, &screen, priority).await
     };
     log_update("callback", content, &screen, &outcome, started, &state.delivery.metrics);
     Ok(())

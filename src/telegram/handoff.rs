@@ -21,6 +21,7 @@ use teloxide::types::{
 
 use super::delivery::{Failure, Protect, Tg};
 use super::keyboard::rows;
+use super::pacing::Priority;
 use super::state::BotState;
 use crate::content::{Content, Locale};
 use crate::engine::CallbackData;
@@ -170,7 +171,7 @@ pub async fn on_incoming(bot: &Tg, state: &BotState, desk: &Desk, message: &Mess
         let html = escape_html(&content.text(locale, text, &[("numbers", numbers)]));
         let _ = state
             .delivery
-            .send_html(bot, message.chat.id, &html, None, Some(message.id))
+            .send_html(bot, message.chat.id, &html, None, Some(message.id), Priority::Normal)
             .await;
         return;
     }
@@ -278,7 +279,10 @@ pub async fn command(bot: &Tg, state: &BotState, desk: &Desk, message: &Message,
         };
         format!("<pre>{}</pre>", escape_html(&table))
     };
-    let _ = state.delivery.send_html(bot, message.chat.id, &html, None, None).await;
+    let _ = state
+        .delivery
+        .send_html(bot, message.chat.id, &html, None, None, Priority::Normal)
+        .await;
 }
 
 /// `/reload` from a coordinator: content, locales and roster are reloaded
@@ -296,7 +300,10 @@ pub async fn reload_command(bot: &Tg, state: &BotState, desk: &Desk, message: &M
         state.delivery.metrics.handoff(HandoffEvent::CommandRefused);
         let locale = content.negotiate(message.from.as_ref().and_then(|u| u.language_code.as_deref()));
         let html = escape_html(&content.text(locale, Msg::CommandAdminsOnly, &[]));
-        let _ = state.delivery.send_html(bot, message.chat.id, &html, None, None).await;
+        let _ = state
+            .delivery
+            .send_html(bot, message.chat.id, &html, None, None, Priority::Normal)
+            .await;
         return;
     };
     let (reply, summary) = tokio::sync::oneshot::channel();
@@ -316,7 +323,7 @@ pub async fn reload_command(bot: &Tg, state: &BotState, desk: &Desk, message: &M
     let html = format!("<pre>{}</pre>", escape_html(&summary));
     let _ = state
         .delivery
-        .send_html(bot, message.chat.id, &html, None, Some(message.id))
+        .send_html(bot, message.chat.id, &html, None, Some(message.id), Priority::Normal)
         .await;
 }
 
@@ -350,7 +357,14 @@ async fn send_question_prompt(
     let placeholder = ForceReply::new();
     let sent = state
         .delivery
-        .send_html(bot, chat, &html, Some(ReplyMarkup::ForceReply(placeholder)), None)
+        .send_html(
+            bot,
+            chat,
+            &html,
+            Some(ReplyMarkup::ForceReply(placeholder)),
+            None,
+            Priority::Normal,
+        )
         .await;
     state.delivery.metrics.handoff(if sent.is_ok() {
         HandoffEvent::PromptSent
@@ -391,6 +405,7 @@ async fn send_follow_up_prompt(
                     &escape_html(&content.text(locale, Msg::HandoffExpired, &[("numbers", &ui.numbers)])),
                     None,
                     None,
+                    Priority::Normal,
                 )
                 .await;
             return;
@@ -398,7 +413,14 @@ async fn send_follow_up_prompt(
     };
     let _ = state
         .delivery
-        .send_html(bot, chat, &html, Some(ReplyMarkup::ForceReply(ForceReply::new())), None)
+        .send_html(
+            bot,
+            chat,
+            &html,
+            Some(ReplyMarkup::ForceReply(ForceReply::new())),
+            None,
+            Priority::Normal,
+        )
         .await;
 }
 
@@ -415,7 +437,7 @@ async fn question(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, me
         let text = content.text(locale, Msg::HandoffLimited, &[("numbers", &ui.numbers)]);
         let _ = state
             .delivery
-            .send_html(bot, person, &escape_html(&text), None, None)
+            .send_html(bot, person, &escape_html(&text), None, None, Priority::Normal)
             .await;
         return;
     }
@@ -493,6 +515,10 @@ async fn open_case(
         &origin.path,
         urgent,
     ));
+    let card = Card {
+        html: &card,
+        priority: case_priority(urgent),
+    };
     let route = desk.route(now, code);
     let mut delivered = deliver_case(bot, state, desk, content, route, &card, asked, case, &ticket).await;
     if delivered.is_none() && route != Route::DutyChat {
@@ -516,7 +542,14 @@ async fn open_case(
     };
     let _ = state
         .delivery
-        .send_html(bot, person, &escape_html(&reply), None, Some(asked.message))
+        .send_html(
+            bot,
+            person,
+            &escape_html(&reply),
+            None,
+            Some(asked.message),
+            Priority::Normal,
+        )
         .await;
 }
 
@@ -536,8 +569,24 @@ async fn emergency_first(
     if let Some(screen) = crate::engine::emergency_screen(content, &duty, locale, text) {
         state.delivery.metrics.handoff(HandoffEvent::EmergencyShown);
         tracing::info!(event = "emergency_shown", "handoff: the message describes an emergency");
-        let _ = state.delivery.send(bot, message.chat.id, &screen).await;
+        let _ = state
+            .delivery
+            .send(bot, message.chat.id, &screen, Priority::Emergency)
+            .await;
     }
+}
+
+/// A case card as it goes to the doctors.
+struct Card<'a> {
+    html: &'a str,
+    /// How urgently the card and the question copied under it go: [`case_priority`].
+    priority: Priority,
+}
+
+/// An urgent case (asked from an urgent page, or describing an emergency)
+/// reaches the doctors before anything waiting for Telegram's overall rate.
+fn case_priority(urgent: bool) -> Priority {
+    if urgent { Priority::Emergency } else { Priority::Normal }
 }
 
 /// The card, then the question copied under it; the route if both arrived.
@@ -548,7 +597,7 @@ async fn deliver_case(
     desk: &Desk,
     content: &Content,
     route: Route,
-    card: &str,
+    card: &Card<'_>,
     asked: &Asked<'_>,
     case: CaseCode,
     ticket: &PersonTicket,
@@ -560,7 +609,7 @@ async fn deliver_case(
     let buttons = rows(&card_buttons(content, locale, &Status::New, ticket));
     let card_id = state
         .delivery
-        .send_html(bot, chat, card, Some(buttons.into()), None)
+        .send_html(bot, chat, card.html, Some(buttons.into()), None, card.priority)
         .await
         .map_err(|failure| log_failure("card", &failure))
         .ok()?;
@@ -575,6 +624,7 @@ async fn deliver_case(
             copy_buttons,
             Some(card_id),
             Protect::NoForwarding,
+            card.priority,
         )
         .await
         .map_err(|failure| log_failure("question copy", &failure))
@@ -596,7 +646,7 @@ async fn follow_up(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, m
             let text = content.text(locale, Msg::HandoffExpired, &[("numbers", &ui.numbers)]);
             let _ = state
                 .delivery
-                .send_html(bot, person, &escape_html(&text), None, None)
+                .send_html(bot, person, &escape_html(&text), None, None, Priority::Normal)
                 .await;
             return;
         }
@@ -606,7 +656,7 @@ async fn follow_up(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, m
         let text = content.text(locale, Msg::HandoffLimited, &[("numbers", &ui.numbers)]);
         let _ = state
             .delivery
-            .send_html(bot, person, &escape_html(&text), None, None)
+            .send_html(bot, person, &escape_html(&text), None, None, Priority::Normal)
             .await;
         return;
     }
@@ -652,6 +702,7 @@ async fn follow_up(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, m
             buttons,
             Some(MessageId(doctor.message)),
             Protect::NoForwarding,
+            case_priority(content.is_emergency(Asked::from(message).text)),
         )
         .await;
     let case = doctor.case.to_string();
@@ -668,7 +719,14 @@ async fn follow_up(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, m
     };
     let _ = state
         .delivery
-        .send_html(bot, person, &escape_html(&text), None, Some(message.id))
+        .send_html(
+            bot,
+            person,
+            &escape_html(&text),
+            None,
+            Some(message.id),
+            Priority::Normal,
+        )
         .await;
 }
 
@@ -695,7 +753,7 @@ async fn answer(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, mess
         let html = reply_to_doctor(Msg::CaseNotMember, None);
         let _ = state
             .delivery
-            .send_html(bot, doctor_chat, &html, None, Some(message.id))
+            .send_html(bot, doctor_chat, &html, None, Some(message.id), Priority::Normal)
             .await;
         return;
     }
@@ -707,7 +765,14 @@ async fn answer(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, mess
             let id = case_refusal(error);
             let _ = state
                 .delivery
-                .send_html(bot, doctor_chat, &reply_to_doctor(id, None), None, Some(message.id))
+                .send_html(
+                    bot,
+                    doctor_chat,
+                    &reply_to_doctor(id, None),
+                    None,
+                    Some(message.id),
+                    Priority::Normal,
+                )
                 .await;
             return;
         }
@@ -727,7 +792,11 @@ async fn answer(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, mess
     );
     let header = escape_html(&content.text(locale, Msg::HandoffAnswer, &[("case", &case)]));
     let person_chat = ChatId(person.chat);
-    let delivered = match state.delivery.send_html(bot, person_chat, &header, None, None).await {
+    let delivered = match state
+        .delivery
+        .send_html(bot, person_chat, &header, None, None, Priority::Normal)
+        .await
+    {
         Ok(_) => {
             let buttons = rows(&write_back_button(content, locale, &doctor_ticket));
             state
@@ -740,6 +809,7 @@ async fn answer(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, mess
                     buttons,
                     None,
                     Protect::Shareable,
+                    Priority::Normal,
                 )
                 .await
                 .map(drop)
@@ -774,6 +844,7 @@ async fn answer(bot: &Tg, state: &BotState, desk: &Desk, content: &Content, mess
             &reply_to_doctor(outcome, Some(&case)),
             None,
             Some(message.id),
+            Priority::Normal,
         )
         .await;
 }
@@ -926,6 +997,7 @@ async fn ask_feedback(bot: &Tg, state: &BotState, content: &Content, person: &Pe
             &escape_html(&text),
             Some(buttons.into()),
             None,
+            Priority::Normal,
         )
         .await;
 }
@@ -984,7 +1056,14 @@ async fn tell_taken(bot: &Tg, state: &BotState, content: &Content, person: &Pers
     );
     if state
         .delivery
-        .send_html(bot, ChatId(person.chat), &escape_html(&text), None, None)
+        .send_html(
+            bot,
+            ChatId(person.chat),
+            &escape_html(&text),
+            None,
+            None,
+            Priority::Normal,
+        )
         .await
         .is_ok()
     {
