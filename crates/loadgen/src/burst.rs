@@ -39,15 +39,23 @@ pub async fn arrive(
     deadline: Instant,
 ) -> Crowd {
     let mut arrived = Vec::new();
+    let mut emergencies = 0;
     for n in 0..people {
-        let language = if n % 2 == 0 { "ru" } else { "en" };
-        let user = TestUser::new(FIRST_ID + i64::from(n), "Crowd", None, Some(language));
-        let chat = TestChat::private(&user);
         let emergency = is_emergency(n, emergency_share);
-        let text = match (emergency, language) {
+        // Half of each group writes in Russian, half in English.
+        let russian = if emergency { emergencies % 2 == 0 } else { n % 2 == 0 };
+        emergencies += u32::from(emergency);
+        let user = TestUser::new(
+            FIRST_ID + i64::from(n),
+            "Crowd",
+            None,
+            Some(if russian { "ru" } else { "en" }),
+        );
+        let chat = TestChat::private(&user);
+        let text = match (emergency, russian) {
             (false, _) => "/start",
-            (true, "ru") => "не дышит",
-            (true, _) => "not breathing",
+            (true, true) => "не дышит",
+            (true, false) => "not breathing",
         };
         let (answered, answer) = oneshot::channel();
         waiters.lock().unwrap().insert(chat.id, answered);
