@@ -273,3 +273,47 @@ async fn commands_in_a_group_do_not_hold_up_another_person() {
         .unwrap();
     finish(&telegram, bot).await;
 }
+
+/// People arriving at once, as after a channel post: two seconds of
+/// Telegram's overall rate.
+const CROWD: i64 = 60;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_a_crowd_the_emergency_page_goes_before_the_waiting_menus() {
+    let telegram = FakeTelegram::start().await;
+    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let crowd: Vec<(TestUser, TestChat)> = (0..CROWD).map(|n| person(6_300_000 + n, "Reader")).collect();
+    for (user, chat) in &crowd {
+        telegram.send_text(chat, user, "/start");
+    }
+    // The last to arrive describes an emergency.
+    let (witness, witness_chat) = person(6_300_999, "Witness");
+    telegram.send_text(&witness_chat, &witness, "not breathing");
+
+    let (emergency_page, _) = expected(&Tree::Shipped.content(), "en", Input::Text { text: "not breathing" });
+    telegram
+        .wait_for("the emergency page", STEP_TIMEOUT, |requests| {
+            !answers_in(requests, witness_chat.id).is_empty()
+        })
+        .await
+        .unwrap();
+    let requests = telegram.requests();
+    let page = &answers_in(&requests, witness_chat.id)[0];
+    assert_eq!(page.params["text"], emergency_page);
+    let menus_before = requests
+        .iter()
+        .take_while(|r| !std::ptr::eq(*r, *page))
+        .filter(|r| r.method == "sendMessage")
+        .count();
+    assert!(
+        menus_before < CROWD as usize / 2,
+        "the emergency page waited for {menus_before} of the {CROWD} menus that arrived before it"
+    );
+    telegram
+        .wait_for("every menu of the crowd", SETTLE, |requests| {
+            crowd.iter().all(|(_, chat)| !answers_in(requests, chat.id).is_empty())
+        })
+        .await
+        .unwrap();
+    finish(&telegram, bot).await;
+}

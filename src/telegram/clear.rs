@@ -12,6 +12,7 @@ use teloxide::prelude::*;
 use teloxide::types::{ChatId, MessageId};
 
 use super::delivery::{Delivery, Failure, Tg, error_kind};
+use super::pacing::Priority;
 use super::state::BotState;
 use super::sweep::{Ending, Step, Sweep};
 use crate::content::Content;
@@ -49,7 +50,7 @@ pub async fn clear(
     working: &Screen<'_>,
 ) -> Result<(), Failure> {
     let metrics = &state.delivery.metrics;
-    let newest = match state.delivery.send(bot, chat, working).await {
+    let newest = match state.delivery.send(bot, chat, working, Priority::Normal).await {
         Ok(id) => id,
         Err(failure) => {
             metrics.chat_clear(ClearOutcome::Failed);
@@ -64,7 +65,7 @@ pub async fn clear(
         ClearOutcome::Bound | ClearOutcome::Failed | ClearOutcome::GroupRefused => Cleared::Partial,
     };
     let report = engine::clear_report(content, working.locale, cleared);
-    state.delivery.edit(bot, chat, newest, &report).await
+    state.delivery.edit(bot, chat, newest, &report, Priority::Normal).await
 }
 
 /// Deletes what Telegram allows below `newest`; returns how it ended and

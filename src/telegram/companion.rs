@@ -11,6 +11,7 @@ use teloxide::prelude::*;
 use teloxide::types::{CallbackQueryId, MessageId};
 
 use super::delivery::Tg;
+use super::pacing::Priority;
 use super::state::BotState;
 use crate::companion::{Action, Ctx, Event};
 use crate::metrics::CompanionEvent;
@@ -48,7 +49,8 @@ async fn carry_out(bot: &Tg, state: &BotState, query: Option<&CallbackQueryId>, 
     for action in plan {
         match action {
             Action::Show { to, screen, checkin } => {
-                let sent = delivery.send(bot, ChatId(to), &screen).await;
+                // Check-ins and their pages are about a life in danger.
+                let sent = delivery.send(bot, ChatId(to), &screen, Priority::Emergency).await;
                 if let (true, Ok(message)) = (checkin, sent) {
                     let ctx = Ctx {
                         content,

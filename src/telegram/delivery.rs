@@ -19,9 +19,9 @@ use teloxide::{ApiError, RequestError};
 
 use super::keyboard::markup;
 use super::media::FileIdCache;
-use super::pacing::Pacer;
-use crate::content::MediaKind;
-use crate::engine::Screen;
+use super::pacing::{Pacer, Priority};
+use crate::content::{Content, MediaKind};
+use crate::engine::{Screen, Shows};
 use crate::metrics::Metrics;
 
 /// The bot as the handlers use it; sends are paced by [`Pacer`].
@@ -100,11 +100,28 @@ pub struct Delivery {
     pub pacer: Pacer,
 }
 
+/// How urgently `screen` must reach the person: the emergency page (asked
+/// for, written about, or shown for a message the bot cannot read) goes
+/// before every other screen waiting for Telegram's overall rate.
+pub fn priority(content: &Content, screen: &Screen<'_>) -> Priority {
+    if screen.shows == Shows::Node(content.emergency()) {
+        Priority::Emergency
+    } else {
+        Priority::Normal
+    }
+}
+
 impl Delivery {
     /// Sends `screen` as a new message (with its media, if any); returns
     /// the message's id.
-    pub async fn send(&self, bot: &Tg, chat: ChatId, screen: &Screen<'_>) -> Result<MessageId, Failure> {
-        self.pacer.wait(chat.0).await;
+    pub async fn send(
+        &self,
+        bot: &Tg,
+        chat: ChatId,
+        screen: &Screen<'_>,
+        priority: Priority,
+    ) -> Result<MessageId, Failure> {
+        self.pacer.wait(chat.0, priority).await;
         let result = match screen.media {
             Some(media) => self.send_media(bot, chat, screen, media).await,
             None => {
@@ -122,9 +139,17 @@ impl Delivery {
         self.settle(result, "sent")
     }
 
-    /// Replaces the text message `message` with `screen`; sends anew when
-    /// Telegram cannot edit it (too old, deleted, not text).
-    pub async fn edit(&self, bot: &Tg, chat: ChatId, message: MessageId, screen: &Screen<'_>) -> Result<(), Failure> {
+    /// Replaces the text message `message` with `screen`; sends anew, at
+    /// `priority`, when Telegram cannot edit it (too old, deleted, not
+    /// text). Edits themselves are not paced.
+    pub async fn edit(
+        &self,
+        bot: &Tg,
+        chat: ChatId,
+        message: MessageId,
+        screen: &Screen<'_>,
+        priority: Priority,
+    ) -> Result<(), Failure> {
         let html = screen.html.as_ref();
         let result = retrying(&self.metrics, SCREEN, || {
             bot.edit_message_text(chat, message, html)
@@ -146,7 +171,7 @@ impl Delivery {
                 | ApiError::MessageTextIsEmpty,
             )) => {
                 self.metrics.api_error("cannot_edit");
-                self.send(bot, chat, screen).await.map(drop)
+                self.send(bot, chat, screen, priority).await.map(drop)
             }
             Err(error) => self.settle(Err(error), "edited"),
         }
@@ -243,8 +268,9 @@ impl Delivery {
         html: &str,
         markup: Option<ReplyMarkup>,
         reply_to: Option<MessageId>,
+        priority: Priority,
     ) -> Result<MessageId, Failure> {
-        self.pacer.wait(chat.0).await;
+        self.pacer.wait(chat.0, priority).await;
         let result = retrying(&self.metrics, ESCALATION, || {
             let mut request = bot.send_message(chat, html).parse_mode(ParseMode::Html);
             if let Some(markup) = &markup {
@@ -271,8 +297,9 @@ impl Delivery {
         markup: InlineKeyboardMarkup,
         reply_to: Option<MessageId>,
         protect: Protect,
+        priority: Priority,
     ) -> Result<MessageId, Failure> {
-        self.pacer.wait(chat.0).await;
+        self.pacer.wait(chat.0, priority).await;
         let result = retrying(&self.metrics, ESCALATION, || {
             let mut request = bot
                 .copy_message(chat, from, message)
@@ -315,7 +342,7 @@ impl Delivery {
     /// finds may not be deleted (older than 48 hours, in the main):
     /// [`Deletion::Refused`], nothing deleted.
     pub async fn delete(&self, bot: &Tg, chat: ChatId, ids: &[MessageId]) -> Result<Deletion, Failure> {
-        self.pacer.wait(chat.0).await;
+        self.pacer.wait(chat.0, Priority::Normal).await;
         let result = retrying(&self.metrics, SCREEN, || {
             bot.delete_messages(chat, ids.iter().copied()).into_future()
         })
@@ -475,6 +502,38 @@ mod tests {
         })
         .await;
         (result, calls.load(Ordering::Relaxed))
+    }
+
+    #[test]
+    fn the_emergency_page_goes_first_whatever_led_to_it() {
+        use crate::content::fixture::tree;
+        use crate::engine::{Input, handle};
+        use crate::i18n::MessageKind;
+        let content = tree();
+        let locale = content.default_locale();
+        let priority_of = |input| priority(content, &handle(content, locale, input));
+        for input in [
+            Input::Text {
+                text: "не дышит"
+            },
+            Input::Start {
+                payload: Some("urgent"),
+            },
+            Input::Unsupported {
+                kind: MessageKind::Voice,
+                caption: None,
+                message: None,
+            },
+        ] {
+            assert_eq!(priority_of(input), Priority::Emergency, "{input:?}");
+        }
+        for input in [
+            Input::Start { payload: None },
+            Input::Text { text: "naloxone" },
+            Input::Help,
+        ] {
+            assert_eq!(priority_of(input), Priority::Normal, "{input:?}");
+        }
     }
 
     #[tokio::test(start_paused = true)]

@@ -11,7 +11,7 @@ use teloxide::prelude::*;
 use teloxide::types::{InlineQuery, Me};
 
 use super::admission::Admission;
-use super::delivery::{Failure, Tg, error_kind};
+use super::delivery::{Failure, Tg, error_kind, priority};
 use super::state::BotState;
 use super::{clear, companion, handoff, inline, input};
 use crate::content::Content;
@@ -59,7 +59,11 @@ async fn on_message(bot: Tg, state: Arc<BotState>, me: Me, message: Message) -> 
     let content = &*state.content.load_full();
     let locale = content.negotiate(message.from.as_ref().and_then(|u| u.language_code.as_deref()));
     let screen = engine::handle_at(content, &duty(desk.as_deref()), Some(chrono::Utc::now()), locale, input);
-    let outcome = state.delivery.send(&bot, message.chat.id, &screen).await.map(drop);
+    let outcome = state
+        .delivery
+        .send(&bot, message.chat.id, &screen, priority(content, &screen))
+        .await
+        .map(drop);
     log_update(kind_of(&input), content, &screen, &outcome, started, metrics);
     Ok(())
 }
@@ -136,12 +140,13 @@ async fn on_callback(bot: Tg, state: Arc<BotState>, me: Me, query: CallbackQuery
             .is_some_and(|m| m.text().is_some() && is_menu(m));
     // Never in a group: refused above before the engine saw the tap, and
     // checked again where it matters.
+    let priority = priority(content, &screen);
     let outcome = if screen.shows == Shows::Clearing && message.chat().is_private() {
         clear::clear(&bot, &state, content, chat, &screen).await
     } else if editable {
-        state.delivery.edit(&bot, chat, message.id(), &screen).await
+        state.delivery.edit(&bot, chat, message.id(), &screen, priority).await
     } else {
-        state.delivery.send(&bot, chat, &screen).await.map(drop)
+        state.delivery.send(&bot, chat, &screen, priority).await.map(drop)
     };
     log_update("callback", content, &screen, &outcome, started, &state.delivery.metrics);
     Ok(())

@@ -13,6 +13,7 @@ use teloxide::types::{CallbackQueryId, ForceReply, MessageId, ReplyMarkup};
 
 use super::delivery::{Failure, Tg};
 use super::keyboard::rows;
+use super::pacing::Priority;
 use super::state::BotState;
 use crate::handoff::Desk;
 use crate::handoff::flow::{self, Action, Ctx, Event, Keyboard, Step, Undelivered};
@@ -66,6 +67,7 @@ async fn execute(
             html,
             keyboard,
             reply_to,
+            urgent,
             then,
         } => {
             let markup = match keyboard {
@@ -74,7 +76,14 @@ async fn execute(
                 Keyboard::ForceReply => Some(ReplyMarkup::ForceReply(ForceReply::new())),
             };
             let sent = delivery
-                .send_html(bot, ChatId(to), &html, markup, reply_to.map(MessageId))
+                .send_html(
+                    bot,
+                    ChatId(to),
+                    &html,
+                    markup,
+                    reply_to.map(MessageId),
+                    priority(urgent),
+                )
                 .await;
             settle(then, sent.map(|id| id.0))
         }
@@ -85,6 +94,7 @@ async fn execute(
             buttons,
             reply_to,
             protect,
+            urgent,
             then,
         } => {
             let copied = delivery
@@ -96,6 +106,7 @@ async fn execute(
                     rows(&buttons),
                     reply_to.map(MessageId),
                     protect,
+                    priority(urgent),
                 )
                 .await;
             settle(then, copied.map(|id| id.0))
@@ -113,7 +124,8 @@ async fn execute(
             settle(then, edited.map(|()| message))
         }
         Action::Screen { to, screen } => {
-            let _ = delivery.send(bot, ChatId(to), &screen).await;
+            // The emergency page, for a question that describes one.
+            let _ = delivery.send(bot, ChatId(to), &screen, Priority::Emergency).await;
             None
         }
         Action::Toast(text) => {
@@ -148,6 +160,10 @@ async fn execute(
             None
         }
     }
+}
+
+fn priority(urgent: bool) -> Priority {
+    if urgent { Priority::Emergency } else { Priority::Normal }
 }
 
 /// The result for the flow, when it asked for one; a failure is logged by kind.
@@ -188,7 +204,10 @@ async fn reload(bot: &Tg, state: &BotState, chat: ChatId, reply_to: MessageId) {
     };
     let summary: String = summary.chars().take(MAX_SUMMARY_CHARS).collect();
     let html = format!("<pre>{}</pre>", escape_html(&summary));
-    let _ = state.delivery.send_html(bot, chat, &html, None, Some(reply_to)).await;
+    let _ = state
+        .delivery
+        .send_html(bot, chat, &html, None, Some(reply_to), Priority::Normal)
+        .await;
 }
 
 /// How long `/reload` waits for the worker before answering anyway.

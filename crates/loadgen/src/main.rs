@@ -8,9 +8,13 @@
 //! same for a bare teloxide bot (the `baseline` binary) and prints both.
 //! With `--flood N`, one more chat sends N messages at once during the run
 //! (a forward of a long conversation); the figures are then everyone
-//! else's, and the flooding chat's answers are only counted.
+//! else's, and the flooding chat's answers are only counted. With
+//! `--burst N`, a crowd of N people arrives at once instead of the
+//! sessions (`burst`), and the emergency page's latency is reported apart.
 //!
 //! `cargo build --release && cargo run --release -p loadgen -- --users 1000 --duration 20`
+
+mod burst;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -71,6 +75,24 @@ struct Args {
     /// second per chat, 30 overall), as in production.
     #[arg(long)]
     throttle: bool,
+    /// Instead of the sessions, this many people arrive at once (a channel
+    /// post) and each sends one message; the run ends when all are
+    /// answered or after `--duration`. overdose-bot only: the baseline has
+    /// no emergency page.
+    #[arg(long, default_value_t = 0, conflicts_with = "flood")]
+    burst: u32,
+    /// The share of the `--burst` crowd that writes an emergency message
+    /// (the rest send /start); their latency is reported apart.
+    #[arg(long, default_value_t = 0.1, value_parser = share)]
+    emergency_share: f64,
+}
+
+/// A share between 0 and 1.
+fn share(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(share) if (0.0..=1.0).contains(&share) => Ok(share),
+        _ => Err(format!("`{value}` is not a share between 0 and 1")),
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -108,7 +130,10 @@ const QUESTIONS: &[&str] = &[
 struct Report {
     updates: u64,
     errors: u64,
+    /// Every step's, except the emergency messages of a `--burst` crowd.
     latencies: Vec<Duration>,
+    /// The emergency messages' of a `--burst` crowd.
+    emergency_latencies: Vec<Duration>,
     elapsed: Duration,
     startup: Duration,
     peak_rss_kib: u64,
@@ -122,23 +147,13 @@ impl Report {
         self.updates as f64 / self.elapsed.as_secs_f64()
     }
 
-    fn percentile(&self, p: f64) -> Duration {
-        if self.latencies.is_empty() {
-            return Duration::ZERO;
-        }
-        let mut sorted = self.latencies.clone();
-        sorted.sort();
-        let index = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-        sorted[index]
-    }
-
     fn json(&self) -> Value {
         let ms = |d: Duration| (d.as_secs_f64() * 1e5).round() / 100.0;
         json!({
             "updates": self.updates,
             "updates_per_second": (self.throughput() * 10.0).round() / 10.0,
-            "latency_ms": { "p50": ms(self.percentile(0.50)), "p95": ms(self.percentile(0.95)),
-                            "p99": ms(self.percentile(0.99)), "max": ms(self.percentile(1.0)) },
+            "latency_ms": latency_json(&self.latencies),
+            "emergency_latency_ms": (!self.emergency_latencies.is_empty()).then(|| latency_json(&self.emergency_latencies)),
             "peak_rss_mib": (self.peak_rss_kib as f64 / 1024.0 * 10.0).round() / 10.0,
             "startup_ms": ms(self.startup),
             "requests_per_update": if self.updates == 0 { 0.0 } else { ((self.requests as f64 / self.updates as f64) * 100.0).round() / 100.0 },
@@ -149,9 +164,23 @@ impl Report {
     }
 }
 
+/// p50, p95, p99 and max of `latencies`, in ms.
+fn latency_json(latencies: &[Duration]) -> Value {
+    let mut sorted = latencies.to_vec();
+    sorted.sort();
+    let ms = |p: f64| {
+        let index = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len().max(1)) - 1;
+        let latency = sorted.get(index).copied().unwrap_or_default();
+        (latency.as_secs_f64() * 1e5).round() / 100.0
+    };
+    json!({ "p50": ms(0.50), "p95": ms(0.95), "p99": ms(0.99), "max": ms(1.0) })
+}
+
 #[tokio::main]
 async fn main() {
-    let args = Args::parse();
+    let mut args = Args::parse();
+    // The baseline answers anything with the same message: no emergency page to measure.
+    args.no_baseline |= args.burst > 0;
     let here = std::env::current_exe()
         .ok()
         .and_then(|p| p.parent().map(Path::to_path_buf))
@@ -167,7 +196,6 @@ async fn main() {
             std::process::exit(2);
         }
     }
-    let mut args = args;
     let generated = args
         .generate_nodes
         .map(|nodes| loadgen::GeneratedTree::new(Path::new("."), nodes));
@@ -197,6 +225,8 @@ fn print(args: &Args, ours: &Report, baseline: Option<&Report>) {
             "duration_seconds": args.duration,
             "think_ms": args.think_ms,
             "flood": args.flood,
+            "burst": args.burst,
+            "emergency_share": args.emergency_share,
             "throttle": args.throttle,
             "nodes": args.generate_nodes,
             "mode": if args.mode == Mode::Webhook { "webhook" } else { "polling" },
@@ -208,10 +238,18 @@ fn print(args: &Args, ours: &Report, baseline: Option<&Report>) {
         return;
     }
     let (o, b) = (ours.json(), baseline.map(Report::json).unwrap_or(Value::Null));
-    println!(
-        "{} users, {} s per run, pauses up to {} ms",
-        args.users, args.duration, args.think_ms
-    );
+    if args.burst > 0 {
+        println!(
+            "{} people at once, {} % of them writing an emergency message; latency: the others, then the emergency page",
+            args.burst.min(MAX_USERS),
+            args.emergency_share * 100.0
+        );
+    } else {
+        println!(
+            "{} users, {} s per run, pauses up to {} ms",
+            args.users, args.duration, args.think_ms
+        );
+    }
     if args.flood > 0 {
         println!(
             "one more chat sends {} messages at once {} s into the run (not measured)",
@@ -220,12 +258,16 @@ fn print(args: &Args, ours: &Report, baseline: Option<&Report>) {
         );
     }
     println!("{:<24} {:>14} {:>14}", "", "overdose-bot", "baseline");
-    let rows: [(&str, &[&str]); 10] = [
+    let rows: [(&str, &[&str]); 14] = [
         ("updates/s", &["updates_per_second"]),
         ("latency p50 (ms)", &["latency_ms", "p50"]),
         ("latency p95 (ms)", &["latency_ms", "p95"]),
         ("latency p99 (ms)", &["latency_ms", "p99"]),
         ("latency max (ms)", &["latency_ms", "max"]),
+        ("emergency p50 (ms)", &["emergency_latency_ms", "p50"]),
+        ("emergency p95 (ms)", &["emergency_latency_ms", "p95"]),
+        ("emergency p99 (ms)", &["emergency_latency_ms", "p99"]),
+        ("emergency max (ms)", &["emergency_latency_ms", "max"]),
         ("peak RSS (MiB)", &["peak_rss_mib"]),
         ("start-up (ms)", &["startup_ms"]),
         ("requests/update", &["requests_per_update"]),
@@ -234,6 +276,9 @@ fn print(args: &Args, ours: &Report, baseline: Option<&Report>) {
     ];
     for (label, path) in rows {
         let get = |v: &Value| path.iter().fold(v.clone(), |v, key| v[*key].clone());
+        if get(&o).is_null() && get(&b).is_null() {
+            continue;
+        }
         println!("{label:<24} {:>14} {:>14}", get(&o).to_string(), get(&b).to_string());
     }
     if let Some(ratio) = ratio {
@@ -357,7 +402,7 @@ async fn run(args: &Args, binary: &Path, kind: Kind) -> Report {
     let duration = Duration::from_secs(args.duration).min(MAX_DURATION);
     let deadline = Instant::now() + duration;
     let load_started = Instant::now();
-    let users = args.users.min(MAX_USERS);
+    let users = if args.burst > 0 { 0 } else { args.users.min(MAX_USERS) };
     let tasks: Vec<_> = (0..users)
         .map(|n| {
             let think = Duration::from_millis(args.think_ms);
@@ -377,6 +422,14 @@ async fn run(args: &Args, binary: &Path, kind: Kind) -> Report {
             Duration::from_secs(args.flood_at).min(duration),
         ))
     });
+    if args.burst > 0 {
+        let people = args.burst.min(MAX_USERS);
+        let crowd = burst::arrive(&telegram, &waiters, people, args.emergency_share, deadline).await;
+        report.updates += u64::from(people);
+        report.errors += crowd.unanswered;
+        report.latencies = crowd.others;
+        report.emergency_latencies = crowd.emergency;
+    }
     for task in tasks {
         let (latencies, errors) = task.await.expect("a simulated person's task failed");
         report.updates += latencies.len() as u64;

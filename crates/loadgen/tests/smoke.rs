@@ -32,6 +32,17 @@ fn the_driver_floods_one_chat_and_counts_its_answers() {
     assert_eq!(report["flood"], 20);
 }
 
+#[test]
+fn the_driver_plays_a_crowd_and_reports_the_emergency_page_apart() {
+    let report = run(&["--throttle", "--burst", "20", "--emergency-share", "0.25"]);
+    let ours = &report["ours"];
+    assert_eq!(ours["updates"], 20, "{report:#}");
+    assert_eq!(ours["errors"], 0, "{report:#}");
+    assert!(ours["latency_ms"]["p99"].as_f64().is_some(), "{report:#}");
+    assert!(ours["emergency_latency_ms"]["p99"].as_f64().is_some(), "{report:#}");
+    assert!(report["baseline"].is_null(), "no baseline for a crowd: {report:#}");
+}
+
 fn check_run(mode: &str) {
     let report = run(&["--mode", mode]);
     for run in ["ours", "baseline"] {

@@ -126,6 +126,7 @@ pub(super) fn header_sent<'c>(
         buttons: write_back_button(ctx.content, locale, &answering.write_back),
         reply_to: None,
         protect: Protect::Shareable,
+        urgent: false,
         then: Some(Step::AnswerCopied(Box::new(answering))),
     });
 }

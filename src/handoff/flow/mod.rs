@@ -188,6 +188,9 @@ pub enum Action<'c> {
         html: String,
         keyboard: Keyboard<'c>,
         reply_to: Option<i32>,
+        /// About a life in danger: it goes before menus when Telegram's
+        /// overall rate is the limit.
+        urgent: bool,
         then: Option<Step>,
     },
     /// A message copied without "forwarded from".
@@ -198,6 +201,7 @@ pub enum Action<'c> {
         buttons: Vec<Vec<Button<'c>>>,
         reply_to: Option<i32>,
         protect: Protect,
+        urgent: bool,
         then: Option<Step>,
     },
     /// Replaces a message's HTML text and buttons (none: removed).
@@ -321,6 +325,7 @@ impl<'c> Plan<'c> {
             html,
             keyboard,
             reply_to,
+            urgent: false,
             then,
         });
     }

@@ -191,6 +191,7 @@ pub(super) fn follow_up<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>
         buttons: copy_button(content, ctx.desk.card_locale(content), doctor.case, &ticket),
         reply_to: Some(doctor.message),
         protect: Protect::NoForwarding,
+        urgent: content.is_emergency(said.text),
         then: Some(Step::FollowUpCopied {
             person: from.chat,
             message: said.id,
@@ -376,13 +377,14 @@ pub(super) fn deliver<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, mut transit: Trans
     let status = status_line(content, locale, &Status::New);
     let html = escape_html(&format!("{}\n{status}", transit.text(content, locale)));
     let buttons = card_buttons(content, locale, &Status::New, &transit.ticket);
-    plan.send(
-        chat,
+    plan.actions.push(super::Action::Send {
+        to: chat,
         html,
-        Keyboard::Buttons(buttons),
-        None,
-        Some(Step::CardSent(Box::new(transit))),
-    );
+        keyboard: Keyboard::Buttons(buttons),
+        reply_to: None,
+        urgent: transit.urgent,
+        then: Some(Step::CardSent(Box::new(transit))),
+    });
 }
 
 /// The card arrived: the question goes under it. It did not: the next route.
@@ -404,6 +406,7 @@ pub(super) fn card_sent<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, transit: Transit
         buttons,
         reply_to: Some(card),
         protect: Protect::NoForwarding,
+        urgent: transit.urgent,
         then: Some(Step::QuestionCopied {
             transit: Box::new(transit),
             card,
