@@ -201,3 +201,82 @@ async fn stop_ends_the_check_ins_and_a_restart_tells_the_person_they_stopped() {
     assert!(!mentions(&logs, "5580001"), "no chat id in the logs");
     assert_eq!(telegram.violations(), Vec::<String>::new());
 }
+
+/// The shipped companions, their waits shortened to a second.
+async fn shipped_drill_bot(telegram: &FakeTelegram) -> (RunningBot, TempDir) {
+    let dir = TempDir::new();
+    let content = dir.path().join("content");
+    copy_dir(&root().join("content"), &content);
+    let file = content.join("companion.yaml");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("      after: 2m30s", "      after: 1s")
+        .replace("      after: 2m", "      after: 1s")
+        .replace("      after: 30m", "      after: 1s");
+    std::fs::write(&file, text).unwrap();
+    let bot = start_bot_in(telegram, &content, &[], &[]).await;
+    (bot, dir)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shipped_ambulance_and_cpr_companions_end_when_help_arrives() {
+    let telegram = FakeTelegram::start().await;
+    let (bot, _dir) = shipped_drill_bot(&telegram).await;
+    let (dina, chat) = (person(), TestChat::private(&person()));
+
+    // "I called the ambulance": No brings CPR, then the ambulance arrives.
+    telegram.send_text(&chat, &dina, "/start not-breathing");
+    shows(&telegram, &chat, "the emergency page", |m| {
+        m.button("📞 I called the ambulance").is_some()
+    })
+    .await;
+    telegram.press(&chat, &dina, "📞 I called the ambulance").unwrap();
+    let asked = shows(&telegram, &chat, "the first check-in", |m| {
+        m.text.contains("Is the person still breathing normally?")
+    })
+    .await;
+    assert_eq!(
+        asked.labels(),
+        ["✅ Yes", "❌ No", "🚑 The ambulance is here", "⏹ Stop check-ins"]
+    );
+    telegram.press(&chat, &dina, "❌ No").unwrap();
+    shows(&telegram, &chat, "CPR for No", |m| {
+        m.text.starts_with("<b>CPR step by step</b>")
+    })
+    .await;
+    let again = shows(&telegram, &chat, "asked again", |m| {
+        m.text.contains("Is the person still breathing normally?") && m.message_id > asked.message_id
+    })
+    .await;
+    assert!(again.labels().contains(&"🚑 The ambulance is here".to_owned()));
+    telegram.press(&chat, &dina, "🚑 The ambulance is here").unwrap();
+    shows(&telegram, &chat, "the end", |m| {
+        m.text.starts_with("Check-ins have ended.")
+    })
+    .await;
+
+    // "We are doing CPR": the swap reminder; breathing returns: the recovery position.
+    telegram.send_text(&chat, &dina, "/start cpr-steps");
+    shows(&telegram, &chat, "the CPR page", |m| {
+        m.button("🫀 We are doing CPR").is_some()
+    })
+    .await;
+    telegram.press(&chat, &dina, "🫀 We are doing CPR").unwrap();
+    shows(&telegram, &chat, "the swap reminder", |m| {
+        m.text.contains("Swap the person doing compressions if someone can.")
+    })
+    .await;
+    telegram.press(&chat, &dina, "✅ Breathing normally").unwrap();
+    shows(&telegram, &chat, "the recovery position", |m| {
+        m.text.starts_with("<b>Recovery position</b>")
+    })
+    .await;
+    shows(&telegram, &chat, "the end", |m| {
+        m.text.starts_with("Check-ins have ended.") && m.message_id > again.message_id
+    })
+    .await;
+
+    let (code, logs) = bot.stop().await;
+    assert_eq!(code, 0, "{logs}");
+    assert_eq!(telegram.violations(), Vec::<String>::new());
+}

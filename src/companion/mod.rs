@@ -113,11 +113,12 @@ impl Companions {
             Event::Tap { chat, data } => self.tap(ctx, &mut plan, chat, data),
             Event::Tick => self.tick(ctx, &mut plan),
             Event::Shutdown => self.shutdown(ctx, &mut plan),
-            Event::CheckInSent { chat, message } => {
-                if let Some(running) = self.running.get_mut(&chat) {
-                    running.shown = Some(message);
-                }
-            }
+            Event::CheckInSent { chat, message } => match self.running.get_mut(&chat) {
+                Some(running) => running.shown = Some(message),
+                // Stopped or ended while the check-in was on its way: its
+                // answers would start them again.
+                None => plan.push(Action::Delete { chat, message }),
+            },
         }
         plan
     }

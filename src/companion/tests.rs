@@ -248,6 +248,32 @@ fn an_answer_after_a_restart_still_shows_its_page_and_starts_the_next_check_in()
 }
 
 #[test]
+fn a_check_in_that_arrives_after_stop_is_deleted() {
+    let mut clock = Clock::new();
+    clock.tap(&start_button());
+    let ctx = Ctx {
+        content: tree(),
+        now: clock.now,
+    };
+    let start = CompanionTap::decode(&start_button()[1..]).unwrap();
+    let stop = CompanionTap { op: Op::Stop, ..start }.encode();
+    clock.companions.handle(
+        &ctx,
+        Event::Tap {
+            chat: CHAT,
+            data: &stop[1..],
+        },
+    );
+    let late = clock
+        .companions
+        .handle(&ctx, Event::CheckInSent { chat: CHAT, message: 7 });
+    assert!(
+        matches!(late[..], [Action::Delete { chat: CHAT, message: 7 }]),
+        "{late:?}"
+    );
+}
+
+#[test]
 fn a_button_of_a_companion_the_content_lost_is_refused_politely() {
     let mut clock = Clock::new();
     let forged = Prefix::Companion.with("enZZZZZZs");

@@ -56,7 +56,8 @@ impl Companion {
     ) -> io::Result<Option<Screen<'c>>> {
         let ctx = Ctx { content, now };
         let mut last = None;
-        for action in self.companions.handle(&ctx, event) {
+        let mut queue = std::collections::VecDeque::from(self.companions.handle(&ctx, event));
+        while let Some(action) = queue.pop_front() {
             match action {
                 Action::Show { screen, checkin, .. } => {
                     if checkin {
@@ -65,7 +66,7 @@ impl Companion {
                             chat: CHAT,
                             message: self.next_id,
                         };
-                        self.companions.handle(&ctx, sent);
+                        queue.extend(self.companions.handle(&ctx, sent));
                         writeln!(out, "══ check-in ══")?;
                     }
                     super::print_screen(out, &screen)?;

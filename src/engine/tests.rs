@@ -48,7 +48,17 @@ fn start() -> Screen<'static> {
 fn start_shows_the_root_with_the_emergency_page_first_and_no_back() {
     let screen = start();
     assert_eq!(shown(&screen), "start");
-    assert_eq!(labels(&screen), ["Urgent", "Step 1", "Loop 1", "Photo", "Ask a doctor"]);
+    assert_eq!(
+        labels(&screen),
+        [
+            "Urgent",
+            "Step 1",
+            "Loop 1",
+            "Photo",
+            "Ask a doctor",
+            "Where is the bus?"
+        ]
+    );
     assert!(
         screen.plain.contains("112"),
         "emergency numbers on the root: {}",

@@ -31,10 +31,11 @@ pub async fn on_callback(bot: &Tg, state: &BotState, query: &CallbackQuery) -> b
     true
 }
 
-/// Plans `event` and carries the plan out.
+/// Plans `event` and carries the plan out, reporting each check-in's id
+/// back (which may plan its deletion, when the check-ins stopped meanwhile).
 async fn carry_out(bot: &Tg, state: &BotState, query: Option<&CallbackQueryId>, event: Event<'_>) {
     let content = &*state.content.load_full();
-    let plan = {
+    let plan = |event: Event<'_>| {
         let ctx = Ctx {
             content,
             now: Utc::now(),
@@ -46,25 +47,17 @@ async fn carry_out(bot: &Tg, state: &BotState, query: Option<&CallbackQueryId>, 
             .handle(&ctx, event)
     };
     let delivery = &state.delivery;
-    for action in plan {
+    let mut queue = std::collections::VecDeque::from(plan(event));
+    while let Some(action) = queue.pop_front() {
         match action {
             Action::Show { to, screen, checkin } => {
                 // Check-ins and their pages are about a life in danger.
                 let sent = delivery.send(bot, ChatId(to), &screen, Priority::Emergency).await;
                 if let (true, Ok(message)) = (checkin, sent) {
-                    let ctx = Ctx {
-                        content,
-                        now: Utc::now(),
-                    };
-                    let event = Event::CheckInSent {
+                    queue.extend(plan(Event::CheckInSent {
                         chat: to,
                         message: message.0,
-                    };
-                    state
-                        .companions
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .handle(&ctx, event);
+                    }));
                 }
             }
             Action::Delete { chat, message } => {
