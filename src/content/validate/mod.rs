@@ -10,6 +10,7 @@ mod localized;
 mod manifest;
 mod nodes;
 mod search;
+mod translations;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -18,6 +19,8 @@ use chrono::NaiveDate;
 
 use super::model::Content;
 use super::raw::{RawManifest, RawNode};
+use super::stamps::RawStamps;
+use super::translation::Status;
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
 
 /// Default for `review_max_age_days`: medical guidance changes; a page nobody
@@ -40,6 +43,8 @@ pub struct Parsed {
     pub media: HashMap<String, Arc<[u8]>>,
     /// Media files that exist but were refused, with the reason.
     pub media_refused: HashMap<String, String>,
+    /// `translations.lock`, if the content directory has one.
+    pub stamps: Option<(FileId, RawStamps)>,
 }
 
 /// Settings of a validation run that do not live in the content.
@@ -51,8 +56,9 @@ pub struct Options {
     pub review_max_age_days: Option<u32>,
 }
 
-/// Checks everything and builds `Content` when there are no errors.
-pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Option<Content>, Diagnostics) {
+/// Checks everything and builds `Content` when there are no errors; works
+/// out the translations' states either way.
+pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Option<Content>, Status, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let push = &mut |d: Diagnostic| diagnostics.push(d);
 
@@ -60,7 +66,8 @@ pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Opt
         .manifest
         .as_ref()
         .map(|(file, raw)| manifest::check(sources, *file, raw, push));
-    let locales: Vec<String> = manifest.as_ref().map(|m| m.locale_codes.clone()).unwrap_or_default();
+    let locales = manifest.as_ref().map(|m| m.locales.clone()).unwrap_or_default();
+    let reviewers = manifest.as_ref().map(|m| m.reviewers.clone()).unwrap_or_default();
     let review_max_age_days = options
         .review_max_age_days
         .or(manifest.as_ref().and_then(|m| m.review_max_age_days))
@@ -71,14 +78,16 @@ pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Opt
         parsed,
         today: options.today,
         review_max_age_days,
+        reviewers: &reviewers,
     };
     let nodes = nodes::check(&context, push);
     let companions = companion::check(&context, &nodes, push);
     let messages = fluent::check(sources, &locales, &parsed.locale_files, push);
     let Some(manifest) = manifest else {
         diagnostics.sort(sources);
-        return (None, diagnostics);
+        return (None, Status::default(), diagnostics);
     };
+    let translations = translations::check(sources, parsed, &manifest, push);
     graph::check(sources, parsed, &manifest, &nodes, push);
     let strings = messages.and_then(|messages| build::strings(&manifest, &nodes, messages, push));
     if let Some(strings) = &strings {
@@ -90,7 +99,7 @@ pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Opt
     }
     let content = match strings {
         Some(strings) if !diagnostics.has_errors() => {
-            build::content(sources, parsed, &manifest, nodes, companions, strings)
+            build::content(sources, parsed, &manifest, nodes, companions, strings, &translations)
         }
         _ => None,
     };
@@ -98,5 +107,5 @@ pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Opt
         search::check(sources, parsed, content, &mut |d: Diagnostic| diagnostics.push(d));
     }
     diagnostics.sort(sources);
-    (content, diagnostics)
+    (content, translations, diagnostics)
 }
