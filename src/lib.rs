@@ -21,6 +21,8 @@
 //! - [`watch`]: notices edits to content files, to trigger reloads.
 //! - [`reload`]: swapping content while serving, keeping the last good one.
 //! - [`schema`]: JSON Schemas of the content format for editors.
+//! - [`translations`], [`review`], [`locale`]: translators' and reviewers'
+//!   to-do lists, stamping translations, signing reviews, adding a language.
 //! - [`console`]: the terminal adapter; [`telegram`]: the Telegram adapter
 //!   (the only module that imports teloxide).
 
@@ -35,11 +37,13 @@ pub mod graph;
 pub mod handoff;
 pub mod i18n;
 pub mod keyfile;
+pub mod locale;
 pub mod markup;
 pub mod metrics;
 pub mod payload;
 pub mod preview;
 pub mod reload;
+pub mod review;
 pub mod roster;
 pub mod schedule;
 pub mod schema;
@@ -48,4 +52,5 @@ pub mod search_report;
 pub mod service;
 pub mod services;
 pub mod telegram;
+pub mod translations;
 pub mod watch;

@@ -145,6 +145,47 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// Translators' to-do list: per language, the texts missing, out of
+    /// date with the primary locale, or never stamped, with file:line:col.
+    Translations {
+        #[command(flatten)]
+        sources: SourceArgs,
+        /// Only this language.
+        #[arg(long, env = "OVERDOSE_BOT_LANG")]
+        lang: Option<String>,
+        #[arg(long, value_enum, default_value = "human", env = "OVERDOSE_BOT_FORMAT")]
+        format: Format,
+        /// Record in translations.lock that the translations (of --lang, of
+        /// each --node) now translate the current primary-language texts.
+        #[arg(long)]
+        stamp: bool,
+        /// With --stamp: only this node's texts (`:manifest` for bot.yaml's); repeatable.
+        #[arg(long, requires = "stamp")]
+        node: Vec<String>,
+    },
+    /// Reviewers' queue: pages changed since their review, reviews due,
+    /// drafts, with file:line:col; --sign records a review.
+    Review {
+        #[command(flatten)]
+        sources: SourceArgs,
+        #[arg(long, value_enum, default_value = "human", env = "OVERDOSE_BOT_FORMAT")]
+        format: Format,
+        /// Record that --by reviewed this page (its texts' hash goes into
+        /// the review record).
+        #[arg(long, value_name = "PAGE", requires = "by")]
+        sign: Option<String>,
+        /// The reviewer, as listed under `reviewers:` in bot.yaml.
+        #[arg(long, requires = "sign")]
+        by: Option<String>,
+        /// The date of the review (default: today).
+        #[arg(long, requires = "sign")]
+        on: Option<NaiveDate>,
+    },
+    /// Languages of the content.
+    Locale {
+        #[command(subcommand)]
+        action: LocaleAction,
+    },
     /// Walk the bot in a terminal: numbers press buttons, other text is searched.
     Console {
         #[command(flatten)]
@@ -159,6 +200,18 @@ enum Command {
         /// `/wait 5m` moves it on.
         #[arg(long)]
         now: Option<DateTime<FixedOffset>>,
+    },
+}
+
+#[derive(Subcommand)]
+enum LocaleAction {
+    /// Add a language: its Fluent files (the primary locale's, marked to
+    /// translate) and its line in bot.yaml.
+    Add {
+        #[command(flatten)]
+        sources: SourceArgs,
+        /// ISO 639-1 code, e.g. `uz`.
+        code: String,
     },
 }
 
@@ -381,6 +434,77 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Translations {
+            sources,
+            lang,
+            format,
+            stamp,
+            node,
+        } => {
+            let loaded = sources.load();
+            if stamp {
+                let langs: Vec<String> = lang.into_iter().collect();
+                let (stamps, changed) = overdose_bot::translations::stamp(&loaded, &langs, &node)?;
+                let path = sources.content.join(overdose_bot::content::stamps::STAMPS_FILE);
+                write_file(&path, &overdose_bot::content::stamps::render(&stamps))?;
+                println!("stamped {changed} translations in {}", path.display());
+                return Ok(ExitCode::SUCCESS);
+            }
+            let report = overdose_bot::translations::report(&loaded, lang.as_deref())?;
+            let text = match format {
+                Format::Human => report.human(),
+                Format::Json => report.json(),
+            };
+            io::stdout()
+                .write_all(text.as_bytes())
+                .context("cannot write the report")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Review {
+            sources,
+            format,
+            sign,
+            by,
+            on,
+        } => {
+            let loaded = sources.load();
+            if let Some((page, by)) = sign.zip(by) {
+                let on = on.unwrap_or_else(|| chrono::Local::now().date_naive());
+                let signed = overdose_bot::review::sign(&loaded, &page, &by, on)?;
+                write_file(std::path::Path::new(&signed.path), &signed.text)?;
+                println!(
+                    "{page}: reviewed by {by} on {on}, texts {} ({})",
+                    signed.hash, signed.path
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            let queue = overdose_bot::review::queue(&loaded);
+            let text = match format {
+                Format::Human => queue.human(),
+                Format::Json => queue.json(),
+            };
+            io::stdout()
+                .write_all(text.as_bytes())
+                .context("cannot write the queue")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Locale {
+            action: LocaleAction::Add { sources, code },
+        } => {
+            let loaded = sources.load();
+            let files = overdose_bot::locale::add(&loaded, &sources.content, &sources.locales, &code)?;
+            for file in &files {
+                if let Some(dir) = file.path.parent() {
+                    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+                }
+                write_file(&file.path, &file.text)?;
+                println!("wrote {}", file.path.display());
+            }
+            println!(
+                "translate the files above and the content's texts; `overdose-bot translations --lang {code}` lists them"
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Console {
             sources,
             lang,
@@ -418,6 +542,10 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn write_file(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// The locale `--lang` asks for, else the content's default.

@@ -9,7 +9,7 @@
 
 use std::fmt::Write;
 
-use crate::content::{Content, Locale, Node, NodeIdx, NodeKind, Review};
+use crate::content::{Content, Locale, Node, NodeIdx, NodeKind, Review, Translation};
 use crate::engine::{self, CallbackData, Input, Screen};
 use crate::markup::escape_html;
 
@@ -68,14 +68,44 @@ fn head(title: &str, lang: &str, root: &str) -> String {
 /// stand-in text for the organisation's real details.
 const FILL_IN_BADGE: &str = "<span class=\"badge fill-in\">to fill in: the organisation's own details</span>";
 
-/// The review state as a badge.
+/// The review state as badges: who reviewed the page and when, and
+/// whether that review is due again or the page changed since.
 fn badge(review: &Review) -> String {
     match review {
         Review::NotNeeded => "<span class=\"badge menu\">menu, no review needed</span>".to_owned(),
         Review::Draft => "<span class=\"badge draft\">draft: not yet medically reviewed</span>".to_owned(),
-        Review::Reviewed { by, on } => format!(
-            "<span class=\"badge reviewed\">reviewed by {} on {on}</span>",
-            escape_html(by)
+        Review::Reviewed {
+            by,
+            role,
+            on,
+            due,
+            changed,
+        } => {
+            let mut out = format!(
+                "<span class=\"badge reviewed\">reviewed by {} ({}) on {on}</span>",
+                escape_html(by),
+                escape_html(role)
+            );
+            if *due {
+                out.push_str(" <span class=\"badge review-due\">review due</span>");
+            }
+            if *changed {
+                out.push_str(" <span class=\"badge changed\">changed since review</span>");
+            }
+            out
+        }
+    }
+}
+
+/// How the screen in `locale` stands against the primary locale's text, as
+/// a badge (none when it is the primary or up to date).
+fn translation_badge(content: &Content, node: &Node, locale: Locale) -> String {
+    match node.translation(locale) {
+        Translation::Source | Translation::Current => String::new(),
+        Translation::OutOfDate => "<span class=\"badge stale\">translation out of date</span>".to_owned(),
+        Translation::Missing => format!(
+            "<span class=\"badge untranslated\">not translated: shown in {}</span>",
+            escape_html(&content.ui(content.primary_locale()).language_name)
         ),
     }
 }
@@ -123,10 +153,12 @@ fn index(content: &Content) -> String {
         let screens: Vec<String> = content
             .locales()
             .map(|l| {
+                let badge = translation_badge(content, node, l);
                 format!(
-                    "<a href=\"{}\">{}</a>",
+                    "<a href=\"{}\">{}</a>{}{badge}",
                     page_path(content, l, index),
-                    content.locale_code(l)
+                    content.locale_code(l),
+                    if badge.is_empty() { "" } else { " " },
                 )
             })
             .collect();
@@ -184,7 +216,7 @@ fn page(content: &Content, locale: Locale, node_index: NodeIdx) -> String {
     out.push_str(&keyboard(content, &screen));
     out.push_str(&checkins(content, locale, node_index));
     out.push_str("</div>\n</main>\n");
-    out.push_str(&details(content, node_index));
+    out.push_str(&details(content, locale, node_index));
     out.push_str("</div>\n</body>\n</html>\n");
     out
 }
@@ -274,7 +306,7 @@ fn keyboard(content: &Content, screen: &Screen<'_>) -> String {
 }
 
 /// What a reviewer needs beside the screen.
-fn details(content: &Content, node_index: NodeIdx) -> String {
+fn details(content: &Content, locale: Locale, node_index: NodeIdx) -> String {
     let node = content.node(node_index);
     let mut out = String::from("<aside class=\"details\">\n");
     let _ = writeln!(
@@ -284,6 +316,10 @@ fn details(content: &Content, node_index: NodeIdx) -> String {
         escape_html(node.file()),
         review_cell(node)
     );
+    let translation = translation_badge(content, node, locale);
+    if !translation.is_empty() {
+        let _ = writeln!(out, "<p>{translation}</p>");
+    }
     if !node.sources().is_empty() {
         out.push_str("<h2>Sources</h2>\n<ul class=\"sources\">\n");
         for source in node.sources() {
@@ -349,7 +385,10 @@ mod tests {
         let urgent = files.iter().find(|f| f.path == "ru/urgent.html").unwrap();
         let urgent = String::from_utf8(urgent.bytes.clone()).unwrap();
         assert!(urgent.contains("Текст Срочно"));
-        assert!(urgent.contains("reviewed by Test reviewer on 2026-11-01"), "{urgent}");
+        assert!(
+            urgent.contains("reviewed by Test reviewer (test physician) on 2026-11-01"),
+            "{urgent}"
+        );
         assert!(urgent.contains("<li>test</li>"), "sources are listed");
         assert!(
             urgent.contains("<a class=\"button\" href=\"../ru/gave-naloxone.html\">Я ввёл(а) налоксон</a>"),

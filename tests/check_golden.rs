@@ -98,6 +98,7 @@ golden!(
     reviews,
     roster,
     too_long,
+    translations,
     unknown_button,
     unknown_field,
     yaml_syntax,

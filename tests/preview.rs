@@ -89,6 +89,111 @@ fn the_preview_site_has_every_screen_and_chromium_can_walk_the_emergency_path() 
     }
 }
 
+/// A tree where a reviewed page changed after its review and a stamped
+/// translation fell behind: the preview marks both, and Chromium shows the
+/// badges where a reviewer looks.
+#[test]
+fn the_preview_marks_outdated_translations_and_pages_changed_since_review() {
+    let dir = TempDir::new();
+    let tree = dir.path().join("content");
+    copy_dir(&root().join("tests/fixtures/tree/content"), &tree);
+    let bot = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_overdose-bot"))
+            .args(args)
+            .arg("--content")
+            .arg(&tree)
+            .arg("--locales")
+            .arg(root().join("locales"))
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    };
+    bot(&["translations", "--stamp"]);
+    bot(&[
+        "review",
+        "--sign",
+        "chain-1",
+        "--by",
+        "Test reviewer",
+        "--on",
+        "2026-11-20",
+    ]);
+    let file = tree.join("tree.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replacen("ru: \"Текст Шаг 1\"", "ru: \"Текст Шаг 1, новый\"", 1),
+    )
+    .unwrap();
+    let site = dir.path().join("site");
+    bot(&["preview", "--out", site.to_str().unwrap()]);
+
+    let read = |page: &str| std::fs::read_to_string(site.join(page)).unwrap();
+    let en = read("en/chain-1.html");
+    assert!(en.contains("translation out of date"), "{en}");
+    assert!(
+        en.contains("reviewed by Test reviewer (test physician) on 2026-11-20"),
+        "{en}"
+    );
+    assert!(en.contains("changed since review"), "{en}");
+    let ru = read("ru/chain-1.html");
+    assert!(
+        !ru.contains("translation out of date"),
+        "the primary locale is the source"
+    );
+    assert!(!read("en/chain-2.html").contains("changed since review"));
+    assert_eq!(read("index.html").matches("translation out of date").count(), 1);
+
+    let Some(node) = browser_available() else {
+        return;
+    };
+    let output = Command::new(node)
+        .arg(root().join("tests/browser/badges.mjs"))
+        .arg(&site)
+        .args(["en/chain-1.html", "ru/chain-1.html"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON line");
+    let badges = |page: &str| -> Vec<String> {
+        report["badges"][page]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b.as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        badges("en/chain-1.html"),
+        [
+            "reviewed by Test reviewer (test physician) on 2026-11-20",
+            "changed since review",
+            "translation out of date"
+        ]
+    );
+    assert_eq!(
+        badges("ru/chain-1.html"),
+        [
+            "reviewed by Test reviewer (test physician) on 2026-11-20",
+            "changed since review"
+        ]
+    );
+    assert!(badges("index.html").iter().any(|b| b == "translation out of date"));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 /// `node`, when Chromium and playwright-core are installed; otherwise a
 /// skip (or a failure where `OVERDOSE_BOT_BROWSER_TESTS=required`).
 fn browser_available() -> Option<&'static str> {

@@ -15,6 +15,7 @@ notice-unsupported = { $kind ->
        *[other] I only understand buttons and short text messages.
     } If someone is unresponsive or not breathing, call { $numbers } now. The first steps:
 notice-photo = I can't look at photos or videos.
+notice-untranslated = This page is not translated into English yet; here it is in { $language }.
 
 search-found = { $count ->
         [one] One page matches your words:

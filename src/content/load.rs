@@ -13,6 +13,8 @@ use serde_saphyr::Spanned;
 
 use super::model::Content;
 use super::raw::{RawManifest, RawNode, RawServices};
+use super::stamps::{RawStamps, STAMPS_FILE};
+use super::translation;
 use super::validate::{self, Parsed};
 use crate::diagnostics::yaml::yaml_error;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, FileId, SourceMap};
@@ -32,11 +34,14 @@ pub struct LoadOptions {
 }
 
 /// The result of one load: content if there were no errors, every diagnostic,
-/// and the sources they point into.
+/// the sources they point into, and what the editors' commands need even
+/// when there are errors (the files as parsed, the translations' states).
 pub struct Loaded {
     pub content: Option<Content>,
     pub diagnostics: Diagnostics,
     pub sources: SourceMap,
+    pub parsed: Parsed,
+    pub translations: translation::Status,
 }
 
 /// Reads, parses and validates everything. Never fails: problems are diagnostics.
@@ -101,15 +106,33 @@ pub fn load(options: &LoadOptions) -> Loaded {
         Err(error) => diagnostics.push(io_error(&options.locales_dir, &error)),
     }
 
+    let stamps_path = options.content_dir.join(STAMPS_FILE);
+    if stamps_path.exists()
+        && let Some(file) = read(
+            &mut sources,
+            &mut diagnostics,
+            &stamps_path,
+            content_root,
+            FileKind::Content,
+        )
+    {
+        match serde_saphyr::from_str::<Option<RawStamps>>(sources.text(file)) {
+            Ok(stamps) => parsed.stamps = Some((file, stamps.unwrap_or_default())),
+            Err(error) => diagnostics.push(yaml_error(&sources, file, &error)),
+        }
+    }
+
     read_media(&options.content_dir, &mut parsed);
 
-    let (content, found) = validate::validate(&sources, &parsed, &options.validate);
+    let (content, translations, found) = validate::validate(&sources, &parsed, &options.validate);
     diagnostics.extend(found);
     diagnostics.sort(&sources);
     Loaded {
         content: content.filter(|_| !diagnostics.has_errors()),
         diagnostics,
         sources,
+        parsed,
+        translations,
     }
 }
 

@@ -10,11 +10,14 @@ mod keys;
 mod load;
 mod model;
 pub mod raw;
+pub mod stamps;
+pub mod texts;
+pub mod translation;
 mod validate;
 
 pub use keys::{NodeKey, VersionTag};
 pub(crate) use load::refusal;
 pub use load::{LoadOptions, Loaded, MANIFEST_FILE, load};
-pub use model::{Content, EmergencyNumber, Locale, Media, Node, NodeIdx, Review};
+pub use model::{Content, EmergencyNumber, Locale, Media, Node, NodeIdx, Review, Translation};
 pub use raw::{MediaKind, NodeKind};
-pub use validate::{DEFAULT_REVIEW_MAX_AGE_DAYS, Options as ValidateOptions};
+pub use validate::{DEFAULT_REVIEW_MAX_AGE_DAYS, Options as ValidateOptions, Parsed};

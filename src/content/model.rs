@@ -26,6 +26,7 @@ pub struct Content {
     pub(crate) version_tag: VersionTag,
     pub(crate) locales: Vec<LocaleData>,
     pub(crate) default_locale: Locale,
+    pub(crate) primary_locale: Locale,
     pub(crate) root: NodeIdx,
     pub(crate) emergency: NodeIdx,
     pub(crate) photo: Option<NodeIdx>,
@@ -44,6 +45,9 @@ pub struct LocaleData {
     pub(crate) code: String,
     /// Telegram language codes also served in this locale.
     pub(crate) also_for: Vec<String>,
+    /// The emergency path is translated: the language menu offers it and
+    /// Telegram languages negotiate to it.
+    pub(crate) offered: bool,
     pub(crate) messages: LocaleMessages,
     pub(crate) ui: UiStrings,
     pub(crate) footer: Rendered,
@@ -73,6 +77,8 @@ pub struct Node {
     pub(crate) file: String,
     /// `kind: timetable`: the unit of the timetable it shows.
     pub(crate) unit: Option<usize>,
+    /// Per locale, indexed by `Locale`.
+    pub(crate) translations: Vec<Translation>,
     /// `kind: companion`: its check-ins.
     pub(crate) companion: Option<Companion>,
 }
@@ -127,8 +133,28 @@ pub enum Review {
     Draft,
     Reviewed {
         by: String,
+        /// The reviewer's role, from the manifest.
+        role: String,
         on: NaiveDate,
+        /// Older than `review_max_age_days`: due again.
+        due: bool,
+        /// The texts changed after the review (or it records no hash).
+        changed: bool,
     },
+}
+
+/// How a node's texts in one locale stand against the primary locale's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Translation {
+    /// The primary locale itself.
+    Source,
+    /// Every text translated from the current primary text.
+    Current,
+    /// A text was translated from an older primary text (W0010).
+    OutOfDate,
+    /// A text is not translated: the page is shown in the primary locale,
+    /// with a note.
+    Missing,
 }
 
 /// A number shown on every screen.
@@ -200,6 +226,17 @@ impl Content {
         (0..self.locales.len()).map(Locale)
     }
 
+    /// The locale every other translates; untranslated pages are shown in it.
+    pub fn primary_locale(&self) -> Locale {
+        self.primary_locale
+    }
+
+    /// The locales a person may choose: those whose emergency path is
+    /// translated (the primary and default always are).
+    pub fn offered_locales(&self) -> impl Iterator<Item = Locale> + '_ {
+        self.locales().filter(|&l| self.locale(l).offered)
+    }
+
     pub fn locale_code(&self, locale: Locale) -> &str {
         &self.locale(locale).code
     }
@@ -224,6 +261,7 @@ impl Content {
                     .position(|l| l.also_for.contains(&primary))
                     .map(Locale)
             })
+            .filter(|&l| self.locale(l).offered)
             .unwrap_or(self.default_locale)
     }
 
@@ -351,6 +389,11 @@ impl Node {
 
     pub fn file(&self) -> &str {
         &self.file
+    }
+
+    /// How the node's texts in `locale` stand against the primary locale.
+    pub fn translation(&self, locale: Locale) -> Translation {
+        self.translations[locale.0]
     }
 
     /// Whether the organisation still has to write this page's details.

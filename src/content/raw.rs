@@ -23,6 +23,12 @@ pub struct RawManifest {
     pub locales: Spanned<Vec<RawLocale>>,
     #[schemars(with = "String")]
     pub default_locale: Spanned<String>,
+    /// The language the content is written in first (the organisation's
+    /// working language): every other locale translates it, and a page not
+    /// yet translated is shown in it. Default: the first of `locales`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub primary_locale: Option<Spanned<String>>,
     /// The node /start opens.
     #[schemars(with = "String")]
     pub root: Spanned<String>,
@@ -51,6 +57,23 @@ pub struct RawManifest {
     #[serde(default)]
     #[schemars(with = "Option<u32>")]
     pub review_max_age_days: Option<Spanned<u32>>,
+    /// The medical professionals who may sign pages off; a page's
+    /// `review.by` names one of them.
+    #[serde(default)]
+    #[schemars(with = "Vec<RawReviewer>")]
+    pub reviewers: Vec<RawReviewer>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Reviewer")]
+pub struct RawReviewer {
+    /// As written in `review.by`, e.g. "Dr N. Ivanova".
+    #[schemars(with = "String")]
+    pub name: Spanned<String>,
+    /// What they are, e.g. "harm-reduction physician"; shown in the preview.
+    #[schemars(with = "String")]
+    pub role: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -262,7 +285,8 @@ pub struct RawReview {
     /// `draft` or `reviewed`.
     #[schemars(with = "ReviewStatus")]
     pub status: Spanned<ReviewStatus>,
-    /// Name or role of the reviewer (required when reviewed).
+    /// Name of the reviewer, one of the manifest's `reviewers` (required
+    /// when reviewed).
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub by: Option<Spanned<String>>,
@@ -270,6 +294,12 @@ pub struct RawReview {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub on: Option<Spanned<String>>,
+    /// Hash of the primary-language texts the reviewer read, written by
+    /// `overdose-bot review --sign`, never by hand: `check` warns when the
+    /// page has changed since.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub hash: Option<Spanned<String>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]

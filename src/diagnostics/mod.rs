@@ -65,7 +65,7 @@ codes! {
     DuplicateId = "E0003", Error, "two nodes share one id";
     UnknownNode = "E0004", Error, "a reference to a node id that does not exist";
     Unreachable = "E0005", Error, "a node cannot be reached from the root";
-    MissingLocale = "E0006", Error, "a text lacks one of the manifest's locales";
+    MissingLocale = "E0006", Error, "a text lacks the primary or the default locale";
     UnknownLocale = "E0007", Error, "a text is given for a locale the manifest does not list";
     FluentSyntax = "E0008", Error, "Fluent (.ftl) syntax error";
     FluentMissing = "E0009", Error, "a Fluent message is missing in one locale";
@@ -88,6 +88,7 @@ codes! {
     FluentTooDeep = "E0026", Error, "Fluent placeables nested deeper than the bot allows";
     CompanionInvalid = "E0027", Error, "a companion's check-ins are inconsistent (durations, answers, steps)";
     ServicesInvalid = "E0028", Error, "services.yaml is inconsistent (zone, stops, days, times, dates, cancellations) or a timetable names no unit";
+    UnknownReviewer = "E0029", Error, "a review names someone the manifest does not list as a reviewer";
     NeverReviewed = "W0001", Warning, "a page has not been reviewed by a medical professional";
     StaleReview = "W0002", Warning, "a page's last review is older than the allowed age";
     FluentExtra = "W0003", Warning, "a Fluent message is never used by the bot";
@@ -97,6 +98,10 @@ codes! {
     RosterGap = "W0007", Warning, "hours of the week when no doctor is on shift (cases go to the duty chat)";
     EmergencyKeyword = "W0008", Warning, "a keyword or title of another page reads as an emergency message, so search opens the emergency page for it";
     ShortEscalation = "W0009", Warning, "an escalation time of the roster is under a minute";
+    TranslationStale = "W0010", Warning, "a translation was made from an older primary-language text, or was never stamped";
+    ChangedAfterReview = "W0011", Warning, "a reviewed page changed after its review, or its review records no hash";
+    TranslationCoverage = "W0012", Warning, "a locale lacks translations: those pages are shown in the primary locale";
+    LocaleNotOffered = "W0013", Warning, "a locale's emergency path is not translated, so the language menu does not offer it";
 }
 
 impl fmt::Display for Code {

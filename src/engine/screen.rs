@@ -181,15 +181,16 @@ impl<'c> Screen<'c> {
         }
     }
 
-    /// The language prompt in every locale, one button per locale.
+    /// The language prompt in every offered locale, one button per locale:
+    /// a locale whose emergency path is not translated yet is not offered.
     pub(super) fn language_choice(content: &'c Content, locale: Locale) -> Self {
         let prompt: Vec<&str> = content
-            .locales()
+            .offered_locales()
             .map(|l| content.ui(l).language_prompt.as_str())
             .collect();
         let prompt = Rendered::join(&[Rendered::from_plain(&prompt.join("\n")), content.footer(locale).clone()]);
         let buttons = content
-            .locales()
+            .offered_locales()
             .map(|l| {
                 vec![Button {
                     label: Cow::Borrowed(content.ui(l).language_name.as_str()),

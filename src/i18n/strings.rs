@@ -15,6 +15,7 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "notice-unknown-link",
     "notice-unsupported",
     "notice-photo",
+    "notice-untranslated",
     "search-found",
     "search-nothing",
     "help",
@@ -79,6 +80,9 @@ pub struct UiContext<'a> {
     /// Who runs the bot and how to reach them.
     pub organisation: &'a str,
     pub contact: &'a str,
+    /// The primary locale's name in its own language ("Русский"): pages
+    /// not yet translated are shown in it.
+    pub primary_language: &'a str,
 }
 
 /// One locale's interface strings, ready to use.
@@ -93,6 +97,9 @@ pub struct UiStrings {
     unsupported: [String; 3],
     /// Above the content's photo question, after a photo or video.
     pub photo_question: String,
+    /// Above a page not yet translated into this locale, shown in the
+    /// primary locale.
+    pub untranslated: String,
     /// `search_found[n - 1]` introduces `n` results.
     search_found: Vec<String>,
     pub search_nothing: String,
@@ -172,6 +179,10 @@ impl UiStrings {
                 )
             }),
             photo_question: format("notice-photo", &[]),
+            untranslated: format(
+                "notice-untranslated",
+                &[("language", context.primary_language.to_owned().into())],
+            ),
             search_found: (1..=MAX_SEARCH_RESULTS)
                 .map(|count| format("search-found", &[("count", count.into())]))
                 .collect(),

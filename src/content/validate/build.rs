@@ -8,8 +8,11 @@ use super::fluent::format_error;
 use super::manifest::Manifest;
 use super::nodes::CheckedNodes;
 use crate::content::keys::{NodeKey, VersionTag};
-use crate::content::model::{Companion, Content, EmergencyNumber, Locale, LocaleData, Media, Node, NodeIdx, Review};
+use crate::content::model::{
+    Companion, Content, EmergencyNumber, Locale, LocaleData, Media, Node, NodeIdx, Review, Translation,
+};
 use crate::content::raw::NodeKind;
+use crate::content::translation::{State, Status};
 use crate::diagnostics::{Diagnostic, SourceMap};
 use crate::i18n::{LocaleMessages, UiContext, UiStrings};
 use crate::markup::Rendered;
@@ -30,9 +33,13 @@ pub fn strings(
     let organisation = manifest.organisation.as_ref()?;
     let last_review = last_review(nodes).map(|d| d.to_string());
     let numbers = numbers_line(manifest);
+    let primary_language = messages
+        .get(manifest.locales.primary)
+        .and_then(|m| m.format("language-name", None).ok())
+        .unwrap_or_default();
     let mut built = Vec::new();
     for (index, messages) in messages.into_iter().enumerate() {
-        let code = &manifest.locale_codes[index];
+        let code = &manifest.locales[index];
         let context = UiContext {
             numbers: &numbers,
             version: &manifest.raw.version.value,
@@ -40,6 +47,7 @@ pub fn strings(
             disclaimer: disclaimer[index].value.trim(),
             organisation: &organisation[index].0,
             contact: &organisation[index].1,
+            primary_language: &primary_language,
         };
         match UiStrings::build(&messages, &context) {
             Ok(ui) => built.push((messages, ui)),
@@ -53,7 +61,17 @@ pub fn strings(
             }
         }
     }
-    (built.len() == manifest.locale_codes.len()).then_some(built)
+    (built.len() == manifest.locales.len()).then_some(built)
+}
+
+/// What the checks beside the nodes' own found, for the build: the
+/// companions' check-ins, the timetable and which unit each timetable node
+/// shows, and the state of the translations.
+pub struct Beside<'s> {
+    pub companions: HashMap<usize, Companion>,
+    pub timetable: Timetable,
+    pub units: HashMap<usize, usize>,
+    pub translations: &'s Status,
 }
 
 pub fn content(
@@ -61,15 +79,24 @@ pub fn content(
     parsed: &Parsed,
     manifest: &Manifest<'_>,
     nodes: CheckedNodes<'_>,
-    mut companions: HashMap<usize, Companion>,
-    (timetable, units): (Timetable, HashMap<usize, usize>),
+    beside: Beside<'_>,
     strings: Vec<(LocaleMessages, UiStrings)>,
 ) -> Option<Content> {
+    let Beside {
+        mut companions,
+        timetable,
+        units,
+        translations,
+    } = beside;
     let raw = manifest.raw;
+    let primary = manifest.locales.primary;
+    // The status lists the locales other than the primary, in order.
+    let column = |locale: usize| (locale != primary).then(|| locale - usize::from(locale > primary));
     let locales: Vec<LocaleData> = strings
         .into_iter()
         .zip(&raw.locales.value)
-        .map(|((messages, ui), raw_locale)| {
+        .enumerate()
+        .map(|(index, ((messages, ui), raw_locale))| {
             let footer = Rendered::from_plain(&ui.footer);
             let help = Rendered::join([
                 &Rendered::from_plain(&ui.help),
@@ -81,6 +108,7 @@ pub fn content(
             LocaleData {
                 code: raw_locale.code.value.clone(),
                 also_for: raw_locale.also_for.iter().map(|a| a.value.clone()).collect(),
+                offered: column(index).is_none_or(|c| translations.offered.get(c).copied().unwrap_or(true)),
                 messages,
                 ui,
                 footer,
@@ -96,11 +124,31 @@ pub fn content(
     for (index, node) in nodes.list.iter().enumerate() {
         let titles = node.titles.as_ref()?;
         let bodies = node.bodies.as_ref()?;
+        let id = node.raw.id.value.as_str();
+        let states: Vec<Translation> = (0..locales.len())
+            .map(|locale| match column(locale) {
+                None => Translation::Source,
+                Some(c) => match translations.of_node(id, c) {
+                    State::Current => Translation::Current,
+                    State::Unstamped if !translations.tracked => Translation::Current,
+                    State::Stale | State::Unstamped => Translation::OutOfDate,
+                    State::Missing => Translation::Missing,
+                },
+            })
+            .collect();
         let screens = titles
             .iter()
             .zip(bodies)
             .zip(&locales)
-            .map(|((title, body), locale)| Rendered::join([&Rendered::bold(title), body, &locale.footer]))
+            .zip(&states)
+            .map(|(((title, body), locale), state)| {
+                let screen = Rendered::join([&Rendered::bold(title), body, &locale.footer]);
+                if *state == Translation::Missing {
+                    Rendered::join([&Rendered::from_plain(&locale.ui.untranslated), &screen])
+                } else {
+                    screen
+                }
+            })
             .collect();
         // Companions start from buttons; search answers with pages (a
         // companion's title would outrank the page a question needs).
@@ -152,6 +200,7 @@ pub fn content(
             urgent: node.raw.urgent.as_ref().is_some_and(|f| f.value),
             file: sources.path(node.file).to_owned(),
             unit: units.get(&index).copied(),
+            translations: states,
             companion: companions.remove(&index).map(|mut companion| {
                 for checkin in &mut companion.checkins {
                     for (screen, locale) in checkin.screens.iter_mut().zip(&locales) {
@@ -183,6 +232,7 @@ pub fn content(
         version: raw.version.value.clone(),
         version_tag: VersionTag::of(&raw.version.value),
         default_locale: Locale(manifest.default_locale?),
+        primary_locale: Locale(primary),
         root: *by_id.get(&raw.root.value)?,
         emergency: *by_id.get(&raw.emergency.value)?,
         photo: match &raw.photo {
@@ -223,7 +273,7 @@ fn numbers_line(manifest: &Manifest<'_>) -> String {
 
 /// One line per emergency number with its label, for /help.
 fn numbers_block(manifest: &Manifest<'_>, code: &str) -> Rendered {
-    let index = manifest.locale_codes.iter().position(|c| c == code).unwrap_or(0);
+    let index = manifest.locales.iter().position(|c| c == code).unwrap_or(0);
     let lines: Vec<String> = manifest
         .numbers
         .iter()

@@ -1,4 +1,8 @@
 //! Checks a `{ ru: ..., en: ... }` map against the manifest's locales.
+//! The primary and the default locale must be complete; any other may lag
+//! behind, its missing texts taken from the primary locale.
+
+use std::ops::Deref;
 
 use serde_saphyr::Spanned;
 
@@ -6,18 +10,53 @@ use crate::content::raw::Localized;
 use crate::diagnostics::yaml::spanned;
 use crate::diagnostics::{Code, Diagnostic, FileId, SourceMap, did_you_mean};
 
-/// Reports missing, empty and unknown locales of `map`, described as `what`
-/// ("title of node `cpr`"). Returns the texts in manifest locale order when
-/// every locale is present and non-empty.
+/// The manifest's valid locale codes, in manifest order, and which two must
+/// be complete: the primary (what the others translate) and the default
+/// (what everyone else is served).
+#[derive(Clone, Debug, Default)]
+pub struct Locales {
+    pub codes: Vec<String>,
+    pub primary: usize,
+    pub default: usize,
+}
+
+impl Locales {
+    /// Whether a text missing in locale `index` is an error rather than a
+    /// gap filled from the primary locale.
+    pub fn is_strict(&self, index: usize) -> bool {
+        index == self.primary || index == self.default
+    }
+
+    pub fn primary_code(&self) -> &str {
+        self.codes.get(self.primary).map_or("", String::as_str)
+    }
+}
+
+impl Deref for Locales {
+    type Target = [String];
+    fn deref(&self) -> &[String] {
+        &self.codes
+    }
+}
+
+/// The text of `map` in `code`, unless missing or blank.
+pub fn text_in<'a>(map: &'a Localized, code: &str) -> Option<&'a Spanned<String>> {
+    map.get(code).filter(|t| !t.value.trim().is_empty())
+}
+
+/// Reports unknown locales of `map`, and missing or empty texts in the
+/// primary and default locales, described as `what` ("title of node
+/// `cpr`"). Returns a text per manifest locale, in manifest order, the
+/// primary's standing in for untranslated ones, when the strict locales
+/// are complete.
 pub fn check<'a>(
     sources: &SourceMap,
     file: FileId,
     map: &'a Spanned<Localized>,
     what: &str,
-    locales: &[String],
+    locales: &Locales,
     push: &mut dyn FnMut(Diagnostic),
 ) -> Option<Vec<&'a Spanned<String>>> {
-    let mut texts = Vec::with_capacity(locales.len());
     for (code, text) in &map.value {
         if !locales.is_empty() && !locales.contains(code) {
             let hint = did_you_mean(code, locales.iter().map(String::as_str))
@@ -34,22 +73,46 @@ pub fn check<'a>(
             );
         }
     }
-    for code in locales {
+    let mut complete = true;
+    for (index, code) in locales.iter().enumerate().filter(|(i, _)| locales.is_strict(*i)) {
         match map.value.get(code) {
-            Some(text) if text.value.trim().is_empty() => push(
-                Diagnostic::new(Code::MissingLocale, format!("{what} is empty in locale `{code}`"))
-                    .at(spanned(sources, file, text))
-                    .label("empty text")
-                    .help("write the text, or copy the other locale's text and mark the page `status: draft`"),
-            ),
-            Some(text) => texts.push(text),
-            None => push(
-                Diagnostic::new(Code::MissingLocale, format!("{what} is missing locale `{code}`"))
-                    .at(spanned(sources, file, map))
-                    .label(format!("no `{code}` here"))
-                    .help(format!("add `{code}: ...`: every text must exist in every locale")),
-            ),
+            Some(text) if text.value.trim().is_empty() => {
+                complete = false;
+                push(
+                    Diagnostic::new(Code::MissingLocale, format!("{what} is empty in locale `{code}`"))
+                        .at(spanned(sources, file, text))
+                        .label("empty text")
+                        .help(format!("write the text: {}", strict_help(locales, index))),
+                );
+            }
+            Some(_) => {}
+            None => {
+                complete = false;
+                push(
+                    Diagnostic::new(Code::MissingLocale, format!("{what} is missing locale `{code}`"))
+                        .at(spanned(sources, file, map))
+                        .label(format!("no `{code}` here"))
+                        .help(format!("add `{code}: ...`; {}", strict_help(locales, index))),
+                );
+            }
         }
     }
-    (texts.len() == locales.len()).then_some(texts)
+    if !complete || locales.is_empty() {
+        return (complete && locales.is_empty()).then(Vec::new);
+    }
+    let primary = text_in(&map.value, locales.primary_code())?;
+    Some(
+        locales
+            .iter()
+            .map(|code| text_in(&map.value, code).unwrap_or(primary))
+            .collect(),
+    )
+}
+
+fn strict_help(locales: &Locales, index: usize) -> &'static str {
+    if index == locales.primary {
+        "the primary locale is what every translation translates: it must be complete"
+    } else {
+        "the default locale serves everyone whose language the bot lacks: it must be complete"
+    }
 }

@@ -6,7 +6,7 @@ use crate::content::raw::RawManifest;
 use crate::diagnostics::yaml::spanned;
 use crate::diagnostics::{Code, Diagnostic, FileId, SourceMap, Span, did_you_mean};
 
-use super::localized;
+use super::localized::{self, Locales};
 
 /// How many taps from /start the emergency page may be, unless the manifest says.
 pub const DEFAULT_MAX_EMERGENCY_TAPS: u32 = 1;
@@ -15,9 +15,12 @@ pub const DEFAULT_MAX_EMERGENCY_TAPS: u32 = 1;
 pub struct Manifest<'a> {
     pub file: FileId,
     pub raw: &'a RawManifest,
-    /// Valid, distinct locale codes in manifest order.
-    pub locale_codes: Vec<String>,
+    /// Valid, distinct locale codes in manifest order, with the primary
+    /// and default among them.
+    pub locales: Locales,
     pub default_locale: Option<usize>,
+    /// Who may sign pages off: name and role.
+    pub reviewers: Vec<(String, String)>,
     pub review_max_age_days: Option<u32>,
     pub max_emergency_taps: u32,
     pub disclaimer: Option<Vec<&'a Spanned<String>>>,
@@ -112,6 +115,36 @@ pub fn check<'a>(
         );
     }
 
+    let primary = match &raw.primary_locale {
+        Some(primary) => match locale_codes.iter().position(|c| *c == primary.value) {
+            Some(index) => index,
+            None => {
+                if !locale_codes.is_empty() {
+                    let hint = did_you_mean(&primary.value, locale_codes.iter().map(String::as_str)).map_or_else(
+                        || format!("use one of: {}", locale_codes.join(", ")),
+                        |s| format!("did you mean `{s}`?"),
+                    );
+                    push(
+                        Diagnostic::new(
+                            Code::InvalidManifest,
+                            format!("primary locale `{}` is not in `locales`", primary.value),
+                        )
+                        .at(span(&primary.referenced))
+                        .help(hint),
+                    );
+                }
+                0
+            }
+        },
+        None => 0,
+    };
+    let locales = Locales {
+        default: default_locale.unwrap_or(primary),
+        primary,
+        codes: locale_codes,
+    };
+    let reviewers = check_reviewers(sources, file, raw, push);
+
     if raw.emergency_numbers.value.is_empty() {
         push(
             Diagnostic::new(Code::NoEmergencyNumbers, "the manifest lists no emergency numbers")
@@ -132,19 +165,19 @@ pub fn check<'a>(
             );
         }
         let what = format!("label of emergency number {number}");
-        if let Some(labels) = localized::check(sources, file, &entry.label, &what, &locale_codes, push) {
+        if let Some(labels) = localized::check(sources, file, &entry.label, &what, &locales, push) {
             numbers.push((number.clone(), labels.iter().map(|l| l.value.clone()).collect()));
         }
     }
 
-    let disclaimer = localized::check(sources, file, &raw.disclaimer, "the disclaimer", &locale_codes, push);
+    let disclaimer = localized::check(sources, file, &raw.disclaimer, "the disclaimer", &locales, push);
     let organisation = &raw.organisation.value;
     let names = localized::check(
         sources,
         file,
         &organisation.name,
         "the organisation's name",
-        &locale_codes,
+        &locales,
         push,
     );
     let contacts = localized::check(
@@ -152,7 +185,7 @@ pub fn check<'a>(
         file,
         &organisation.contact,
         "the organisation's contact",
-        &locale_codes,
+        &locales,
         push,
     );
     if let Some(fill_in) = organisation.fill_in.as_ref().filter(|f| f.value) {
@@ -176,8 +209,9 @@ pub fn check<'a>(
     Manifest {
         file,
         raw,
-        locale_codes,
+        locales,
         default_locale,
+        reviewers,
         review_max_age_days: raw.review_max_age_days.as_ref().map(|d| d.value),
         max_emergency_taps: raw
             .max_emergency_taps
@@ -187,6 +221,33 @@ pub fn check<'a>(
         organisation,
         numbers,
     }
+}
+
+/// Reviewers need a name and a role, and a name may be listed once.
+fn check_reviewers(
+    sources: &SourceMap,
+    file: FileId,
+    raw: &RawManifest,
+    push: &mut dyn FnMut(Diagnostic),
+) -> Vec<(String, String)> {
+    let mut reviewers: Vec<(String, String)> = Vec::new();
+    for reviewer in &raw.reviewers {
+        let name = reviewer.name.value.trim();
+        let role = reviewer.role.value.trim();
+        let span = spanned(sources, file, &reviewer.name);
+        if name.is_empty() || role.is_empty() {
+            push(
+                Diagnostic::new(Code::InvalidManifest, "a reviewer needs a name and a role")
+                    .at(span)
+                    .help("write e.g. `- { name: \"Dr N. Ivanova\", role: \"harm-reduction physician\" }`"),
+            );
+        } else if reviewers.iter().any(|(n, _)| n == name) {
+            push(Diagnostic::new(Code::InvalidManifest, format!("reviewer `{name}` is listed twice")).at(span));
+        } else {
+            reviewers.push((name.to_owned(), role.to_owned()));
+        }
+    }
+    reviewers
 }
 
 fn is_version(version: &str) -> bool {

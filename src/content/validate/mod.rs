@@ -11,6 +11,7 @@ mod manifest;
 mod nodes;
 mod search;
 mod services;
+mod translations;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -19,6 +20,8 @@ use chrono::NaiveDate;
 
 use super::model::Content;
 use super::raw::{RawManifest, RawNode, RawServices};
+use super::stamps::RawStamps;
+use super::translation::Status;
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
 
 /// Default for `review_max_age_days`: medical guidance changes; a page nobody
@@ -43,6 +46,8 @@ pub struct Parsed {
     pub media: HashMap<String, Arc<[u8]>>,
     /// Media files that exist but were refused, with the reason.
     pub media_refused: HashMap<String, String>,
+    /// `translations.lock`, if the content directory has one.
+    pub stamps: Option<(FileId, RawStamps)>,
 }
 
 /// Settings of a validation run that do not live in the content.
@@ -54,8 +59,9 @@ pub struct Options {
     pub review_max_age_days: Option<u32>,
 }
 
-/// Checks everything and builds `Content` when there are no errors.
-pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Option<Content>, Diagnostics) {
+/// Checks everything and builds `Content` when there are no errors; works
+/// out the translations' states either way.
+pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Option<Content>, Status, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let push = &mut |d: Diagnostic| diagnostics.push(d);
 
@@ -63,7 +69,8 @@ pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Opt
         .manifest
         .as_ref()
         .map(|(file, raw)| manifest::check(sources, *file, raw, push));
-    let locales: Vec<String> = manifest.as_ref().map(|m| m.locale_codes.clone()).unwrap_or_default();
+    let locales = manifest.as_ref().map(|m| m.locales.clone()).unwrap_or_default();
+    let reviewers = manifest.as_ref().map(|m| m.reviewers.clone()).unwrap_or_default();
     let review_max_age_days = options
         .review_max_age_days
         .or(manifest.as_ref().and_then(|m| m.review_max_age_days))
@@ -74,6 +81,7 @@ pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Opt
         parsed,
         today: options.today,
         review_max_age_days,
+        reviewers: &reviewers,
     };
     let nodes = nodes::check(&context, push);
     let companions = companion::check(&context, &nodes, push);
@@ -81,8 +89,9 @@ pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Opt
     let messages = fluent::check(sources, &locales, &parsed.locale_files, push);
     let Some(manifest) = manifest else {
         diagnostics.sort(sources);
-        return (None, diagnostics);
+        return (None, Status::default(), diagnostics);
     };
+    let translations = translations::check(sources, parsed, &manifest, push);
     graph::check(sources, parsed, &manifest, &nodes, push);
     let strings = messages.and_then(|messages| build::strings(&manifest, &nodes, messages, push));
     if let Some(strings) = &strings {
@@ -93,8 +102,14 @@ pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Opt
         nodes::check_lengths(sources, &nodes, &locales, &footer_lens, push);
     }
     let content = match (strings, services) {
-        (Some(strings), Some(services)) if !diagnostics.has_errors() => {
-            build::content(sources, parsed, &manifest, nodes, companions, services, strings)
+        (Some(strings), Some((timetable, units))) if !diagnostics.has_errors() => {
+            let beside = build::Beside {
+                companions,
+                timetable,
+                units,
+                translations: &translations,
+            };
+            build::content(sources, parsed, &manifest, nodes, beside, strings)
         }
         _ => None,
     };
@@ -102,5 +117,5 @@ pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Opt
         search::check(sources, parsed, content, &mut |d: Diagnostic| diagnostics.push(d));
     }
     diagnostics.sort(sources);
-    (content, diagnostics)
+    (content, translations, diagnostics)
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde_saphyr::Spanned;
 
+use super::localized::Locales;
 use super::{Parsed, localized};
 use crate::content::keys::NodeKey;
 use crate::content::model::Review;
@@ -22,10 +23,12 @@ pub const MAX_ID_LEN: usize = 64;
 
 pub struct Context<'a> {
     pub sources: &'a SourceMap,
-    pub locales: &'a [String],
+    pub locales: &'a Locales,
     pub parsed: &'a Parsed,
     pub today: NaiveDate,
     pub review_max_age_days: u32,
+    /// The manifest's reviewers: name and role.
+    pub reviewers: &'a [(String, String)],
 }
 
 /// A node that passed its own checks far enough to be built.
@@ -313,7 +316,9 @@ fn check_review(
                 format!("page `{id}` is a draft, not yet medically reviewed"),
             )
             .at(spanned(sources, file, &review.value.status))
-            .help("once a medical professional has checked it, set `status: reviewed`, `by` and `on`"),
+            .help(format!(
+                "once a reviewer listed in bot.yaml has checked it, they sign it: `overdose-bot review --sign {id} --by \"<name>\"`"
+            )),
         );
         return Review::Draft;
     }
@@ -330,7 +335,36 @@ fn check_review(
                 format!("review of `{id}` does not say who reviewed it"),
             )
             .at(review_span)
-            .help("add `by: \"name or role of the reviewer\"`"),
+            .help("add `by:` with the name of one of the manifest's `reviewers`"),
+        );
+        return Review::Draft;
+    };
+    let by_span = review.value.by.as_ref().map(|b| spanned(sources, file, b));
+    let Some((_, role)) = context.reviewers.iter().find(|(name, _)| name == by) else {
+        let names = context.reviewers.iter().map(|(n, _)| n.as_str());
+        let help = match did_you_mean(by, names) {
+            Some(name) => format!("did you mean `{name}`?"),
+            None if context.reviewers.is_empty() => {
+                "list the reviewer in bot.yaml under `reviewers:` (name and role)".to_owned()
+            }
+            None => format!(
+                "the manifest's reviewers are: {}; add a new one to `reviewers:` in bot.yaml",
+                context
+                    .reviewers
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        push(
+            Diagnostic::new(
+                Code::UnknownReviewer,
+                format!("`{by}` is not one of the manifest's reviewers"),
+            )
+            .at_opt(by_span)
+            .label("unknown reviewer")
+            .help(help),
         );
         return Review::Draft;
     };
@@ -358,7 +392,8 @@ fn check_review(
         );
     }
     let age = (context.today - date).num_days();
-    if age > i64::from(context.review_max_age_days) {
+    let due = age > i64::from(context.review_max_age_days);
+    if due {
         push(
             Diagnostic::new(
                 Code::StaleReview,
@@ -371,9 +406,58 @@ fn check_review(
             )),
         );
     }
+    let changed = check_review_hash(context, file, raw, by, date, push);
     Review::Reviewed {
         by: by.to_owned(),
+        role: role.clone(),
         on: date,
+        due,
+        changed,
+    }
+}
+
+/// Warns (W0011) when the page's primary-language texts are no longer what
+/// the reviewer signed; returns whether they changed.
+fn check_review_hash(
+    context: &Context<'_>,
+    file: FileId,
+    raw: &RawNode,
+    by: &str,
+    on: NaiveDate,
+    push: &mut dyn FnMut(Diagnostic),
+) -> bool {
+    let sources = context.sources;
+    let id = &raw.id.value;
+    let Some(review) = &raw.review else { return false };
+    let current = crate::content::texts::node_hash(raw, context.locales.primary_code());
+    let sign = format!("overdose-bot review --sign {id} --by \"{by}\"");
+    match &review.value.hash {
+        None => {
+            push(
+                Diagnostic::new(
+                    Code::ChangedAfterReview,
+                    format!("the review of `{id}` records no hash of the texts it approved"),
+                )
+                .at(spanned(sources, file, review))
+                .help(format!("after reviewing the page, {by} signs it with `{sign}`")),
+            );
+            true
+        }
+        Some(hash) if Some(&hash.value) != current.as_ref() => {
+            push(
+                Diagnostic::new(
+                    Code::ChangedAfterReview,
+                    format!("page `{id}` changed after {by} reviewed it on {on}"),
+                )
+                .at(spanned(sources, file, hash))
+                .label("the reviewed texts had this hash")
+                .help(format!(
+                    "ask {by} (or another reviewer) to review the change, then `{sign}`; `git log -p` shows what changed"
+                )),
+            );
+            true
+        }
+        Some(_) => false,
     }
 }
 

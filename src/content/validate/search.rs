@@ -18,7 +18,12 @@ pub fn check(sources: &SourceMap, parsed: &Parsed, content: &Content, push: &mut
     let emergency = content.node(content.emergency()).id();
     for (file, raw) in &parsed.nodes {
         let id = raw.id.value.as_str();
-        if id == emergency {
+        // Companions are not searched: their titles are buttons, not answers.
+        let searched = raw
+            .kind
+            .as_ref()
+            .is_none_or(|k| k.value != crate::content::NodeKind::Companion);
+        if id == emergency || !searched {
             continue;
         }
         for (code, title) in &raw.title.value {

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono_tz::Tz;
 use serde_saphyr::Spanned;
 
-use super::localized;
+use super::localized::{self, Locales};
 use super::nodes::CheckedNodes;
 use crate::content::raw::{NodeKind, RawServices, RawStop, RawUnit};
 use crate::diagnostics::yaml::spanned;
@@ -21,7 +21,7 @@ use crate::services::{Cancellation, Stop, Timetable, Unit};
 pub fn check(
     sources: &SourceMap,
     services: Option<&(FileId, RawServices)>,
-    locales: &[String],
+    locales: &Locales,
     nodes: &CheckedNodes<'_>,
     push: &mut dyn FnMut(Diagnostic),
 ) -> Option<(Timetable, HashMap<usize, usize>)> {
@@ -79,7 +79,7 @@ pub fn check(
 struct Checker<'a> {
     sources: &'a SourceMap,
     file: FileId,
-    locales: &'a [String],
+    locales: &'a Locales,
 }
 
 impl Checker<'_> {
