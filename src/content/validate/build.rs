@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::Parsed;
 use super::fluent::format_error;
+use super::groups::Groups;
 use super::manifest::Manifest;
 use super::nodes::CheckedNodes;
 use crate::content::keys::{NodeKey, VersionTag};
@@ -56,6 +57,8 @@ pub fn strings(
     (built.len() == manifest.locale_codes.len()).then_some(built)
 }
 
+/// Assembles `Content` from every check's result; only called without errors.
+#[allow(clippy::too_many_arguments)] // one argument per check that feeds it
 pub fn content(
     sources: &SourceMap,
     parsed: &Parsed,
@@ -63,6 +66,7 @@ pub fn content(
     nodes: CheckedNodes<'_>,
     mut companions: HashMap<usize, Companion>,
     (timetable, units): (Timetable, HashMap<usize, usize>),
+    mut groups: Groups,
     strings: Vec<(LocaleMessages, UiStrings)>,
 ) -> Option<Content> {
     let raw = manifest.raw;
@@ -152,6 +156,7 @@ pub fn content(
             urgent: node.raw.urgent.as_ref().is_some_and(|f| f.value),
             file: sources.path(node.file).to_owned(),
             unit: units.get(&index).copied(),
+            summaries: groups.summaries.remove(&index),
             companion: companions.remove(&index).map(|mut companion| {
                 for checkin in &mut companion.checkins {
                     for (screen, locale) in checkin.screens.iter_mut().zip(&locales) {
@@ -195,6 +200,11 @@ pub fn content(
         by_id,
         by_key,
         emergency_numbers,
+        group_commands: groups
+            .commands
+            .into_iter()
+            .map(|(name, node)| (name, NodeIdx(node)))
+            .collect(),
         search,
         timetable,
     })

@@ -6,6 +6,7 @@ mod build;
 mod companion;
 mod fluent;
 mod graph;
+mod groups;
 mod localized;
 mod manifest;
 mod nodes;
@@ -84,6 +85,7 @@ pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Opt
         return (None, diagnostics);
     };
     graph::check(sources, parsed, &manifest, &nodes, push);
+    let groups = groups::check(sources, parsed, &manifest, &nodes, push);
     let strings = messages.and_then(|messages| build::strings(&manifest, &nodes, messages, push));
     if let Some(strings) = &strings {
         let footer_lens: Vec<usize> = strings
@@ -94,7 +96,7 @@ pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Opt
     }
     let content = match (strings, services) {
         (Some(strings), Some(services)) if !diagnostics.has_errors() => {
-            build::content(sources, parsed, &manifest, nodes, companions, services, strings)
+            build::content(sources, parsed, &manifest, nodes, companions, services, groups, strings)
         }
         _ => None,
     };
