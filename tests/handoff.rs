@@ -737,12 +737,33 @@ async fn groups_cannot_ask_or_read_the_roster() {
     let group = TestChat::group(-100_555, "Friends");
     let duty = TestChat::group(DUTY_CHAT, "Duty");
 
+    // A group gets a short answer whose button opens the private chat...
     telegram.send_text(&group, &alice, "/start ask-doctor");
-    let screen = shows(&telegram, &group, "the Ask a doctor screen", |m| {
-        m.button("✍️ Write your question").is_some()
+    let screen = shows(&telegram, &group, "the short answer", |m| {
+        m.buttons.len() == 1
+            && m.buttons[0][0].url.as_deref() == Some("https://t.me/overdose_test_bot?start=ask-doctor")
     })
     .await;
-    telegram.press(&group, &alice, "✍️ Write your question").unwrap();
+    // ...and a forged "Write your question" tap under it only explains.
+    let content = Tree::Shipped.content();
+    let en = content.locale_by_code("en").unwrap();
+    let private = overdose_bot::engine::handle_with(
+        &content,
+        &overdose_bot::engine::Duty::OnShift(vec!["Dr Anna".to_owned()]),
+        en,
+        overdose_bot::engine::Input::Start {
+            payload: Some("ask-doctor"),
+        },
+    );
+    let ask = private
+        .buttons
+        .iter()
+        .flatten()
+        .find(|b| b.label == "✍️ Write your question")
+        .expect("the private screen offers the question")
+        .data
+        .clone();
+    telegram.press_data(&group, &alice, screen.message_id, &ask);
     telegram
         .wait_for("the refusal toast", STEP_TIMEOUT, |requests| {
             requests.iter().any(|r| {

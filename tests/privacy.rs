@@ -225,15 +225,24 @@ async fn cancel_deletes_nothing_and_a_group_gets_a_refusal() {
         "/privacy is back, nothing deleted"
     );
 
-    // In a group the button is refused with a pop-up, and so is a forged "Yes".
+    // A group gets a short answer, no "Clear this chat"; the button forged
+    // under it is refused with a pop-up, and so is a forged "Yes".
+    let clear = last_from_bot(&telegram.chat(&chat))
+        .and_then(|m| m.button(CLEAR))
+        .and_then(|b| b.callback_data.clone())
+        .expect("the private /privacy screen offers clearing");
     let group = TestChat::group(-100_555, "Friends");
     telegram.send_text(&group, &alice, "/privacy@overdose_test_bot");
-    offers(&telegram, &group, CLEAR).await;
+    shows(&telegram, &group, "the short answer", STEP_TIMEOUT, |messages| {
+        last_from_bot(messages).is_some()
+    })
+    .await;
     let group_before = snapshot(&telegram.chat(&group));
+    assert!(last_from_bot(&telegram.chat(&group)).unwrap().button(CLEAR).is_none());
     let content = Tree::Shipped.content();
     let toast = &content.ui(content.locale_by_code("en").unwrap()).clear.private_only;
-    telegram.press(&group, &alice, CLEAR).unwrap();
     let screen = last_from_bot(&telegram.chat(&group)).unwrap().message_id;
+    telegram.press_data(&group, &alice, screen, &clear);
     telegram.press_data(&group, &alice, screen, "Dyen");
     telegram
         .wait_for("two refusals", STEP_TIMEOUT, |requests| {

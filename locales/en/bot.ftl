@@ -69,6 +69,13 @@ command-about = Content version, review, disclaimer
 
 inline-open-bot = Open in the bot
 
+group-open-private = 🔒 Open in a private chat
+group-off = The bot is off in this group: it will not answer here. An admin can turn it back on with /bot_on. In a private chat with the bot everything works as before.
+group-on = The bot is on again in this group. Commands get a short answer here and a button to the whole page in a private chat.
+group-admins-only = Only this group's admins can turn the bot off or on.
+command-bot-off = Turn the bot off in this group (admins)
+command-bot-on = Turn the bot back on in this group (admins)
+
 console-no-button = There is no button { $number }. Type a button number, /start, or a few words.
 
 ## The doctors' line ("Ask a doctor"). Variables: locales/README.md.

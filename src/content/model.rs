@@ -34,6 +34,8 @@ pub struct Content {
     pub(crate) by_id: HashMap<String, NodeIdx>,
     pub(crate) by_key: HashMap<NodeKey, NodeIdx>,
     pub(crate) emergency_numbers: Vec<EmergencyNumber>,
+    /// Group chats' commands and the node each answers with, in name order.
+    pub(crate) group_commands: Vec<(String, NodeIdx)>,
     pub(crate) last_review: Option<NaiveDate>,
     pub(crate) search: SearchIndex,
     /// The mobile units of `services.yaml` (none without it).
@@ -79,6 +81,8 @@ pub struct Node {
     pub(crate) unit: Option<usize>,
     /// Per locale, indexed by `Locale`.
     pub(crate) translations: Vec<Translation>,
+    /// Per locale: the line under the title in a group's short answer.
+    pub(crate) summaries: Option<Vec<String>>,
     /// `kind: companion`: its check-ins.
     pub(crate) companion: Option<Companion>,
 }
@@ -207,6 +211,11 @@ impl Content {
 
     pub fn node_by_key(&self, key: NodeKey) -> Option<NodeIdx> {
         self.by_key.get(&key).copied()
+    }
+
+    /// The commands group chats get short answers to, each with its node.
+    pub fn group_commands(&self) -> &[(String, NodeIdx)] {
+        &self.group_commands
     }
 
     pub fn emergency_numbers(&self) -> &[EmergencyNumber] {
@@ -369,6 +378,11 @@ impl Node {
     /// The full screen text: title, body and the emergency footer.
     pub fn screen(&self, locale: Locale) -> &Rendered {
         &self.screens[locale.0]
+    }
+
+    /// The one line a group chat's short answer shows under the title.
+    pub fn summary(&self, locale: Locale) -> Option<&str> {
+        self.summaries.as_ref().map(|s| s[locale.0].as_str())
     }
 
     pub fn buttons(&self) -> &[NodeIdx] {

@@ -62,6 +62,14 @@ pub struct RawManifest {
     #[serde(default)]
     #[schemars(with = "Vec<RawReviewer>")]
     pub reviewers: Vec<RawReviewer>,
+    /// Group chats: each command the bot answers there (`bus`, `naloxone`)
+    /// and the node whose short public answer it gives: the title, the
+    /// node's `summary`, the emergency numbers and a button that opens the
+    /// page in a private chat. `/start` and any other command give the
+    /// root's; a message that describes an emergency, the emergency page's.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub group_commands: BTreeMap<String, Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -138,6 +146,12 @@ pub struct RawNode {
     #[serde(default)]
     #[schemars(with = "Option<BTreeMap<String, String>>")]
     pub text: Option<Spanned<Localized>>,
+    /// Per locale: one plain line (at most 200 characters) under the title
+    /// in a group chat's short public answer. Without it, a group gets the
+    /// title, the emergency numbers and the button.
+    #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, String>>")]
+    pub summary: Option<Spanned<Localized>>,
     /// Ids of the nodes this screen links to, in order. Back, Main menu
     /// and the emergency numbers are added by the bot.
     #[serde(default)]

@@ -54,12 +54,16 @@ pub fn all(parsed: &Parsed) -> Vec<Text<'_>> {
     texts
 }
 
-/// A node's texts: title, text, and each check-in's question and answers.
+/// A node's texts: title, text, its group-chat summary, and each
+/// check-in's question and answers.
 pub fn of_node(node: &RawNode) -> Vec<(String, &Spanned<Localized>)> {
     let id = &node.id.value;
     let mut texts = vec![(format!("{id}.title"), &node.title)];
     if let Some(text) = &node.text {
         texts.push((format!("{id}.text"), text));
+    }
+    if let Some(summary) = &node.summary {
+        texts.push((format!("{id}.summary"), summary));
     }
     for checkin in &node.checkins {
         let step = format!("{id}.checkins.{}", checkin.id.value);

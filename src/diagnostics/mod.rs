@@ -89,6 +89,7 @@ codes! {
     CompanionInvalid = "E0027", Error, "a companion's check-ins are inconsistent (durations, answers, steps)";
     ServicesInvalid = "E0028", Error, "services.yaml is inconsistent (zone, stops, days, times, dates, cancellations) or a timetable names no unit";
     UnknownReviewer = "E0029", Error, "a review names someone the manifest does not list as a reviewer";
+    GroupInvalid = "E0030", Error, "a group command is not a valid Telegram command or is reserved, or a summary is over 200 characters or on several lines";
     NeverReviewed = "W0001", Warning, "a page has not been reviewed by a medical professional";
     StaleReview = "W0002", Warning, "a page's last review is older than the allowed age";
     FluentExtra = "W0003", Warning, "a Fluent message is never used by the bot";

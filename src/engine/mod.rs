@@ -8,12 +8,14 @@
 mod callback;
 pub mod companion;
 mod duty;
+mod group;
 mod privacy;
 mod screen;
 pub mod timetable;
 
 pub use callback::{CallbackData, DecodeError, MAX_CRUMBS, MAX_LEN as MAX_CALLBACK_LEN};
 pub use duty::Duty;
+pub use group::{GroupAnswer, GroupAsk, TURN_OFF, TURN_ON, group_answer};
 pub use privacy::{Cleared, clear_report};
 pub use screen::{Button, Notice, Screen, Shows};
 

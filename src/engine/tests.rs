@@ -617,3 +617,41 @@ fn a_prompt_topic_link_opens_the_screen_it_names() {
     assert_eq!(shown(&screen), "chain-1");
     assert_eq!(screen.notice, None);
 }
+
+#[test]
+fn a_group_gets_a_short_answer_with_a_deep_link_and_never_the_words() {
+    let content = tree();
+    let ask = |ask| group_answer(content, en(), ask);
+    let unknown = ask(GroupAsk::Command {
+        name: "whatever",
+        argument: "",
+    });
+    assert_eq!(
+        (unknown.node, unknown.link),
+        (content.root(), "start"),
+        "unlisted: the root"
+    );
+    assert!(
+        unknown.text.html.contains(content.ui(en()).footer.as_str()),
+        "the numbers"
+    );
+    let linked = ask(GroupAsk::Command {
+        name: "START",
+        argument: "chain-2",
+    });
+    assert_eq!(linked.link, "chain-2", "/start <node id> opens that node");
+    assert!(linked.text.html.starts_with("<b>"));
+    let witness = "my friend Kolya is not breathing";
+    assert!(content.is_emergency(witness));
+    for said in [
+        GroupAsk::Mention { text: witness },
+        GroupAsk::Command {
+            name: "start",
+            argument: witness,
+        },
+    ] {
+        let answer = ask(said);
+        assert_eq!(answer.node, content.emergency(), "{said:?}");
+        assert!(!answer.text.plain.contains("Kolya"), "nothing of the words is repeated");
+    }
+}

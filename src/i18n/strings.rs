@@ -41,6 +41,12 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "clear-partial",
     "clear-rest",
     "toast-clear-private-only",
+    "group-open-private",
+    "group-off",
+    "group-on",
+    "group-admins-only",
+    "command-bot-off",
+    "command-bot-on",
 ];
 
 /// The most search results a screen lists.
@@ -122,6 +128,8 @@ pub struct UiStrings {
     pub inline_open_bot: String,
     /// "Clear this chat" on the /privacy screen, its confirmation and report.
     pub clear: ClearStrings,
+    /// Group chats: the short answer's button, turning the bot off and on.
+    pub group: GroupStrings,
     /// The emergency numbers for display, and who runs the bot: arguments
     /// of the run-time messages.
     pub numbers: String,
@@ -149,6 +157,23 @@ pub struct ClearStrings {
     pub rest: String,
     /// Pop-up when the button is tapped in a group (at most 200 characters).
     pub private_only: String,
+}
+
+/// What group chats read: the button under every short answer, and what
+/// a group's admins get when they turn the bot off or on.
+#[derive(Debug, Clone)]
+pub struct GroupStrings {
+    /// The URL button that opens the page in a private chat.
+    pub open: String,
+    /// Confirms `/bot_off` and says how to turn it back on.
+    pub off: String,
+    /// Confirms `/bot_on`.
+    pub on: String,
+    /// Answers `/bot_off` or `/bot_on` from someone who is not an admin.
+    pub admins_only: String,
+    /// Descriptions of `/bot_off` and `/bot_on` in the command menu.
+    pub command_off: String,
+    pub command_on: String,
 }
 
 impl UiStrings {
@@ -219,6 +244,14 @@ impl UiStrings {
                 partial: format("clear-partial", &[]),
                 rest: format("clear-rest", &[]),
                 private_only: format("toast-clear-private-only", &[]),
+            },
+            group: GroupStrings {
+                open: format("group-open-private", &[]),
+                off: format("group-off", &[]),
+                on: format("group-on", &[]),
+                admins_only: format("group-admins-only", &[]),
+                command_off: format("command-bot-off", &[]),
+                command_on: format("command-bot-on", &[]),
             },
             numbers: context.numbers.to_owned(),
             organisation: context.organisation.to_owned(),

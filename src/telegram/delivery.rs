@@ -258,6 +258,28 @@ impl Delivery {
         }
     }
 
+    /// Sends an HTML text with an optional keyboard, with a menu screen's
+    /// patience (a group's short answer, a group's confirmation).
+    pub async fn send_short(
+        &self,
+        bot: &Tg,
+        chat: ChatId,
+        html: &str,
+        keyboard: Option<InlineKeyboardMarkup>,
+        priority: Priority,
+    ) -> Result<MessageId, Failure> {
+        self.pacer.wait(chat.0, priority).await;
+        let result = retrying(&self.metrics, SCREEN, || {
+            let mut request = bot.send_message(chat, html).parse_mode(ParseMode::Html);
+            if let Some(keyboard) = &keyboard {
+                request = request.reply_markup(keyboard.clone());
+            }
+            request.into_future()
+        })
+        .await;
+        self.settle(result.map(|m| m.id), "sent")
+    }
+
     /// Sends an HTML text (a prompt, a case card, a confirmation), as a
     /// reply to `reply_to` when given; returns the new message's id. Retried
     /// with the doctors' line's patience: through an outage of minutes.

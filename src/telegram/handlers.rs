@@ -13,7 +13,7 @@ use teloxide::types::{InlineQuery, Me};
 use super::admission::Admission;
 use super::delivery::{Failure, Tg, error_kind, priority};
 use super::state::BotState;
-use super::{clear, companion, handoff, inline, input};
+use super::{clear, companion, group, handoff, inline, input};
 use crate::content::Content;
 use crate::engine::{self, Duty, Input, Screen, Shows};
 use crate::handoff::Desk;
@@ -51,6 +51,10 @@ async fn on_message(bot: Tg, state: Arc<BotState>, me: Me, message: Message) -> 
     if let Some(desk) = &desk
         && handoff_message(&bot, &state, desk, &me, &message).await
     {
+        return Ok(());
+    }
+    if !message.chat.is_private() {
+        group::on_message(&bot, &state, &me, &message).await;
         return Ok(());
     }
     let Some(input) = input::from_message(&message, me.username()) else {

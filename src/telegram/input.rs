@@ -2,31 +2,66 @@
 
 use teloxide::types::Message;
 
-use crate::engine::{Input, MessageKind};
+use crate::engine::{GroupAsk, Input, MessageKind, TURN_OFF, TURN_ON};
 
-/// The engine input for `message`, or `None` when the bot should stay quiet:
-/// in groups it answers only commands and messages that mention it; in a
-/// private chat it answers everything.
+/// The engine input for a message in a private chat: every message is
+/// one, except a command addressed to another bot.
 pub fn from_message<'m>(message: &'m Message, bot_username: &str) -> Option<Input<'m>> {
-    let private = message.chat.is_private();
-    let text = message.text().map(str::trim);
-    if let Some(text) = text {
-        if text.starts_with('/') {
-            return command_input(message, bot_username);
-        }
-        if private {
-            return Some(Input::Text { text });
-        }
-        let mention = format!("@{bot_username}");
-        return text.find(&mention).map(|at| Input::Text {
-            text: text[at + mention.len()..].trim(),
+    match message.text().map(str::trim) {
+        Some(text) if text.starts_with('/') => command_input(message, bot_username),
+        Some(text) => Some(Input::Text { text }),
+        None => Some(Input::Unsupported {
+            kind: unreadable_kind(message),
+            caption: message.caption(),
+            message: Some(message.id.0),
+        }),
+    }
+}
+
+/// What a group message says to the bot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupInput<'m> {
+    /// A command or a mention: answered with a short public answer.
+    Ask(GroupAsk<'m>),
+    /// `/bot_off` or `/bot_on`: for the group's admins.
+    TurnOff,
+    TurnOn,
+}
+
+/// What a group message asks of the bot, or `None` when it is not for the
+/// bot: only commands (its own or unaddressed) and messages that mention
+/// it are; edits never are (an edited command must not answer twice).
+pub fn from_group_message<'m>(message: &'m Message, bot_username: &str) -> Option<GroupInput<'m>> {
+    if message.edit_date().is_some() {
+        return None;
+    }
+    let text = message.text()?.trim();
+    if text.starts_with('/') {
+        let (name, argument) = command(message, bot_username)?;
+        return Some(match name.as_str() {
+            TURN_OFF => GroupInput::TurnOff,
+            TURN_ON => GroupInput::TurnOn,
+            _ => GroupInput::Ask(GroupAsk::Command {
+                name: command_name(text),
+                argument,
+            }),
         });
     }
-    private.then(|| Input::Unsupported {
-        kind: unreadable_kind(message),
-        caption: message.caption(),
-        message: Some(message.id.0),
-    })
+    let mention = format!("@{bot_username}");
+    let at = text.find(&mention)?;
+    Some(GroupInput::Ask(GroupAsk::Mention {
+        text: text[at + mention.len()..].trim(),
+    }))
+}
+
+/// The name of the command `text` starts with, as written (without `/` and
+/// `@bot`); the engine compares it in lowercase.
+fn command_name(text: &str) -> &str {
+    let command = &text[1..];
+    let end = command
+        .find(|c: char| c.is_whitespace() || c == '@')
+        .unwrap_or(command.len());
+    &command[..end]
 }
 
 /// The command `message` gives this bot, lowercased, with its argument:
@@ -149,20 +184,41 @@ mod tests {
     #[test]
     fn groups_get_answers_only_to_commands_and_mentions() {
         let bot = "overdose_test_bot";
-        assert_eq!(from_message(&group(text("hello all")), bot), None);
-        assert_eq!(from_message(&group(text("/start@other_bot")), bot), None);
+        let said = |text: &str| group(serde_json::json!({ "text": text }));
+        let ask = |message: &Message| from_group_message(message, bot).map(|input| format!("{input:?}"));
+        let ask = |text: &str| ask(&said(text));
+        let expect = |input: GroupInput<'_>| Some(format!("{input:?}"));
+        assert_eq!(ask("hello all"), None);
+        assert_eq!(ask("/start@other_bot"), None);
         assert_eq!(
-            from_message(&group(text("/start@overdose_test_bot")), bot),
-            Some(Input::Start { payload: None })
+            ask("/start@overdose_test_bot naloxone"),
+            expect(GroupInput::Ask(GroupAsk::Command {
+                name: "start",
+                argument: "naloxone"
+            }))
         );
-        assert_eq!(from_message(&group(text("/help")), bot), Some(Input::Help));
         assert_eq!(
-            from_message(&group(text("@overdose_test_bot налоксон")), bot),
-            Some(Input::Text {
+            ask("/Bus"),
+            expect(GroupInput::Ask(GroupAsk::Command {
+                name: "Bus",
+                argument: ""
+            }))
+        );
+        assert_eq!(
+            ask("@overdose_test_bot налоксон"),
+            expect(GroupInput::Ask(GroupAsk::Mention {
                 text: "налоксон"
-            })
+            }))
         );
+        assert_eq!(ask("/bot_off@overdose_test_bot"), expect(GroupInput::TurnOff));
+        assert_eq!(ask("/BOT_ON"), expect(GroupInput::TurnOn));
         let voice = serde_json::json!({ "voice": { "file_id": "v", "file_unique_id": "u", "duration": 3, "mime_type": "audio/ogg", "file_size": 100 } });
-        assert_eq!(from_message(&group(voice), bot), None);
+        assert_eq!(from_group_message(&group(voice), bot), None);
+        let edited = serde_json::json!({ "text": "/bus", "edit_date": 1_700_000_100 });
+        assert_eq!(
+            from_group_message(&group(edited), bot),
+            None,
+            "an edit never answers twice"
+        );
     }
 }

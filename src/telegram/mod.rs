@@ -11,6 +11,8 @@ mod clear;
 mod commands;
 mod companion;
 mod delivery;
+mod group;
+mod group_switch;
 mod handlers;
 mod handoff;
 mod inline;

@@ -143,6 +143,7 @@ pub async fn serve(
         timers: tokio::sync::Notify::new(),
         companions: std::sync::Mutex::new(crate::companion::Companions::new()),
         companion_timers: tokio::sync::Notify::new(),
+        group_switch: Default::default(),
     });
     let timers = tokio::spawn(plans::run_timers(bot.clone(), state.clone(), me.username().to_owned()));
     let companion_timers = tokio::spawn(companion::run_timers(bot.clone(), state.clone()));

@@ -22,6 +22,8 @@ pub struct BotState {
     pub companions: std::sync::Mutex<crate::companion::Companions>,
     /// Wakes the companion's timer task when a plan changed its timers.
     pub companion_timers: tokio::sync::Notify,
+    /// Whether the bot is off in a group, read from Telegram (cached briefly).
+    pub group_switch: super::group_switch::GroupSwitch,
 }
 
 impl BotState {

@@ -165,6 +165,26 @@ impl FakeTelegram {
         }
     }
 
+    /// Makes `user` an administrator of the group `chat` (getChatMember
+    /// answers `administrator`; everyone else is a `member`).
+    pub fn make_admin(&self, chat: &TestChat, user: &TestUser) {
+        self.inner.lock().admins.entry(chat.id).or_default().insert(user.id);
+    }
+
+    /// The names of the bot's commands for `scope` (a `BotCommandScope`
+    /// as JSON) in `language_code` ("" for all languages), as last set.
+    pub fn commands(&self, scope: &Value, language_code: &str) -> Vec<String> {
+        let key = (state::scope_key(scope), language_code.to_owned());
+        self.inner
+            .lock()
+            .commands
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["command"].as_str().map(String::from))
+            .collect()
+    }
+
     /// The bot's latest message in `chat`.
     pub fn last_bot_message(&self, chat: &TestChat) -> Option<ViewMessage> {
         self.chat(chat).into_iter().rev().find(|m| m.from_bot)

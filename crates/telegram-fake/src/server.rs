@@ -553,6 +553,48 @@ fn answer(inner: &Inner, method: &str, params: &Value, uploads: &[String]) -> Re
                 Err(refusal) => error(400, refusal, None),
             }
         }
+        "setMyCommands" | "deleteMyCommands" | "getMyCommands" => {
+            let key = (
+                crate::state::scope_key(&params["scope"]),
+                params["language_code"].as_str().unwrap_or_default().to_owned(),
+            );
+            match method {
+                "setMyCommands" => {
+                    let commands = params["commands"].as_array().cloned().unwrap_or_default();
+                    // An empty list is how Telegram deletes one, too.
+                    if commands.is_empty() {
+                        state.commands.remove(&key);
+                    } else {
+                        state.commands.insert(key, commands);
+                    }
+                    ok(json!(true))
+                }
+                "deleteMyCommands" => {
+                    state.commands.remove(&key);
+                    ok(json!(true))
+                }
+                _ => ok(json!(state.commands.get(&key).cloned().unwrap_or_default())),
+            }
+        }
+        "getChatMember" => {
+            let user = params["user_id"].as_i64().unwrap_or(0);
+            let user_json = json!({ "id": user, "is_bot": false, "first_name": "User" });
+            if chat > 0 && chat != user {
+                return error(400, "Bad Request: user not found", None);
+            }
+            let admin = state.admins.get(&chat).is_some_and(|admins| admins.contains(&user));
+            ok(if admin {
+                json!({
+                    "status": "administrator", "user": user_json, "can_be_edited": false,
+                    "is_anonymous": false, "can_manage_chat": true, "can_delete_messages": true,
+                    "can_manage_video_chats": true, "can_restrict_members": true,
+                    "can_promote_members": false, "can_change_info": true, "can_invite_users": true,
+                    "can_post_stories": false, "can_edit_stories": false, "can_delete_stories": false,
+                })
+            } else {
+                json!({ "status": "member", "user": user_json })
+            })
+        }
         _ => ok(json!(true)),
     }
 }

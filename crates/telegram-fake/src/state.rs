@@ -115,6 +115,22 @@ pub struct State {
     /// Set by setWebhook: updates are then POSTed there instead of queued.
     pub webhook: Option<Webhook>,
     pub outage: Option<Outage>,
+    /// The bot's command lists, by scope and language code (setMyCommands).
+    pub commands: HashMap<(String, String), Vec<Value>>,
+    /// Each group's administrators (getChatMember), as a test made them.
+    pub admins: HashMap<i64, std::collections::HashSet<i64>>,
+}
+
+/// The key a `BotCommandScope` is stored under: its type and the chat and
+/// user it names (Telegram keeps one list per scope and language).
+pub fn scope_key(scope: &Value) -> String {
+    let id = |field: &str| match &scope[field] {
+        Value::Null => String::new(),
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    let kind = scope["type"].as_str().unwrap_or("default");
+    format!("{kind}:{}:{}", id("chat_id"), id("user_id"))
 }
 
 /// Telegram unreachable: every request's connection is closed unanswered.

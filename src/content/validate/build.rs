@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::Parsed;
 use super::fluent::format_error;
+use super::groups::Groups;
 use super::manifest::Manifest;
 use super::nodes::CheckedNodes;
 use crate::content::keys::{NodeKey, VersionTag};
@@ -66,14 +67,18 @@ pub fn strings(
 
 /// What the checks beside the nodes' own found, for the build: the
 /// companions' check-ins, the timetable and which unit each timetable node
-/// shows, and the state of the translations.
+/// shows, the state of the translations, and what groups are answered.
 pub struct Beside<'s> {
     pub companions: HashMap<usize, Companion>,
     pub timetable: Timetable,
     pub units: HashMap<usize, usize>,
     pub translations: &'s Status,
+    /// The group commands and the nodes' summaries.
+    pub groups: Groups,
 }
 
+/// Assembles `Content` from every check's result; only called without errors.
+#[allow(clippy::too_many_arguments)] // one argument per check that feeds it
 pub fn content(
     sources: &SourceMap,
     parsed: &Parsed,
@@ -87,6 +92,7 @@ pub fn content(
         timetable,
         units,
         translations,
+        mut groups,
     } = beside;
     let raw = manifest.raw;
     let primary = manifest.locales.primary;
@@ -201,6 +207,7 @@ pub fn content(
             file: sources.path(node.file).to_owned(),
             unit: units.get(&index).copied(),
             translations: states,
+            summaries: groups.summaries.remove(&index),
             companion: companions.remove(&index).map(|mut companion| {
                 for checkin in &mut companion.checkins {
                     for (screen, locale) in checkin.screens.iter_mut().zip(&locales) {
@@ -245,6 +252,11 @@ pub fn content(
         by_id,
         by_key,
         emergency_numbers,
+        group_commands: groups
+            .commands
+            .into_iter()
+            .map(|(name, node)| (name, NodeIdx(node)))
+            .collect(),
         search,
         timetable,
     })

@@ -6,6 +6,7 @@ mod build;
 mod companion;
 mod fluent;
 mod graph;
+mod groups;
 mod localized;
 mod manifest;
 mod nodes;
@@ -93,6 +94,7 @@ pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Opt
     };
     let translations = translations::check(sources, parsed, &manifest, push);
     graph::check(sources, parsed, &manifest, &nodes, push);
+    let groups = groups::check(sources, parsed, &manifest, &nodes, push);
     let strings = messages.and_then(|messages| build::strings(&manifest, &nodes, messages, push));
     if let Some(strings) = &strings {
         let footer_lens: Vec<usize> = strings
@@ -108,6 +110,7 @@ pub fn validate(sources: &SourceMap, parsed: &Parsed, options: &Options) -> (Opt
                 timetable,
                 units,
                 translations: &translations,
+                groups,
             };
             build::content(sources, parsed, &manifest, nodes, beside, strings)
         }
