@@ -84,6 +84,7 @@ macro_rules! golden {
 golden!(
     bad_ids,
     clean,
+    companions_services_groups,
     deny_warnings,
     duplicate_id,
     emergency_deep,

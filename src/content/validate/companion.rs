@@ -160,10 +160,8 @@ impl Checker<'_, '_> {
             self.context.locales,
             push,
         );
-        let show = match &raw.show {
-            Some(target) => Some(self.page(target, push)?),
-            None => None,
-        };
+        // Both checked, so every mistake of the answer is reported at once.
+        let show = raw.show.as_ref().map(|target| self.page(target, push));
         let then = match &raw.then {
             Some(step) => match self.steps.get(step.value.as_str()) {
                 Some(&index) => Some(index),
@@ -184,9 +182,13 @@ impl Checker<'_, '_> {
             },
             None => None,
         };
+        let show = match show {
+            Some(found) => Some(crate::content::model::NodeIdx(found?)),
+            None => None,
+        };
         Some(Answer {
             labels: labels?.iter().map(|l| l.value.trim().to_owned()).collect(),
-            show: show.map(crate::content::model::NodeIdx),
+            show,
             then,
         })
     }
