@@ -97,6 +97,7 @@ golden!(
     photo_question,
     reviews,
     roster,
+    lines,
     too_long,
     translations,
     unknown_button,

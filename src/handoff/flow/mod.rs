@@ -90,7 +90,7 @@ pub enum Command {
 }
 
 /// Something that happened to the line.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Event<'a> {
     /// A reply to a question prompt asked from `position` (callback data).
     Question {
