@@ -1179,6 +1179,11 @@ async fn a_question_on_the_outreach_line_end_to_end() {
     .await;
     assert!(screen.text.contains("reaches the outreach worker"), "{}", screen.text);
     assert!(!screen.text.contains("7101"), "a worker's chat id is never shown");
+    assert!(
+        screen.button("Ask a doctor").is_some(),
+        "each Ask screen offers the other line: {:?}",
+        screen.labels()
+    );
     telegram.press(&alice_chat, &alice, "✍️ Write your question").unwrap();
     let prompt = shows(&telegram, &alice_chat, "the outreach prompt", |m| m.force_reply).await;
     assert!(
