@@ -1,7 +1,9 @@
 //! The doctors' line: a person's question goes to the doctor on duty (or the
 //! duty chat), the doctor's reply comes back, and neither learns who the
 //! other is. Nothing is stored: each side's address travels sealed inside
-//! the other side's buttons ([`seal`]).
+//! the other side's buttons ([`seal`]). The roster's other lines (the
+//! outreach workers') work the same way, each a [`Desk`] of its own; which
+//! line an event goes to is decided by [`Desks::lines_for`] only.
 //!
 //! This module decides (who gets a case, what a card says, which buttons it
 //! carries); `telegram::handoff` does the sending. No I/O and no clock (the
