@@ -14,7 +14,7 @@ use overdose_bot::check::{Verdict, report};
 use overdose_bot::content::{Loaded, load};
 use overdose_bot::diagnostics::Format;
 use overdose_bot::graph::{GraphFormat, render as render_graph};
-use overdose_bot::handoff::{Desk, EpochKey, Sealer, SharedDesk, epoch_of};
+use overdose_bot::handoff::{Desks, EpochKey, Sealer, SharedDesk, epoch_of};
 use overdose_bot::keyfile;
 use overdose_bot::schema::{
     MANIFEST_SCHEMA_FILE, NODES_SCHEMA_FILE, SERVICES_SCHEMA_FILE, manifest_schema, nodes_schema, services_schema,
@@ -300,8 +300,8 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             let roster_path = roster.clone();
             let desk = match roster {
                 Some(path) => match load_roster(&path, &mut loaded) {
-                    Some(roster) => Some(SharedDesk::new(ArcSwap::from_pointee(desk(
-                        roster,
+                    Some(rosters) => Some(SharedDesk::new(ArcSwap::from_pointee(desks(
+                        rosters,
                         handoff_key_file.as_deref(),
                     )?))),
                     None => return Ok(refuse(&loaded)),
@@ -405,7 +405,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Roster { roster, week, now } => {
             let mut sources = overdose_bot::diagnostics::SourceMap::new();
             let mut diagnostics = overdose_bot::diagnostics::Diagnostics::default();
-            let Some(roster) = overdose_bot::roster::load(&roster, &mut sources, &mut diagnostics) else {
+            let Some(rosters) = overdose_bot::roster::load(&roster, &mut sources, &mut diagnostics) else {
                 eprint!(
                     "{}",
                     overdose_bot::diagnostics::render(&diagnostics, &sources, Format::Human)
@@ -413,7 +413,19 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             };
             let now = now.map_or_else(Utc::now, |t| t.with_timezone(&Utc));
-            let table = overdose_bot::roster::render_table(&roster, now, if week { 7 } else { 1 });
+            // Each line's table, the doctors' first; the others under their id.
+            let table: Vec<String> = rosters
+                .iter()
+                .map(|roster| {
+                    let table = overdose_bot::roster::render_table(roster, now, if week { 7 } else { 1 });
+                    if roster.line() == overdose_bot::roster::DOCTORS_LINE {
+                        table
+                    } else {
+                        format!("[{}]\n{table}", roster.line())
+                    }
+                })
+                .collect();
+            let table = table.join("\n");
             io::stdout()
                 .write_all(table.as_bytes())
                 .context("cannot write the table")?;
@@ -514,7 +526,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             let mut loaded = sources.load();
             let desk = match roster {
                 Some(path) => match load_roster(&path, &mut loaded) {
-                    Some(roster) => Some(Desk::new(roster, Sealer::ephemeral(Utc::now()))),
+                    Some(rosters) => Some(Desks::new(rosters, Sealer::ephemeral(Utc::now()))),
                     None => return Ok(refuse(&loaded)),
                 },
                 None => None,
@@ -554,14 +566,14 @@ fn locale_for(content: &overdose_bot::content::Content, lang: Option<&str>) -> o
 }
 
 /// Reads the roster into `loaded`'s diagnostics; `None` if it has errors.
-fn load_roster(path: &std::path::Path, loaded: &mut Loaded) -> Option<overdose_bot::roster::Roster> {
+fn load_roster(path: &std::path::Path, loaded: &mut Loaded) -> Option<overdose_bot::roster::Rosters> {
     overdose_bot::roster::load(path, &mut loaded.sources, &mut loaded.diagnostics)
 }
 
-/// The doctors' line for `roster`, with the keys from `key_file`. A key
-/// file older than the previous epoch is stepped forward and rewritten at
-/// once, so the keys it held no longer exist.
-fn desk(roster: overdose_bot::roster::Roster, key_file: Option<&std::path::Path>) -> anyhow::Result<Desk> {
+/// The roster's lines, with the keys from `key_file`. A key file older
+/// than the previous epoch is stepped forward and rewritten at once, so the
+/// keys it held no longer exist.
+fn desks(rosters: overdose_bot::roster::Rosters, key_file: Option<&std::path::Path>) -> anyhow::Result<Desks> {
     if std::env::var_os(RETIRED_KEY_VAR).is_some() {
         anyhow::bail!(
             "{RETIRED_KEY_VAR} is no longer read: keys now rotate in a key file. Run `overdose-bot handoff-key --out /var/lib/overdose-bot/handoff.key`, set OVERDOSE_BOT_HANDOFF_KEY_FILE to it and remove {RETIRED_KEY_VAR} (open cases start afresh)"
@@ -582,7 +594,7 @@ fn desk(roster: overdose_bot::roster::Roster, key_file: Option<&std::path::Path>
             "handoff key stepped forward; older keys destroyed"
         );
     }
-    Ok(Desk::new(roster, sealer))
+    Ok(Desks::new(rosters, sealer))
 }
 
 /// The bot's id, the part of the token before `:` (public, not secret).

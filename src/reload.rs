@@ -88,11 +88,11 @@ pub fn reload_roster(desk: &SharedDesk, path: &Path) -> Result<usize, (String, S
     let mut sources = SourceMap::new();
     let mut diagnostics = Diagnostics::default();
     match crate::roster::load(path, &mut sources, &mut diagnostics) {
-        Some(roster) => {
-            let doctors = roster.doctors().count();
+        Some(rosters) => {
+            let people = rosters.iter().map(|roster| roster.doctors().count()).sum();
             let current = desk.load();
-            desk.store(Arc::new(current.with_roster(roster)));
-            Ok(doctors)
+            desk.store(Arc::new(current.with_rosters(rosters)));
+            Ok(people)
         }
         None => Err((
             render(&diagnostics, &sources, Format::Human),

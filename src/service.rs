@@ -43,8 +43,8 @@ impl Sources {
     }
 }
 
-/// The doctors' line as served: the desk, and the files it is reloaded and
-/// re-keyed from.
+/// The roster's lines as served (the doctors', the outreach workers'): the
+/// desks, and the files they are reloaded and re-keyed from.
 pub struct Line {
     pub desk: SharedDesk,
     pub roster: PathBuf,

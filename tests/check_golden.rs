@@ -98,6 +98,7 @@ golden!(
     photo_question,
     reviews,
     roster,
+    lines,
     too_long,
     translations,
     unknown_button,

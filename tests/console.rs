@@ -198,6 +198,40 @@ fn invalid_content_is_refused_with_diagnostics() {
     );
 }
 
+/// The shipped content with the example roster: "Ask an outreach worker"
+/// runs on the outreach line (Olga Mon-Wed, Pavel Thu-Fri, 10:00-18:00),
+/// the same flow as the doctors' line, its cards in its own chats.
+#[test]
+fn the_outreach_line_runs_from_the_example_roster() {
+    let args = ["--lang", "en", "--roster", "roster.example.yaml"];
+    // Ask an outreach worker -> Write your question (1) -> question -> the worker's reply.
+    let script = "/start ask-outreach\n1\nI lost my passport.\nCome on Thursday at 11.\n";
+    let (day, code) = console(&[&args[..], &["--now", "2026-12-02T12:00:00+03:00"]].concat(), script);
+    assert_eq!(code, 0, "{day}");
+    assert!(day.contains("🤝 On duty now: Ольга, соцработник (ru, en)."), "{day}");
+    assert!(day.contains("══ to Ольга, соцработник ══\n🆕 Обращение "), "{day}");
+    assert!(day.contains("человек увидит «дежурный социальный работник»"), "{day}");
+    assert!(
+        day.contains("✅ Your question is with the outreach worker on duty."),
+        "{day}"
+    );
+    assert!(
+        day.contains("🤝 Answer from the outreach worker on duty (case "),
+        "{day}"
+    );
+    assert!(!day.contains("врач ══"), "no doctor gets the case: {day}");
+
+    let (night, _) = console(&[&args[..], &["--now", "2026-12-02T22:00:00+03:00"]].concat(), script);
+    assert!(
+        night.contains("No outreach worker is on shift right now; the next shift starts 03.12 10:00 (Europe/Moscow)"),
+        "{night}"
+    );
+    assert!(
+        night.contains("══ to the outreach duty chat ══\n🆕 Обращение "),
+        "{night}"
+    );
+}
+
 /// A roster file named after `test`: Dr Anna on shift every night,
 /// 20:00 to 08:00 Moscow time; the caller removes it.
 fn night_roster(test: &str) -> std::path::PathBuf {

@@ -6,7 +6,7 @@
 
 mod support;
 
-use overdose_bot::engine::{self, Duty, Input};
+use overdose_bot::engine::{self, Duties, Duty, Input};
 use support::{DUTY_CHAT, RunningBot, TempDir, Tree, start_bot, write_key_file, write_roster};
 use telegram_fake::{FakeTelegram, STEP_TIMEOUT, TestChat, TestUser};
 
@@ -112,7 +112,7 @@ async fn every_page_opens_by_link(with_roster: bool) {
             } else {
                 Duty::Unavailable
             };
-            let screen = engine::handle_with(&content, &duty, en, Input::Start { payload: Some(id) });
+            let screen = engine::handle_with(&content, &Duties::doctors(duty), en, Input::Start { payload: Some(id) });
             let labels: Vec<String> = screen.buttons.iter().flatten().map(|b| b.label.to_string()).collect();
             assert_eq!(
                 (shown.text.as_str(), shown.labels()),

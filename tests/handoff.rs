@@ -749,7 +749,7 @@ async fn groups_cannot_ask_or_read_the_roster() {
     let en = content.locale_by_code("en").unwrap();
     let private = overdose_bot::engine::handle_with(
         &content,
-        &overdose_bot::engine::Duty::OnShift(vec!["Dr Anna".to_owned()]),
+        &overdose_bot::engine::Duties::doctors(overdose_bot::engine::Duty::OnShift(vec!["Dr Anna".to_owned()])),
         en,
         overdose_bot::engine::Input::Start {
             payload: Some("ask-doctor"),
@@ -1139,5 +1139,226 @@ async fn a_case_nobody_takes_moves_on_a_taken_one_is_reminded_and_a_stop_tells_t
     assert!(logs.contains("timers of cases not yet taken or answered"), "{logs}");
     for secret in ["5550001", "7001", "Alice", "naloxone last"] {
         assert!(!support::mentions(&logs, secret), "{secret} in the logs");
+    }
+}
+
+/// Issue 16: a second line, the outreach workers', runs the same flow with
+/// its own people and duty chat: a question asked from "Ask an outreach
+/// worker" reaches Olga (never the doctor), her answer comes back with
+/// "Write back", the follow-up returns to her; the doctors' line is
+/// unaffected, and a coordinator's /oncall shows both lines.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_on_the_outreach_line_end_to_end() {
+    let telegram = FakeTelegram::start().await;
+    let dir = TempDir::new();
+    let roster = support::write_roster_with_lines(dir.path());
+    let key = write_key_file(dir.path());
+    let bot = start_bot(
+        &telegram,
+        Tree::Shipped,
+        &["--roster", roster.to_str().unwrap()],
+        &[("OVERDOSE_BOT_HANDOFF_KEY_FILE", &key)],
+    )
+    .await;
+    let (alice, alice_chat) = (person(), TestChat::private(&person()));
+    let anna_chat = TestChat::private(&doctor());
+    let olga = TestUser::new(7_101, "Olga Petrova", Some("olga_sw"), Some("ru"));
+    let olga_chat = TestChat::private(&olga);
+    let outreach_duty = TestChat::group(support::OUTREACH_DUTY_CHAT, "Outreach team");
+
+    // "Where to find us" offers both lines; the outreach screen says who is on now.
+    telegram.send_text(&alice_chat, &alice, "/start our-services");
+    shows(&telegram, &alice_chat, "Where to find us", |m| {
+        m.button("Ask an outreach worker").is_some() && m.button("Ask a doctor").is_some()
+    })
+    .await;
+    telegram.press(&alice_chat, &alice, "Ask an outreach worker").unwrap();
+    let screen = shows(&telegram, &alice_chat, "the outreach screen", |m| {
+        m.text.starts_with("🤝 On duty now: Olga (ru, en).")
+    })
+    .await;
+    assert!(screen.text.contains("reaches the outreach worker"), "{}", screen.text);
+    assert!(!screen.text.contains("7101"), "a worker's chat id is never shown");
+    assert!(
+        screen.button("Ask a doctor").is_some(),
+        "each Ask screen offers the other line: {:?}",
+        screen.labels()
+    );
+    telegram.press(&alice_chat, &alice, "✍️ Write your question").unwrap();
+    let prompt = shows(&telegram, &alice_chat, "the outreach prompt", |m| m.force_reply).await;
+    assert!(
+        prompt.text.contains("Write your question to the outreach worker"),
+        "{}",
+        prompt.text
+    );
+
+    let question = "I lost my passport. Who can help me get a new one?";
+    telegram.reply_text(&alice_chat, &alice, prompt.message_id, question);
+    let card = shows(&telegram, &olga_chat, "the card at the outreach worker", |m| {
+        m.text.contains("Status: new")
+    })
+    .await;
+    let code = case_code(&card.text);
+    assert!(
+        card.text.contains("Where to find us › Ask an outreach worker"),
+        "{}",
+        card.text
+    );
+    assert!(
+        card.text
+            .contains("the person sees &quot;the outreach worker on duty&quot;"),
+        "{}",
+        card.text
+    );
+    let copy = shows(&telegram, &olga_chat, "the copied question", |m| m.text == question).await;
+    assert_eq!(copy.reply_to, Some(card.message_id));
+    shows(&telegram, &alice_chat, "the confirmation", |m| {
+        m.text.starts_with(&format!(
+            "✅ Your question is with the outreach worker on duty. Case {code}."
+        ))
+    })
+    .await;
+    assert!(
+        telegram.chat(&anna_chat).is_empty(),
+        "the doctor never sees the outreach line's case"
+    );
+    for message in telegram.chat(&olga_chat) {
+        for secret in ["5550001", "Alice", "alice_private"] {
+            assert!(!message.text.contains(secret), "{secret} reached the worker");
+        }
+    }
+
+    // Olga takes it and answers; the person gets the answer with "Write back".
+    telegram.press(&olga_chat, &olga, "🙋 Take").unwrap();
+    shows(&telegram, &olga_chat, "the taken card", |m| {
+        m.text.contains("Status: taken by Olga at")
+    })
+    .await;
+    shows(&telegram, &alice_chat, "taken", |m| {
+        m.text
+            .starts_with("🤝 An outreach worker on duty has taken your question")
+    })
+    .await;
+    let answer = "Come to our office on Thursday at 11: we will go to the passport office with you.";
+    telegram.reply_text(&olga_chat, &olga, copy.message_id, answer);
+    shows(&telegram, &alice_chat, "the answer's header", |m| {
+        m.text == format!("🤝 Answer from the outreach worker on duty (case {code}):")
+    })
+    .await;
+    let delivered = shows(&telegram, &alice_chat, "the answer", |m| m.text == answer).await;
+    assert_eq!(delivered.labels(), ["✍️ Write back"]);
+    for message in telegram.chat(&alice_chat) {
+        for secret in ["7101", "Olga Petrova", "olga_sw"] {
+            assert!(!message.text.contains(secret), "{secret} reached the person");
+        }
+    }
+
+    // The follow-up goes back to Olga, under the copy she answered.
+    telegram.press(&alice_chat, &alice, "✍️ Write back").unwrap();
+    let follow_prompt = shows(&telegram, &alice_chat, "the follow-up prompt", |m| {
+        m.force_reply && m.text.contains(&code)
+    })
+    .await;
+    assert!(
+        follow_prompt.text.contains("Write to the outreach worker"),
+        "{}",
+        follow_prompt.text
+    );
+    telegram.reply_text(&alice_chat, &alice, follow_prompt.message_id, "Thank you, I will come");
+    let follow = shows(&telegram, &olga_chat, "the follow-up", |m| {
+        m.text == "Thank you, I will come"
+    })
+    .await;
+    assert_eq!(follow.reply_to, Some(copy.message_id));
+    shows(&telegram, &alice_chat, "the follow-up confirmation", |m| {
+        m.text == format!("✅ Sent to the outreach worker (case {code}).")
+    })
+    .await;
+
+    // The doctors' line is unaffected: a question to the doctor reaches Anna only.
+    let prompts = |telegram: &FakeTelegram| telegram.chat(&alice_chat).iter().filter(|m| m.force_reply).count();
+    let before = prompts(&telegram);
+    telegram.send_text(&alice_chat, &alice, "/start ask-doctor");
+    shows(&telegram, &alice_chat, "the doctors' screen", |m| {
+        m.text.starts_with("🩺 On duty now: Dr Anna (ru, en).")
+    })
+    .await;
+    telegram.press(&alice_chat, &alice, "✍️ Write your question").unwrap();
+    telegram
+        .wait_for("the doctors' prompt", STEP_TIMEOUT, |_| prompts(&telegram) > before)
+        .await
+        .unwrap();
+    let prompt = telegram
+        .chat(&alice_chat)
+        .into_iter()
+        .rev()
+        .find(|m| m.force_reply)
+        .unwrap();
+    assert!(
+        prompt.text.contains("Write your question to the doctor"),
+        "{}",
+        prompt.text
+    );
+    telegram.reply_text(&alice_chat, &alice, prompt.message_id, "Is it safe to mix these pills?");
+    let doctors_card = shows(&telegram, &anna_chat, "the doctor's card", |m| {
+        m.text.contains("Status: new")
+    })
+    .await;
+    assert!(
+        doctors_card
+            .text
+            .contains("the person sees &quot;the doctor on duty&quot;"),
+        "{}",
+        doctors_card.text
+    );
+    shows(&telegram, &alice_chat, "the doctors' confirmation", |m| {
+        m.text.starts_with("✅ Your question is with the doctor on duty.")
+    })
+    .await;
+    assert_eq!(
+        telegram
+            .chat(&olga_chat)
+            .iter()
+            .filter(|m| m.text.contains("Status:"))
+            .count(),
+        1,
+        "the outreach worker never sees the doctors' case"
+    );
+    assert!(
+        telegram.chat(&outreach_duty).is_empty(),
+        "Olga was reachable, so the outreach duty chat got nothing"
+    );
+
+    // Olga's /oncall shows her line; a coordinator's shows both.
+    telegram.send_text(&olga_chat, &olga, "/oncall");
+    shows(&telegram, &olga_chat, "Olga's on-call table", |m| {
+        m.text.contains("<pre>[outreach]\n") && m.text.contains("Olga (ru, en)")
+    })
+    .await;
+    let (coordinator, coordinator_chat) = (coordinator(), TestChat::private(&coordinator()));
+    telegram.send_text(&coordinator_chat, &coordinator, "/oncall");
+    shows(&telegram, &coordinator_chat, "the doctors' table", |m| {
+        m.text.contains("Dr Anna (ru, en)")
+    })
+    .await;
+    shows(&telegram, &coordinator_chat, "the outreach table", |m| {
+        m.text.contains("<pre>[outreach]\n") && m.text.contains("Olga (ru, en)")
+    })
+    .await;
+
+    let logs = finish(&telegram, bot).await;
+    for secret in [
+        "5550001",
+        "Alice",
+        "alice_private",
+        "7001",
+        "7101",
+        "Olga Petrova",
+        "olga_sw",
+        question,
+        answer,
+        "Thank you, I will come",
+    ] {
+        assert!(!support::mentions(&logs, secret), "{secret:?} is in the logs:\n{logs}");
     }
 }

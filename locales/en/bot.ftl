@@ -78,20 +78,42 @@ command-bot-on = Turn the bot back on in this group (admins)
 
 console-no-button = There is no button { $number }. Type a button number, /start, or a few words.
 
-## The doctors' line ("Ask a doctor"). Variables: locales/README.md.
+## The lines ("Ask a doctor", "Ask an outreach worker"). Variables: locales/README.md.
+## `$line` is the roster's line: `doctors`, or another (the outreach workers').
 
-handoff-on-duty = 🩺 On duty now: { $doctors }. Your question reaches the doctor without your name, username or profile.
-handoff-off-hours = 🌙 No doctor is on shift right now; the next shift starts { $next }. You can leave your question now: the team sees it and the doctor answers as soon as they can.
-handoff-no-shift = 🌙 No doctor is on shift right now. You can leave your question: the team sees it and answers as soon as someone can.
-handoff-unavailable = The doctors' line is not open in this bot yet. { $organisation }: { $contact }. In an emergency call { $numbers }.
+handoff-on-duty = { $line ->
+        [doctors] 🩺 On duty now: { $doctors }. Your question reaches the doctor without your name, username or profile.
+       *[other] 🤝 On duty now: { $doctors }. Your question reaches the outreach worker without your name, username or profile.
+    }
+handoff-off-hours = { $line ->
+        [doctors] 🌙 No doctor is on shift right now; the next shift starts { $next }. You can leave your question now: the team sees it and the doctor answers as soon as they can.
+       *[other] 🌙 No outreach worker is on shift right now; the next shift starts { $next }. You can leave your question now: the team sees it and answers as soon as someone can.
+    }
+handoff-no-shift = { $line ->
+        [doctors] 🌙 No doctor is on shift right now. You can leave your question: the team sees it and answers as soon as someone can.
+       *[other] 🌙 No outreach worker is on shift right now. You can leave your question: the team sees it and answers as soon as someone can.
+    }
+handoff-unavailable = { $line ->
+        [doctors] The doctors' line is not open in this bot yet. { $organisation }: { $contact }. In an emergency call { $numbers }.
+       *[other] This line is not open in this bot yet. { $organisation }: { $contact }. In an emergency call { $numbers }.
+    }
 button-ask = ✍️ Write your question
-handoff-prompt =
-    ✍️ Write your question to the doctor as a reply to this message: text, a photo or a voice message.
-    Say what happened, what was taken and how the person is now. The doctor will not see your name or profile.
+handoff-prompt = { $line ->
+        [doctors] ✍️ Write your question to the doctor as a reply to this message: text, a photo or a voice message.
+            Say what happened, what was taken and how the person is now. The doctor will not see your name or profile.
+       *[other] ✍️ Write your question to the outreach worker as a reply to this message: text, a photo or a voice message.
+            The outreach worker will not see your name or profile.
+    }
     If someone is not breathing or cannot be woken, call { $numbers } now; do not wait for the answer.
 handoff-topic = Topic: { $topic }
-handoff-taken = 🩺 A doctor on duty has taken your question (case { $case }) and is writing the answer. If someone is not breathing or cannot be woken, call { $numbers } now.
-feedback-ask = The doctor has closed your question (case { $case }). Did the answer help? Your reply is only counted: nobody sees who answered.
+handoff-taken = { $line ->
+        [doctors] 🩺 A doctor on duty has taken your question (case { $case }) and is writing the answer. If someone is not breathing or cannot be woken, call { $numbers } now.
+       *[other] 🤝 An outreach worker on duty has taken your question (case { $case }) and is writing the answer. If someone is not breathing or cannot be woken, call { $numbers } now.
+    }
+feedback-ask = { $line ->
+        [doctors] The doctor has closed your question (case { $case }). Did the answer help? Your reply is only counted: nobody sees who answered.
+       *[other] The outreach worker has closed your question (case { $case }). Did the answer help? Your reply is only counted: nobody sees who answered.
+    }
 feedback-thanks = Thank you. It is only counted, anonymously.
 button-helped = 👍 Yes, it helped
 button-not-helped = 👎 No
@@ -99,16 +121,30 @@ button-send-to-doctor = 📨 Send this to the doctor on duty
 case-path-media = a photo or voice message sent to the bot, then "Send this to the doctor"
 handoff-sent = { $to ->
         [doctor] ✅ Your question is with the doctor on duty.
+        [worker] ✅ Your question is with the outreach worker on duty.
+        [worker-team] ✅ Your question is with the duty team; an outreach worker will answer as soon as they can.
         [waiting] ✅ Nobody is on shift right now: your question waits for the next shift, which starts { $next }; the duty team may answer sooner.
        *[team] ✅ Your question is with the duty team; a doctor will answer as soon as they can.
     } Case { $case }. The answer will come in this chat. If it gets worse, call { $numbers } now.
 handoff-failed = ❌ Your question could not be delivered right now. Contact { $organisation }: { $contact }. If someone is in danger, call { $numbers } now.
 handoff-limited = You have sent several questions in the last hour; please wait a few minutes before the next one. In an emergency call { $numbers } now.
-handoff-answer = 🩺 Answer from the doctor on duty (case { $case }):
+handoff-answer = { $line ->
+        [doctors] 🩺 Answer from the doctor on duty (case { $case }):
+       *[other] 🤝 Answer from the outreach worker on duty (case { $case }):
+    }
 button-write-back = ✍️ Write back
-handoff-followup-prompt = ✍️ Write to the doctor as a reply to this message (case { $case }).
-handoff-followup-sent = ✅ Sent to the doctor (case { $case }).
-handoff-expired = This conversation is more than 7 days old and can no longer reach the doctor. Ask a new question from the menu. In an emergency call { $numbers }.
+handoff-followup-prompt = { $line ->
+        [doctors] ✍️ Write to the doctor as a reply to this message (case { $case }).
+       *[other] ✍️ Write to the outreach worker as a reply to this message (case { $case }).
+    }
+handoff-followup-sent = { $line ->
+        [doctors] ✅ Sent to the doctor (case { $case }).
+       *[other] ✅ Sent to the outreach worker (case { $case }).
+    }
+handoff-expired = { $line ->
+        [doctors] This conversation is more than 7 days old and can no longer reach the doctor. Ask a new question from the menu. In an emergency call { $numbers }.
+       *[other] This conversation is more than 7 days old and can no longer reach the outreach worker. Ask a new question from the menu. In an emergency call { $numbers }.
+    }
 
 ## For doctors: case cards and replies (in the roster's language).
 
@@ -116,7 +152,10 @@ case-urgent = 🔴 URGENT: asked from a page about a life-threatening situation,
 case-card =
     🆕 Case { $case } · language: { $language } · { $time }
     Path: { $path }
-    The question follows. Reply to it (or to this card) to answer: the person sees "the doctor on duty", never your name.
+    The question follows. Reply to it (or to this card) to answer: the person sees "{ $line ->
+        [doctors] the doctor on duty
+       *[other] the outreach worker on duty
+    }", never your name.
 case-status-new = Status: new
 case-status-taken = Status: taken by { $doctor } at { $time }
 case-status-resolved = Status: resolved by { $doctor } at { $time }
@@ -137,9 +176,18 @@ toast-case-resolved = Resolved
 toast-case-reopened = Reopened
 command-not-member = This command is for the organisation's doctors and coordinators.
 command-admins-only = This command is for the organisation's coordinators.
-handoff-private-only = Questions to the doctor go only through your private chat with the bot, so nobody else in a group sees them. Open the bot and tap "Ask a doctor" there. In an emergency call { $numbers } now.
-handoff-kind-refused = The doctor can receive text, a photo, a voice or video message, or audio. Other files are not passed on. In an emergency call { $numbers } now.
-handoff-edit-ignored = Edits do not reach the doctor: they have the first version. Send the correction as a new reply.
+handoff-private-only = { $line ->
+        [doctors] Questions to the doctor go only through your private chat with the bot, so nobody else in a group sees them. Open the bot and tap "Ask a doctor" there. In an emergency call { $numbers } now.
+       *[other] Questions to the outreach workers go only through your private chat with the bot, so nobody else in a group sees them. Open the bot and ask there. In an emergency call { $numbers } now.
+    }
+handoff-kind-refused = { $line ->
+        [doctors] The doctor can receive text, a photo, a voice or video message, or audio. Other files are not passed on. In an emergency call { $numbers } now.
+       *[other] The outreach worker can receive text, a photo, a voice or video message, or audio. Other files are not passed on. In an emergency call { $numbers } now.
+    }
+handoff-edit-ignored = { $line ->
+        [doctors] Edits do not reach the doctor: they have the first version. Send the correction as a new reply.
+       *[other] Edits do not reach the outreach worker: they have the first version. Send the correction as a new reply.
+    }
 case-kind-refused = Only text, photos, voice and video messages and audio are passed on to the person. Send the answer as one of those.
 case-path-followup = follow-up to case { $case }, whose doctor is no longer on the roster
 case-escalated = ⏰ Not taken for { $minutes } min: passed on to you.

@@ -18,8 +18,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use crate::content::{Content, Locale, NodeIdx, NodeKey, NodeKind};
+use crate::engine::Screen;
 use crate::engine::companion::{self as screens, CompanionTap, Op};
-use crate::engine::{Duty, Screen};
 use crate::i18n::Msg;
 use crate::metrics::CompanionEvent;
 
@@ -292,7 +292,7 @@ fn show<'c>(plan: &mut Vec<Action<'c>>, to: i64, screen: Screen<'c>, checkin: bo
 fn page_screen(content: &Content, locale: Locale, page: NodeIdx) -> Screen<'_> {
     crate::engine::handle_with(
         content,
-        &Duty::Unavailable,
+        &crate::engine::Duties::default(),
         locale,
         crate::engine::Input::Start {
             payload: Some(content.node(page).id()),

@@ -1,5 +1,6 @@
-//! The doctors' line in the console: the very flow the Telegram adapter
-//! runs (`handoff::flow`), carried out by printing. Each message is drawn
+//! The roster's lines in the console: the very flow the Telegram adapter
+//! runs (`handoff::flow`), on the line `Desks::lines_for` picks, carried
+//! out by printing. Each message is drawn
 //! as a block labelled with its chat; message ids count up as Telegram's
 //! would; the clock is the console's simulated one (`--now`, then `/wait
 //! 5m`), so an escalation can be watched end to end without waiting.
@@ -12,7 +13,7 @@ use chrono::{DateTime, Utc};
 use crate::content::{Content, Locale};
 use crate::engine::Button;
 use crate::handoff::flow::{self, Action, Card, Ctx, Event, Keyboard, Said, Sender};
-use crate::handoff::{CaseAction, Desk, parse_case_button};
+use crate::handoff::{CaseAction, Desks, parse_case_button};
 use crate::payload::Prefix;
 
 /// The console person's chat and user id: never a Telegram id, so it
@@ -32,7 +33,7 @@ struct Sent {
 
 /// The simulated chats of one console session and their clock.
 pub struct Line<'d> {
-    desk: &'d Desk,
+    desks: &'d Desks,
     now: DateTime<Utc>,
     messages: HashMap<i32, Sent>,
     next_id: i32,
@@ -49,9 +50,9 @@ pub enum Turn {
 }
 
 impl<'d> Line<'d> {
-    pub fn new(desk: &'d Desk, now: DateTime<Utc>) -> Self {
+    pub fn new(desks: &'d Desks, now: DateTime<Utc>) -> Self {
         Line {
-            desk,
+            desks,
             now,
             messages: HashMap::new(),
             next_id: 1,
@@ -59,9 +60,9 @@ impl<'d> Line<'d> {
         }
     }
 
-    /// What the "Ask a doctor" screen says at the simulated time.
-    pub fn duty(&self) -> crate::engine::Duty {
-        self.desk.duty(self.now)
+    /// What each line's "Ask" screen says at the simulated time.
+    pub fn duties(&self) -> crate::engine::Duties {
+        self.desks.duties(self.now)
     }
 
     /// A button of the line pressed by the person: "Write your question",
@@ -163,12 +164,15 @@ impl<'d> Line<'d> {
 
     /// `now` as the roster's people read it.
     pub fn local_time(&self, now: DateTime<Utc>) -> String {
-        self.desk.local_time(now)
+        self.desks.doctors().local_time(now)
     }
 
-    /// When a case's timer is next due.
+    /// When a case's timer, of any line, is next due.
     pub fn next_due(&self) -> Option<DateTime<Utc>> {
-        self.desk.cases.lock().unwrap_or_else(|p| p.into_inner()).next_due()
+        self.desks
+            .iter()
+            .filter_map(|desk| desk.cases.lock().unwrap_or_else(|p| p.into_inner()).next_due())
+            .min()
     }
 
     /// The cases' timers due now.
@@ -180,7 +184,21 @@ impl<'d> Line<'d> {
     /// back as the Telegram adapter does (in the console every message
     /// arrives).
     fn run(&mut self, content: &Content, event: Event<'_>, out: &mut impl Write) -> io::Result<()> {
-        let desk = self.desk;
+        let desks = self.desks;
+        for desk in desks.lines_for(content, &event, self.now) {
+            self.run_on(content, desk, event.clone(), out)?;
+        }
+        Ok(())
+    }
+
+    /// One line's plan for `event`, and what follows from its results.
+    fn run_on(
+        &mut self,
+        content: &Content,
+        desk: &crate::handoff::Desk,
+        event: Event<'_>,
+        out: &mut impl Write,
+    ) -> io::Result<()> {
         let plan = |now, event| {
             let ctx = Ctx {
                 content,
@@ -301,10 +319,10 @@ impl<'d> Line<'d> {
         }
     }
 
-    /// Who acts in `chat`: its doctor, or in the duty chat the first
-    /// coordinator (else the first doctor).
+    /// Who acts in `chat`: its doctor (or outreach worker), or in a duty
+    /// chat the first coordinator (else the line's first person).
     fn doctor_in(&self, chat: i64) -> Sender<'static> {
-        let roster = &self.desk.roster;
+        let roster = &self.desks.holding_chat(chat).unwrap_or(self.desks.doctors()).roster;
         let user = roster
             .doctors()
             .find(|(_, d)| d.chat == chat)
@@ -321,11 +339,13 @@ impl<'d> Line<'d> {
     }
 
     fn label(&self, chat: i64) -> String {
-        let roster = &self.desk.roster;
+        let roster = &self.desks.holding_chat(chat).unwrap_or(self.desks.doctors()).roster;
         if chat == PERSON {
             "the person".to_owned()
-        } else if chat == roster.duty_chat() {
+        } else if chat == roster.duty_chat() && roster.line() == crate::roster::DOCTORS_LINE {
             "the duty chat".to_owned()
+        } else if chat == roster.duty_chat() {
+            format!("the {} duty chat", roster.line())
         } else {
             roster
                 .doctors()

@@ -12,8 +12,8 @@
 //! The clock is simulated: `--now` sets it, `/wait 5m` moves it on and
 //! fires each timer at its moment. The emergency companion's check-ins
 //! ("I gave naloxone") run on it (`companion`), their answers pressed by
-//! number. With a roster, the doctors' line runs as in Telegram, through
-//! the same flow (`line`): after "Write your question" the next line is
+//! number. With a roster, its lines (the doctors', the outreach workers')
+//! run as in Telegram, through the same flow (`line`): after "Write your question" the next line is
 //! the question; then the doctors' side acts (`/take`, `/resolve`, or a
 //! reply, which is the answer).
 
@@ -22,8 +22,8 @@ use std::io::{self, BufRead, Write};
 use chrono::{DateTime, Utc};
 
 use crate::content::{Content, Locale};
-use crate::engine::{self, Cleared, Duty, Input, MessageKind, Screen, Shows};
-use crate::handoff::Desk;
+use crate::engine::{self, Cleared, Duties, Input, MessageKind, Screen, Shows};
+use crate::handoff::Desks;
 use crate::i18n::Msg;
 use crate::payload::Prefix;
 
@@ -48,16 +48,22 @@ enum Mode {
 pub fn run(
     content: &Content,
     locale: Locale,
-    desk: Option<&Desk>,
+    desks: Option<&Desks>,
     mut now: DateTime<Utc>,
     input: impl BufRead,
     mut output: impl Write,
     prompt: bool,
 ) -> io::Result<()> {
-    let mut line = desk.map(|desk| Line::new(desk, now));
+    let mut line = desks.map(|desks| Line::new(desks, now));
     let mut companion = Companion::default();
-    let duty = |line: &Option<Line<'_>>| line.as_ref().map_or(Duty::Unavailable, Line::duty);
-    let mut screen = engine::handle_at(content, &duty(&line), Some(now), locale, Input::Start { payload: None });
+    let duties = |line: &Option<Line<'_>>| line.as_ref().map_or_else(Duties::default, Line::duties);
+    let mut screen = engine::handle_at(
+        content,
+        &duties(&line),
+        Some(now),
+        locale,
+        Input::Start { payload: None },
+    );
     print_screen(&mut output, &screen)?;
     let mut mode = Mode::Menu;
     let mut lines = input.lines();
@@ -173,7 +179,7 @@ pub fn run(
                 _ => command(text),
             },
         };
-        screen = engine::handle_at(content, &duty(&line), Some(now), screen.locale, input);
+        screen = engine::handle_at(content, &duties(&line), Some(now), screen.locale, input);
         print_screen(&mut output, &screen)?;
         if screen.shows == Shows::Clearing {
             // A terminal keeps its own scrollback: say what Telegram would do.

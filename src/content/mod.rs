@@ -18,6 +18,8 @@ mod validate;
 pub use keys::{NodeKey, VersionTag};
 pub(crate) use load::refusal;
 pub use load::{LoadOptions, Loaded, MANIFEST_FILE, load};
-pub use model::{Content, EmergencyNumber, Locale, Media, Node, NodeIdx, Review, Translation};
+pub use model::{
+    Content, DOCTORS_LINE, EmergencyNumber, Locale, Media, Node, NodeIdx, Review, Translation, is_line_id,
+};
 pub use raw::{MediaKind, NodeKind};
 pub use validate::{DEFAULT_REVIEW_MAX_AGE_DAYS, Options as ValidateOptions, Parsed};

@@ -58,6 +58,19 @@ pub struct LocaleData {
     pub(crate) privacy: Rendered,
 }
 
+/// The line of the roster a handoff node goes to when it names none: the
+/// doctors', written at the roster file's top level.
+pub const DOCTORS_LINE: &str = "doctors";
+
+/// Whether `id` can name a roster line: 1-32 lowercase letters, digits and dashes.
+pub fn is_line_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
 /// One screen of the tree.
 pub struct Node {
     pub(crate) id: String,
@@ -79,6 +92,8 @@ pub struct Node {
     pub(crate) file: String,
     /// `kind: timetable`: the unit of the timetable it shows.
     pub(crate) unit: Option<usize>,
+    /// `kind: handoff`: the roster's line its questions go to.
+    pub(crate) line: Option<String>,
     /// Per locale, indexed by `Locale`.
     pub(crate) translations: Vec<Translation>,
     /// Per locale: the line under the title in a group's short answer.
@@ -419,6 +434,12 @@ impl Node {
     /// The unit (in [`Content::timetable`]) a `kind: timetable` node shows.
     pub fn unit(&self) -> Option<usize> {
         self.unit
+    }
+
+    /// The roster line a `kind: handoff` node's questions go to
+    /// ([`DOCTORS_LINE`] unless it names another).
+    pub fn line(&self) -> &str {
+        self.line.as_deref().unwrap_or(DOCTORS_LINE)
     }
 
     /// The check-ins of a `kind: companion` node.

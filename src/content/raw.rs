@@ -199,6 +199,12 @@ pub struct RawNode {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub unit: Option<Spanned<String>>,
+    /// `kind: handoff` only: the roster's line the questions go to
+    /// (`outreach`); default `doctors`. A line the roster does not have
+    /// shows as not open.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub line: Option<Spanned<String>>,
     /// `kind: companion` only: the check-ins stop by themselves this long
     /// after the start (default `2h`): `30m`, `1h 30m`.
     #[serde(default)]
@@ -252,8 +258,9 @@ pub enum NodeKind {
     Page,
     /// A list of choices: needs buttons; its text is an optional one-line prompt.
     Menu,
-    /// "Ask a doctor": its text introduces the doctors' line; the bot adds
-    /// who is on duty and a button to write the question. Needs text.
+    /// "Ask a doctor": its text introduces a line of the roster (`line`,
+    /// default the doctors'); the bot adds who is on duty and a button to
+    /// write the question. Needs text.
     Handoff,
     /// Timed check-ins ("I gave naloxone"): a button to it starts them in
     /// the person's chat; its text is what the person is told at the start.

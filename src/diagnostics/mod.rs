@@ -90,6 +90,7 @@ codes! {
     ServicesInvalid = "E0028", Error, "services.yaml is inconsistent (zone, stops, days, times, dates, cancellations) or a timetable names no unit";
     UnknownReviewer = "E0029", Error, "a review names someone the manifest does not list as a reviewer";
     GroupInvalid = "E0030", Error, "a group command is not a valid Telegram command or is reserved, or a summary is over 200 characters or on several lines";
+    LineInvalid = "E0031", Error, "a node's `line` is not a line id, or is on a node that is not a handoff";
     NeverReviewed = "W0001", Warning, "a page has not been reviewed by a medical professional";
     StaleReview = "W0002", Warning, "a page's last review is older than the allowed age";
     FluentExtra = "W0003", Warning, "a Fluent message is never used by the bot";

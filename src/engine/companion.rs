@@ -106,7 +106,7 @@ fn stop_button<'c>(content: &'c Content, locale: Locale, companion: NodeIdx) -> 
 pub fn started<'c>(content: &'c Content, locale: Locale, companion: NodeIdx) -> Screen<'c> {
     let mut screen = Screen::node(
         content,
-        &super::Duty::Unavailable,
+        &super::Duties::default(),
         None,
         &super::screen::Position::top(companion, locale),
     );

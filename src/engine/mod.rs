@@ -14,7 +14,7 @@ mod screen;
 pub mod timetable;
 
 pub use callback::{CallbackData, DecodeError, MAX_CRUMBS, MAX_LEN as MAX_CALLBACK_LEN};
-pub use duty::Duty;
+pub use duty::{Duties, Duty};
 pub use group::{GroupAnswer, GroupAsk, TURN_OFF, TURN_ON, group_answer};
 pub use privacy::{Cleared, clear_report};
 pub use screen::{Button, Notice, Screen, Shows};
@@ -62,26 +62,26 @@ pub enum Input<'a> {
 /// Answers `input` from a person whose interface language is `locale`, in
 /// a deployment without the doctors' line.
 pub fn handle<'c>(content: &'c Content, locale: Locale, input: Input<'_>) -> Screen<'c> {
-    handle_with(content, &Duty::Unavailable, locale, input)
+    handle_with(content, &Duties::default(), locale, input)
 }
 
-/// Answers `input`; "Ask a doctor" screens describe `duty`. Callback data
+/// Answers `input`; each "Ask" screen describes its line's duty in `duties`. Callback data
 /// carries its own locale, which wins over `locale`. Without a clock:
 /// timetables show their weekly stops only (see [`handle_at`]).
-pub fn handle_with<'c>(content: &'c Content, duty: &Duty, locale: Locale, input: Input<'_>) -> Screen<'c> {
-    handle_at(content, duty, None, locale, input)
+pub fn handle_with<'c>(content: &'c Content, duties: &Duties, locale: Locale, input: Input<'_>) -> Screen<'c> {
+    handle_at(content, duties, None, locale, input)
 }
 
 /// Like [`handle_with`], at the moment `now` (the adapter's clock): a
 /// timetable also says where its unit is now and stops next.
 pub fn handle_at<'c>(
     content: &'c Content,
-    duty: &Duty,
+    duties: &Duties,
     now: Option<DateTime<Utc>>,
     locale: Locale,
     input: Input<'_>,
 ) -> Screen<'c> {
-    let page = Pages { content, duty, now };
+    let page = Pages { content, duties, now };
     match input {
         Input::Start { payload } => start(page, locale, payload),
         Input::Callback { data } => callback(page, locale, data),
@@ -100,11 +100,11 @@ pub fn handle_at<'c>(
 /// caption, any message that is not a search) describes someone
 /// unresponsive or not breathing: adapters show it at once, whatever else
 /// they do with the message.
-pub fn emergency_screen<'c>(content: &'c Content, duty: &Duty, locale: Locale, text: &str) -> Option<Screen<'c>> {
+pub fn emergency_screen<'c>(content: &'c Content, duties: &Duties, locale: Locale, text: &str) -> Option<Screen<'c>> {
     content.is_emergency(text).then(|| {
         Pages {
             content,
-            duty,
+            duties,
             now: None,
         }
         .node(&Position::top(content.emergency(), locale))
@@ -115,13 +115,13 @@ pub fn emergency_screen<'c>(content: &'c Content, duty: &Duty, locale: Locale, t
 #[derive(Clone, Copy)]
 struct Pages<'c, 'd> {
     content: &'c Content,
-    duty: &'d Duty,
+    duties: &'d Duties,
     now: Option<DateTime<Utc>>,
 }
 
 impl<'c> Pages<'c, '_> {
     fn node(self, position: &Position) -> Screen<'c> {
-        Screen::node(self.content, self.duty, self.now, position)
+        Screen::node(self.content, self.duties, self.now, position)
     }
 }
 
@@ -193,7 +193,8 @@ fn unsupported<'c>(
     let mut screen = page
         .node(&Position::top(node, locale))
         .with_notice(Notice::Unsupported(kind), text);
-    let sendable = matches!(kind, MessageKind::Photo | MessageKind::Voice) && *page.duty != Duty::Unavailable;
+    let sendable = matches!(kind, MessageKind::Photo | MessageKind::Voice)
+        && *page.duties.of(crate::content::DOCTORS_LINE) != Duty::Unavailable;
     if let (Some(id), true) = (message, sendable) {
         let send = Button {
             label: std::borrow::Cow::Owned(content.text(locale, Msg::ButtonSendToDoctor, &[])),

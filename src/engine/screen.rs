@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use super::callback::{CallbackData, MAX_CRUMBS};
-use super::duty::Duty;
+use super::duty::{Duties, Duty};
 use crate::content::{Content, Locale, Media, NodeIdx, NodeKind};
 use crate::i18n::MessageKind;
 use crate::i18n::Msg;
@@ -93,11 +93,11 @@ impl Position {
 
 impl<'c> Screen<'c> {
     /// A node with its buttons, then Back and Home unless it is the root.
-    /// An "Ask a doctor" node starts with the state of the doctors' line and
-    /// offers the button to write a question while the line exists.
+    /// An "Ask" node starts with the state of its line (`duties.of(line)`)
+    /// and offers the button to write a question while the line exists.
     pub(super) fn node(
         content: &'c Content,
-        duty: &Duty,
+        duties: &Duties,
         now: Option<chrono::DateTime<chrono::Utc>>,
         position: &Position,
     ) -> Self {
@@ -116,7 +116,8 @@ impl<'c> Screen<'c> {
             plain = Cow::Owned(format!("{title_plain}\n\n{}\n\n{rest_plain}", lines.plain));
         }
         if node.kind() == NodeKind::Handoff {
-            let line = duty_line(content, locale, duty);
+            let duty = duties.of(node.line());
+            let line = duty_line(content, locale, node.line(), duty);
             html = Cow::Owned(format!("{}\n\n{html}", escape_html(&line)));
             plain = Cow::Owned(format!("{line}\n\n{plain}"));
             if *duty != Duty::Unavailable {
@@ -246,7 +247,7 @@ fn split_title(text: &str) -> (&str, &str) {
 }
 
 /// Who is on duty, or when the next shift starts, or that there is no line.
-fn duty_line(content: &Content, locale: Locale, duty: &Duty) -> String {
+fn duty_line(content: &Content, locale: Locale, line: &str, duty: &Duty) -> String {
     let ui = content.ui(locale);
     match duty {
         Duty::Unavailable => content.text(
@@ -256,11 +257,18 @@ fn duty_line(content: &Content, locale: Locale, duty: &Duty) -> String {
                 ("organisation", &ui.organisation),
                 ("contact", &ui.contact),
                 ("numbers", &ui.numbers),
+                ("line", line),
             ],
         ),
-        Duty::OnShift(doctors) => content.text(locale, Msg::HandoffOnDuty, &[("doctors", &doctors.join(", "))]),
-        Duty::OffHours { next: Some(next) } => content.text(locale, Msg::HandoffOffHours, &[("next", next)]),
-        Duty::OffHours { next: None } => content.text(locale, Msg::HandoffNoShift, &[]),
+        Duty::OnShift(doctors) => content.text(
+            locale,
+            Msg::HandoffOnDuty,
+            &[("doctors", &doctors.join(", ")), ("line", line)],
+        ),
+        Duty::OffHours { next: Some(next) } => {
+            content.text(locale, Msg::HandoffOffHours, &[("next", next), ("line", line)])
+        }
+        Duty::OffHours { next: None } => content.text(locale, Msg::HandoffNoShift, &[("line", line)]),
     }
 }
 

@@ -539,7 +539,12 @@ fn the_ask_a_doctor_screen_says_who_is_on_duty_and_offers_the_question_button() 
         .clone();
 
     let on_shift = Duty::OnShift(vec!["Dr Anna (ru, en)".to_owned()]);
-    let screen = handle_with(tree(), &on_shift, en(), Input::Callback { data: &data });
+    let screen = handle_with(
+        tree(),
+        &Duties::doctors(on_shift),
+        en(),
+        Input::Callback { data: &data },
+    );
     assert_eq!(screen.shows, Shows::Node(ask));
     assert!(
         screen.plain.starts_with("🩺 On duty now: Dr Anna (ru, en)."),
@@ -563,7 +568,7 @@ fn the_ask_a_doctor_screen_says_who_is_on_duty_and_offers_the_question_button() 
     };
     let screen = handle_with(
         tree(),
-        &off,
+        &Duties::doctors(off),
         ru(),
         Input::Start {
             payload: Some("ask-doctor"),

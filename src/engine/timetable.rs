@@ -212,7 +212,7 @@ fn day(day: Weekday) -> Msg {
 mod tests {
     use super::*;
     use crate::content::fixture::tree;
-    use crate::engine::{Duty, Input, handle_at, handle_with};
+    use crate::engine::{Duties, Input, handle_at, handle_with};
 
     fn at(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
@@ -223,7 +223,7 @@ mod tests {
         let en = tree().locale_by_code("en").unwrap();
         let screen = handle_at(
             tree(),
-            &Duty::Unavailable,
+            &Duties::default(),
             Some(at(now)),
             en,
             Input::Start { payload: Some("bus") },
@@ -260,7 +260,7 @@ mod tests {
             let now = Some(at("2026-12-02T15:10:00+03:00"));
             handle_at(
                 tree(),
-                &Duty::Unavailable,
+                &Duties::default(),
                 now,
                 en,
                 Input::Start { payload: Some("bus") },
@@ -297,7 +297,7 @@ mod tests {
     #[test]
     fn without_a_clock_only_the_weekly_stops_and_in_russian_too() {
         let ru = tree().locale_by_code("ru").unwrap();
-        let screen = handle_with(tree(), &Duty::Unavailable, ru, Input::Start { payload: Some("bus") });
+        let screen = handle_with(tree(), &Duties::default(), ru, Input::Start { payload: Some("bus") });
         assert!(
             screen
                 .plain

@@ -1,12 +1,15 @@
 //! The doctors' line: a person's question goes to the doctor on duty (or the
 //! duty chat), the doctor's reply comes back, and neither learns who the
 //! other is. Nothing is stored: each side's address travels sealed inside
-//! the other side's buttons ([`seal`]).
+//! the other side's buttons ([`seal`]). The roster's other lines (the
+//! outreach workers') work the same way, each a [`Desk`] of its own; which
+//! line an event goes to is decided by [`Desks::lines_for`] only.
 //!
 //! This module decides (who gets a case, what a card says, which buttons it
 //! carries); `telegram::handoff` does the sending. No I/O and no clock (the
 //! time is an argument); randomness only for nonces and case codes.
 
+mod desks;
 pub mod epoch;
 pub mod flow;
 pub mod limit;
@@ -15,10 +18,9 @@ pub mod seal;
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 
-use arc_swap::ArcSwap;
-
 use chrono::{DateTime, Utc};
 
+pub use desks::{Desks, SharedDesk, line_at};
 pub use epoch::{EpochKey, KeyFileError, epoch_of};
 pub use flow::Cases;
 pub use limit::QuestionLimit;
@@ -79,9 +81,9 @@ pub enum Status<'a> {
     Resolved { by: &'a str, at: &'a str },
 }
 
-/// The roster, the key and the rate limit: what the handoff needs to run.
-/// Replaced whole when the roster is reloaded (keeping the key and the
-/// counts), like `Content`; each update uses the desk it started with.
+/// One line (the doctors', the outreach workers'): its roster, the key and
+/// the rate limit (shared by all lines, see [`Desks`]) and its waiting
+/// cases: what the flow needs to run.
 pub struct Desk {
     pub roster: Roster,
     pub sealer: Arc<Sealer>,
@@ -90,9 +92,6 @@ pub struct Desk {
     pub cases: Arc<Mutex<Cases>>,
 }
 
-/// The desk being served.
-pub type SharedDesk = Arc<ArcSwap<Desk>>;
-
 impl Desk {
     pub fn new(roster: Roster, sealer: Sealer) -> Self {
         Desk {
@@ -100,16 +99,6 @@ impl Desk {
             sealer: Arc::new(sealer),
             limit: Arc::new(QuestionLimit::new()),
             cases: Arc::new(Mutex::new(Cases::new())),
-        }
-    }
-
-    /// The same key and counts with another roster.
-    pub fn with_roster(&self, roster: Roster) -> Self {
-        Desk {
-            roster,
-            sealer: self.sealer.clone(),
-            limit: self.limit.clone(),
-            cases: self.cases.clone(),
         }
     }
 }
@@ -219,10 +208,13 @@ impl Desk {
             (Route::DutyChat, Duty::OffHours { next: Some(next) }) => Some(next),
             _ => None,
         };
+        let doctors = self.roster.line() == crate::roster::DOCTORS_LINE;
         let to = match (route, &next) {
-            (Route::Doctor(_), _) => "doctor",
+            (Route::Doctor(_), _) if doctors => "doctor",
+            (Route::Doctor(_), _) => "worker",
             (Route::DutyChat, Some(_)) => "waiting",
-            (Route::DutyChat, None) => "team",
+            (Route::DutyChat, None) if doctors => "team",
+            (Route::DutyChat, None) => "worker-team",
         };
         content.text(
             locale,
@@ -251,9 +243,11 @@ pub fn urgent_path(content: &Content, position: &str) -> bool {
 
 /// A new case card without its status line, plain text (escape it for
 /// HTML). An urgent case says so in its first line.
+#[allow(clippy::too_many_arguments)] // one argument per part of the card
 pub fn case_card(
     content: &Content,
     locale: Locale,
+    line: &str,
     case: CaseCode,
     language: &str,
     time: &str,
@@ -268,6 +262,7 @@ pub fn case_card(
             ("language", language),
             ("time", time),
             ("path", path),
+            ("line", line),
         ],
     );
     if urgent {
@@ -322,9 +317,9 @@ pub fn copy_button<'c>(content: &'c Content, locale: Locale, case: CaseCode, tic
 }
 
 /// The "Write back" button under an answer, carrying the doctor's ticket.
-pub fn write_back_button<'c>(content: &'c Content, locale: Locale, ticket: &str) -> Vec<Vec<Button<'c>>> {
+pub fn write_back_button<'c>(content: &'c Content, locale: Locale, line: &str, ticket: &str) -> Vec<Vec<Button<'c>>> {
     vec![vec![Button {
-        label: Cow::Owned(content.text(locale, Msg::ButtonWriteBack, &[])),
+        label: Cow::Owned(content.text(locale, Msg::ButtonWriteBack, &[("line", line)])),
         data: Prefix::WriteBack.with(ticket),
     }]]
 }

@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use super::*;
 use crate::content::fixture::tree;
 use crate::diagnostics::{Diagnostics, SourceMap};
-use crate::engine::{self, Input};
+use crate::engine::{self, Duties, Input};
 
 /// Anna (en, ru) and Boris on shift in Moscow evenings, Boris through the
 /// night, Vera never; the duty chat -100500; coordinator 900.
@@ -26,7 +26,10 @@ fn desk() -> Desk {
     let file = sources.add("roster.yaml", ROSTER);
     let mut diagnostics = Diagnostics::default();
     Desk::new(
-        crate::roster::parse(&sources, file, &mut diagnostics).expect("valid roster"),
+        crate::roster::parse(&sources, file, &mut diagnostics)
+            .expect("valid roster")
+            .doctors()
+            .clone(),
         Sealer::ephemeral(chrono::Utc::now()),
     )
 }
@@ -74,7 +77,7 @@ fn people_see_names_and_languages_or_the_next_shift_never_chat_ids() {
     );
     let screen = engine::handle_with(
         tree(),
-        &desk.duty(at("2026-11-24T21:00:00+03:00")),
+        &Duties::doctors(desk.duty(at("2026-11-24T21:00:00+03:00"))),
         tree().default_locale(),
         Input::Start {
             payload: Some("ask-doctor"),
@@ -100,7 +103,7 @@ fn a_card_shows_case_path_language_and_time_and_its_status_line_is_replaced_by_t
     assert_eq!(path, "Start › Ask a doctor");
     let case = CaseCode::random();
     let time = desk.local_time(at("2026-11-24T21:00:00+03:00"));
-    let body = case_card(content, locale, case, "ru", &time, &path, false);
+    let body = case_card(content, locale, "doctors", case, "ru", &time, &path, false);
     let card = format!("{body}\n{}", status_line(content, locale, &Status::New));
     assert!(
         card.starts_with(&format!(
@@ -159,4 +162,124 @@ fn public_contacts_list_doctors_on_shift_first() {
         ["Dr Boris: +7 900 000-00-02", "Dr Vera: vera@example.org"]
     );
     assert_eq!(desk.public_contacts(at("2026-11-25T12:00:00+03:00")).len(), 2);
+}
+
+/// [`ROSTER`] with an outreach line: Olga (chat 301), duty chat -100600.
+fn desks() -> Desks {
+    let text = format!(
+        "{ROSTER}lines:\n  - id: outreach\n    duty_chat: -100600\n    people: [{{ id: olga, name: Olga, chat: 301, languages: [ru] }}]\n    shifts: [{{ person: olga, days: [daily], from: \"10:00\", to: \"18:00\" }}]\n"
+    );
+    let mut sources = SourceMap::new();
+    let file = sources.add("roster.yaml", text);
+    let mut diagnostics = Diagnostics::default();
+    let rosters = crate::roster::parse(&sources, file, &mut diagnostics).expect("valid roster");
+    Desks::new(rosters, Sealer::ephemeral(chrono::Utc::now()))
+}
+
+#[test]
+fn each_event_goes_to_the_line_holding_its_chat_or_asked_from() {
+    use crate::handoff::flow::{Command, Event, Sender};
+    let desks = desks();
+    let content = tree();
+    let now = at("2026-11-24T12:00:00+03:00");
+    let from = |user: i64, chat: i64| Sender {
+        user,
+        chat,
+        private: chat > 0,
+        language: None,
+    };
+    let lines = |event: Event<'_>| -> Vec<String> {
+        desks
+            .lines_for(content, &event, now)
+            .iter()
+            .map(|desk| desk.roster.line().to_owned())
+            .collect()
+    };
+    let command = |user, chat| Event::Command {
+        from: from(user, chat),
+        command: Command::OnCall,
+        message: 1,
+    };
+    assert_eq!(lines(command(301, 301)), ["outreach"]);
+    assert_eq!(lines(command(900, -100600)), ["outreach"]);
+    assert_eq!(lines(command(101, -100500)), ["doctors"]);
+    assert_eq!(
+        lines(command(900, 900)),
+        ["doctors", "outreach"],
+        "a coordinator sees every line"
+    );
+    assert_eq!(
+        lines(command(8888, 8888)),
+        ["doctors"],
+        "the doctors' line refuses strangers once"
+    );
+    let reload = Event::Command {
+        from: from(900, 900),
+        command: Command::Reload,
+        message: 1,
+    };
+    assert_eq!(lines(reload), ["doctors"], "one reload");
+    assert_eq!(lines(Event::Tick), ["doctors", "outreach"]);
+    assert_eq!(lines(Event::Shutdown), ["doctors", "outreach"]);
+    // A follow-up goes where the answer came from, read from its ticket.
+    let ticket = desks.sealer.seal_doctor(
+        &DoctorTicket {
+            chat: 301,
+            message: 7,
+            case: CaseCode::random(),
+            expires: expiry_from(now),
+            opened: now,
+        },
+        5550001,
+    );
+    let write_back = Event::WriteBack {
+        from: from(5550001, 5550001),
+        ticket: &ticket,
+        tapped: true,
+    };
+    assert_eq!(lines(write_back), ["outreach"]);
+    // Asked from a handoff page that names no line: the doctors'.
+    let duties = desks.duties(at("2026-11-24T21:00:00+03:00"));
+    let screen = engine::handle_with(
+        content,
+        &duties,
+        content.default_locale(),
+        Input::Start {
+            payload: Some("ask-doctor"),
+        },
+    );
+    let write = &screen.buttons[0][0];
+    let (prefix, position) = crate::payload::Prefix::of_callback(&write.data).unwrap();
+    assert_eq!(prefix, crate::payload::Prefix::Ask);
+    assert!(CallbackData::decode(position).is_ok());
+    assert_eq!(line_at(content, position), crate::roster::DOCTORS_LINE);
+    let ask = Event::Ask {
+        from: from(5550001, 5550001),
+        position,
+    };
+    assert_eq!(lines(ask), ["doctors"]);
+    let duties = desks.duties(at("2026-11-24T12:00:00+03:00"));
+    assert_eq!(*duties.of("outreach"), Duty::OnShift(vec!["Olga (ru)".to_owned()]));
+    assert_eq!(*duties.of("legal"), Duty::Unavailable);
+}
+
+#[test]
+fn a_reload_keeps_the_key_the_counts_and_each_lines_timers() {
+    let desks = desks();
+    let mut sources = SourceMap::new();
+    let file = sources.add("roster.yaml", ROSTER);
+    let mut diagnostics = Diagnostics::default();
+    let doctors_only = crate::roster::parse(&sources, file, &mut diagnostics).unwrap();
+    let reloaded = desks.with_rosters(doctors_only);
+    assert!(Arc::ptr_eq(&reloaded.sealer, &desks.sealer));
+    assert!(Arc::ptr_eq(&reloaded.limit, &desks.limit));
+    assert!(Arc::ptr_eq(&reloaded.doctors().cases, &desks.doctors().cases));
+    assert!(Arc::ptr_eq(
+        &reloaded.doctors().limit,
+        &desks.line("outreach").unwrap().limit
+    ));
+    assert!(
+        reloaded.line("outreach").is_none(),
+        "a line taken out of the roster is gone"
+    );
 }

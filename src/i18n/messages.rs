@@ -28,15 +28,15 @@ macro_rules! messages {
 }
 
 messages! {
-    HandoffOnDuty = "handoff-on-duty" ["doctors"];
-    HandoffOffHours = "handoff-off-hours" ["next"];
-    HandoffNoShift = "handoff-no-shift" [];
-    HandoffUnavailable = "handoff-unavailable" ["organisation", "contact", "numbers"];
+    HandoffOnDuty = "handoff-on-duty" ["doctors", "line"];
+    HandoffOffHours = "handoff-off-hours" ["next", "line"];
+    HandoffNoShift = "handoff-no-shift" ["line"];
+    HandoffUnavailable = "handoff-unavailable" ["organisation", "contact", "numbers", "line"];
     ButtonAsk = "button-ask" [];
-    HandoffPrompt = "handoff-prompt" ["numbers"];
+    HandoffPrompt = "handoff-prompt" ["numbers", "line"];
     HandoffTopic = "handoff-topic" ["topic"];
-    HandoffTaken = "handoff-taken" ["case", "numbers"];
-    FeedbackAsk = "feedback-ask" ["case"];
+    HandoffTaken = "handoff-taken" ["case", "numbers", "line"];
+    FeedbackAsk = "feedback-ask" ["case", "line"];
     ButtonSendToDoctor = "button-send-to-doctor" [];
     CasePathMedia = "case-path-media" [];
     FeedbackThanks = "feedback-thanks" [];
@@ -45,13 +45,13 @@ messages! {
     HandoffSent = "handoff-sent" ["case", "to", "numbers", "next"];
     HandoffFailed = "handoff-failed" ["organisation", "contact", "numbers"];
     HandoffLimited = "handoff-limited" ["numbers"];
-    HandoffAnswer = "handoff-answer" ["case"];
-    ButtonWriteBack = "button-write-back" [];
-    HandoffFollowupPrompt = "handoff-followup-prompt" ["case"];
-    HandoffFollowupSent = "handoff-followup-sent" ["case"];
-    HandoffExpired = "handoff-expired" ["numbers"];
+    HandoffAnswer = "handoff-answer" ["case", "line"];
+    ButtonWriteBack = "button-write-back" ["line"];
+    HandoffFollowupPrompt = "handoff-followup-prompt" ["case", "line"];
+    HandoffFollowupSent = "handoff-followup-sent" ["case", "line"];
+    HandoffExpired = "handoff-expired" ["numbers", "line"];
     CaseUrgent = "case-urgent" [];
-    CaseCard = "case-card" ["case", "language", "time", "path"];
+    CaseCard = "case-card" ["case", "language", "time", "path", "line"];
     CaseStatusNew = "case-status-new" [];
     CaseStatusTaken = "case-status-taken" ["doctor", "time"];
     CaseStatusResolved = "case-status-resolved" ["doctor", "time"];
@@ -72,9 +72,9 @@ messages! {
     ToastCaseReopened = "toast-case-reopened" [];
     CommandNotMember = "command-not-member" [];
     CommandAdminsOnly = "command-admins-only" [];
-    HandoffPrivateOnly = "handoff-private-only" ["numbers"];
-    HandoffKindRefused = "handoff-kind-refused" ["numbers"];
-    HandoffEditIgnored = "handoff-edit-ignored" [];
+    HandoffPrivateOnly = "handoff-private-only" ["numbers", "line"];
+    HandoffKindRefused = "handoff-kind-refused" ["numbers", "line"];
+    HandoffEditIgnored = "handoff-edit-ignored" ["line"];
     CaseKindRefused = "case-kind-refused" [];
     CaseEditIgnored = "case-edit-ignored" [];
     CasePathFollowup = "case-path-followup" ["case"];

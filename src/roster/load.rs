@@ -8,8 +8,8 @@ use chrono::{Duration, NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
 use serde_saphyr::Spanned;
 
-use super::raw::{RawDatedShift, RawEscalation, RawRoster, RawShift};
-use super::{Doctor, DoctorIdx, Escalation, Hours, Roster, Swap, Vacation, WeeklyShift};
+use super::raw::{RawDatedShift, RawDoctor, RawEscalation, RawOverrides, RawRoster, RawShift};
+use super::{DOCTORS_LINE, Doctor, DoctorIdx, Escalation, Hours, Roster, Rosters, Swap, Vacation, WeeklyShift};
 use crate::diagnostics::yaml::spanned;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, FileId, SourceMap, did_you_mean};
 use crate::files::{self, FileKind, ReadError};
@@ -17,8 +17,8 @@ use crate::schedule;
 
 const WEEK_MINUTES: i64 = 7 * 24 * 60;
 
-/// Reads the roster at `path` into `sources`; returns it when it has no errors.
-pub fn load(path: &Path, sources: &mut SourceMap, diagnostics: &mut Diagnostics) -> Option<Roster> {
+/// Reads the roster at `path` into `sources`; returns its lines when it has no errors.
+pub fn load(path: &Path, sources: &mut SourceMap, diagnostics: &mut Diagnostics) -> Option<Rosters> {
     // The operator names the roster, so it may live anywhere; it must still
     // be a regular file within the cap.
     let text = match files::read_text(path, None, FileKind::Roster) {
@@ -42,8 +42,9 @@ pub fn load(path: &Path, sources: &mut SourceMap, diagnostics: &mut Diagnostics)
     parse(sources, file, diagnostics)
 }
 
-/// Parses and validates the roster already in `sources` as `file`.
-pub fn parse(sources: &SourceMap, file: FileId, diagnostics: &mut Diagnostics) -> Option<Roster> {
+/// Parses and validates the roster already in `sources` as `file`: the
+/// doctors' line first, then the further `lines:`.
+pub fn parse(sources: &SourceMap, file: FileId, diagnostics: &mut Diagnostics) -> Option<Rosters> {
     let raw: RawRoster = match serde_saphyr::from_str(sources.text(file)) {
         Ok(raw) => raw,
         Err(error) => {
@@ -52,19 +53,41 @@ pub fn parse(sources: &SourceMap, file: FileId, diagnostics: &mut Diagnostics) -
         }
     };
     let before = diagnostics.error_count();
-    let roster = Validator {
+    let rosters = Validator {
         sources,
         file,
         diagnostics,
+        list: "doctors",
     }
-    .roster(&raw);
-    (diagnostics.error_count() == before).then_some(roster).flatten()
+    .rosters(&raw);
+    (diagnostics.error_count() == before).then_some(rosters).flatten()
 }
 
 struct Validator<'a> {
     sources: &'a SourceMap,
     file: FileId,
     diagnostics: &'a mut Diagnostics,
+    /// The list the line's people are in (`doctors`, `people`), for messages.
+    list: &'static str,
+}
+
+/// One line's part of the file: the top level's own fields for the doctors'
+/// line, a `lines:` entry for the others.
+struct Part<'r> {
+    duty_chat: &'r Spanned<i64>,
+    doctors: &'r [RawDoctor],
+    shifts: &'r [RawShift],
+    overrides: &'r RawOverrides,
+    escalation: &'r RawEscalation,
+}
+
+/// What every line shares: the top level's zone, language and admins.
+struct Shared<'r> {
+    zone: Option<Tz>,
+    language: Option<String>,
+    admins: Vec<i64>,
+    /// Where a problem of the whole line points when nothing else fits.
+    timezone: &'r Spanned<String>,
 }
 
 impl Validator<'_> {
@@ -74,10 +97,100 @@ impl Validator<'_> {
             .push(Diagnostic::new(code, message).at(span).help_opt(help));
     }
 
-    fn roster(&mut self, raw: &RawRoster) -> Option<Roster> {
-        let zone = self.zone(&raw.timezone);
-        let language = raw.language.as_ref().and_then(|l| self.language(l));
-        let doctors = self.doctors(raw);
+    fn rosters(&mut self, raw: &RawRoster) -> Option<Rosters> {
+        let shared = Shared {
+            zone: self.zone(&raw.timezone),
+            language: raw.language.as_ref().and_then(|l| self.language(l)),
+            admins: raw.admins.iter().map(|a| a.value).collect(),
+            timezone: &raw.timezone,
+        };
+        let doctors = Part {
+            duty_chat: &raw.duty_chat,
+            doctors: &raw.doctors,
+            shifts: &raw.shifts,
+            overrides: &raw.overrides,
+            escalation: &raw.escalation,
+        };
+        let mut lines = vec![self.line(DOCTORS_LINE, &doctors, &shared)];
+        let mut ids: HashMap<&str, &Spanned<String>> = HashMap::new();
+        self.list = "people";
+        for line in &raw.lines {
+            self.line_id(&line.id, &mut ids);
+            let part = Part {
+                duty_chat: &line.duty_chat,
+                doctors: &line.people,
+                shifts: &line.shifts,
+                overrides: &line.overrides,
+                escalation: &line.escalation,
+            };
+            lines.push(self.line(&line.id.value, &part, &shared));
+        }
+        self.list = "doctors";
+        self.check_chats_across_lines(raw);
+        lines
+            .into_iter()
+            .collect::<Option<Vec<Roster>>>()
+            .map(|lines| Rosters { lines })
+    }
+
+    /// A line's id: short lowercase letters, digits and dashes, unique, not `doctors`.
+    fn line_id<'r>(&mut self, id: &'r Spanned<String>, seen: &mut HashMap<&'r str, &'r Spanned<String>>) {
+        let value = id.value.as_str();
+        if !crate::content::is_line_id(value) {
+            let message = format!("`{value}` is not a line id");
+            let help = Some("write lowercase letters, digits and dashes, such as `outreach`".to_owned());
+            self.error(Code::RosterInvalid, id, message, help);
+        } else if value == DOCTORS_LINE {
+            let message = format!("`{DOCTORS_LINE}` is the top level's line");
+            let help =
+                Some("the doctors' line is written at the top of the file; give this line another id".to_owned());
+            self.error(Code::RosterInvalid, id, message, help);
+        } else if let Some(first) = seen.insert(value, id) {
+            let span = spanned(self.sources, self.file, id);
+            let earlier = spanned(self.sources, self.file, first);
+            self.diagnostics.push(
+                Diagnostic::new(Code::RosterInvalid, format!("the line `{value}` is listed twice"))
+                    .at(span)
+                    .related(earlier, "first listed here"),
+            );
+        }
+    }
+
+    /// A chat (a person's private chat or a duty chat) belongs to one line
+    /// only, so an answer or a tap in it has one line to go to.
+    fn check_chats_across_lines(&mut self, raw: &RawRoster) {
+        let top = std::iter::once(&raw.duty_chat).chain(raw.doctors.iter().map(|d| &d.chat));
+        let mut owner: HashMap<i64, (usize, &Spanned<i64>)> = top.map(|chat| (chat.value, (0, chat))).collect();
+        for (index, line) in raw.lines.iter().enumerate() {
+            let mut own: Vec<&Spanned<i64>> = vec![&line.duty_chat];
+            own.extend(line.people.iter().map(|p| &p.chat));
+            for chat in &own {
+                if let Some(&(other, first)) = owner.get(&chat.value)
+                    && other != index + 1
+                {
+                    let name = if other == 0 {
+                        DOCTORS_LINE
+                    } else {
+                        raw.lines[other - 1].id.value.as_str()
+                    };
+                    let span = spanned(self.sources, self.file, *chat);
+                    let earlier = spanned(self.sources, self.file, first);
+                    self.diagnostics.push(
+                        Diagnostic::new(Code::RosterInvalid, format!("this chat is already the `{name}` line's"))
+                            .at(span)
+                            .related(earlier, "first used here")
+                            .help("a chat belongs to one line only: give each line its own duty group and people"),
+                    );
+                }
+            }
+            for chat in own {
+                owner.entry(chat.value).or_insert((index + 1, chat));
+            }
+        }
+    }
+
+    fn line(&mut self, id: &str, raw: &Part<'_>, shared: &Shared<'_>) -> Option<Roster> {
+        let doctors = self.doctors(raw.doctors);
         let ids: HashMap<&str, DoctorIdx> = doctors
             .iter()
             .enumerate()
@@ -87,7 +200,7 @@ impl Validator<'_> {
         for (index, shift) in raw.shifts.iter().enumerate() {
             numbered.extend(self.weekly_shift(shift, &ids).into_iter().map(|s| (index, s)));
         }
-        self.check_weekly_overlaps(raw, &numbered);
+        self.check_weekly_overlaps(raw.shifts, &numbered);
         let weekly: Vec<WeeklyShift> = numbered.into_iter().map(|(_, shift)| shift).collect();
         let mut holidays = BTreeMap::new();
         for holiday in &raw.overrides.holidays {
@@ -131,15 +244,16 @@ impl Validator<'_> {
         if raw.duty_chat.value >= 0 {
             let message = "the duty chat must be a group (Telegram group ids are negative)".to_owned();
             let help = "add the bot to the duty team's group and use that group's id, e.g. -1001234567890".to_owned();
-            self.error(Code::RosterInvalid, &raw.duty_chat, message, Some(help));
+            self.error(Code::RosterInvalid, raw.duty_chat, message, Some(help));
         }
-        self.warn_gaps(raw, &weekly, &doctors);
-        let escalation = self.escalation(&raw.escalation);
+        self.warn_gaps(raw.shifts, shared.timezone, &weekly, &doctors);
+        let escalation = self.escalation(raw.escalation);
         Some(Roster {
-            zone: zone?,
-            language,
+            line: id.to_owned(),
+            zone: shared.zone?,
+            language: shared.language.clone(),
             duty_chat: raw.duty_chat.value,
-            admins: raw.admins.iter().map(|a| a.value).collect(),
+            admins: shared.admins.clone(),
             doctors,
             weekly,
             holidays,
@@ -226,11 +340,11 @@ impl Validator<'_> {
         valid.then(|| raw.value.clone())
     }
 
-    fn doctors(&mut self, raw: &RawRoster) -> Vec<Doctor> {
+    fn doctors(&mut self, raw: &[RawDoctor]) -> Vec<Doctor> {
         let mut doctors: Vec<Doctor> = Vec::new();
         let mut first_seen: HashMap<&str, &Spanned<String>> = HashMap::new();
         let mut chats: HashMap<i64, &Spanned<i64>> = HashMap::new();
-        for doctor in &raw.doctors {
+        for doctor in raw {
             if doctor.chat.value <= 0 {
                 let message = format!(
                     "doctor `{}`'s chat must be their private chat with the bot",
@@ -286,7 +400,8 @@ impl Validator<'_> {
             return Some(index);
         }
         let help = did_you_mean(&raw.value, ids.keys().copied()).map(|id| format!("did you mean `{id}`?"));
-        let message = format!("no doctor `{}` in `doctors`", raw.value);
+        let who = if self.list == "doctors" { "doctor" } else { "person" };
+        let message = format!("no {who} `{}` in `{}`", raw.value, self.list);
         self.error(Code::RosterUnknownDoctor, raw, message, help);
         None
     }
@@ -338,7 +453,7 @@ impl Validator<'_> {
 
     /// Two weekly shifts of one doctor that share any minute of the week,
     /// reported once per pair of `shifts:` entries.
-    fn check_weekly_overlaps(&mut self, raw: &RawRoster, weekly: &[(usize, WeeklyShift)]) {
+    fn check_weekly_overlaps(&mut self, raw: &[RawShift], weekly: &[(usize, WeeklyShift)]) {
         let mut intervals = Vec::with_capacity(weekly.len());
         for (item, (_, shift)) in weekly.iter().enumerate() {
             let (start, end) = week_interval(shift);
@@ -363,8 +478,8 @@ impl Validator<'_> {
                     a.day,
                     describe(a.hours)
                 );
-                let span = spanned(self.sources, self.file, &raw.shifts[*second].from);
-                let related = spanned(self.sources, self.file, &raw.shifts[*first].from);
+                let span = spanned(self.sources, self.file, &raw[*second].from);
+                let related = spanned(self.sources, self.file, &raw[*first].from);
                 self.diagnostics.push(
                     Diagnostic::new(Code::RosterOverlap, message)
                         .at(span)
@@ -401,7 +516,7 @@ impl Validator<'_> {
 
     /// Hours of the week nobody covers: allowed (the duty chat gets those
     /// cases) but worth knowing.
-    fn warn_gaps(&mut self, raw: &RawRoster, weekly: &[WeeklyShift], doctors: &[Doctor]) {
+    fn warn_gaps(&mut self, raw: &[RawShift], timezone: &Spanned<String>, weekly: &[WeeklyShift], doctors: &[Doctor]) {
         if doctors.is_empty() {
             return;
         }
@@ -416,9 +531,9 @@ impl Validator<'_> {
             String::new()
         };
         let message = format!("nobody is on shift {}{more}", listed.join(", "));
-        let span = match raw.shifts.first() {
+        let span = match raw.first() {
             Some(shift) => spanned(self.sources, self.file, &shift.doctor),
-            None => spanned(self.sources, self.file, &raw.timezone),
+            None => spanned(self.sources, self.file, timezone),
         };
         self.diagnostics.push(
             Diagnostic::new(Code::RosterGap, message)

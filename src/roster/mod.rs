@@ -65,9 +65,41 @@ pub struct Shift {
     pub end: DateTime<Utc>,
 }
 
-/// A validated roster.
+/// The id of the line written at the top level of the roster file.
+pub use crate::content::DOCTORS_LINE;
+
+/// Every line of a roster file: the doctors' first, then the `lines:` in
+/// the order written. Never empty.
+#[derive(Clone, Debug)]
+pub struct Rosters {
+    lines: Vec<Roster>,
+}
+
+impl Rosters {
+    /// The doctors' line (the top level of the file).
+    pub fn doctors(&self) -> &Roster {
+        &self.lines[0]
+    }
+
+    /// The line named `id`.
+    pub fn line(&self, id: &str) -> Option<&Roster> {
+        self.lines.iter().find(|line| line.line == id)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Roster> {
+        self.lines.iter()
+    }
+
+    pub fn into_lines(self) -> Vec<Roster> {
+        self.lines
+    }
+}
+
+/// A validated roster of one line: its people, shifts and duty chat, with
+/// the file's zone, language and admins.
 #[derive(Clone, Debug)]
 pub struct Roster {
+    line: String,
     zone: Tz,
     language: Option<String>,
     duty_chat: i64,
@@ -107,6 +139,11 @@ impl Default for Escalation {
 const LOOKAHEAD_DAYS: i64 = 14;
 
 impl Roster {
+    /// The line's id: [`DOCTORS_LINE`], or one of the file's `lines:`.
+    pub fn line(&self) -> &str {
+        &self.line
+    }
+
     pub fn zone(&self) -> Tz {
         self.zone
     }

@@ -28,6 +28,28 @@ pub struct RawRoster {
     /// escalation policy.
     #[serde(default)]
     pub escalation: RawEscalation,
+    /// Further lines beside the doctors' (outreach workers, say), each with
+    /// its own people, shifts and duty chat; zone, language and admins are
+    /// the top level's.
+    #[serde(default)]
+    pub lines: Vec<RawLine>,
+}
+
+/// A further line: the same fields as the doctors' line at the top level.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLine {
+    /// What content's handoff nodes name it by (`line: outreach`).
+    pub id: Spanned<String>,
+    pub duty_chat: Spanned<i64>,
+    /// The line's people, written like `doctors`.
+    pub people: Vec<RawDoctor>,
+    #[serde(default)]
+    pub shifts: Vec<RawShift>,
+    #[serde(default)]
+    pub overrides: RawOverrides,
+    #[serde(default)]
+    pub escalation: RawEscalation,
 }
 
 /// Durations as people write them: `5m`, `90s`, `1h 30m`.
@@ -64,6 +86,7 @@ pub struct RawDoctor {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawShift {
+    #[serde(alias = "person")]
     pub doctor: Spanned<String>,
     /// `mon` ... `sun`, or `daily`.
     pub days: Spanned<Vec<Spanned<String>>>,
@@ -95,6 +118,7 @@ pub struct RawHoliday {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawDatedShift {
+    #[serde(alias = "person")]
     pub doctor: Spanned<String>,
     pub from: Spanned<String>,
     pub to: Spanned<String>,
@@ -105,6 +129,7 @@ pub struct RawDatedShift {
 #[serde(deny_unknown_fields)]
 pub struct RawSwap {
     pub date: Spanned<String>,
+    #[serde(alias = "person")]
     pub doctor: Spanned<String>,
     pub with: Spanned<String>,
 }
@@ -113,6 +138,7 @@ pub struct RawSwap {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawVacation {
+    #[serde(alias = "person")]
     pub doctor: Spanned<String>,
     pub from: Spanned<String>,
     pub to: Spanned<String>,

@@ -27,7 +27,7 @@ fn parse_text(text: &str) -> (Option<Roster>, Diagnostics) {
     let mut sources = SourceMap::new();
     let file = sources.add("roster.yaml", text);
     let mut diagnostics = Diagnostics::default();
-    let roster = parse(&sources, file, &mut diagnostics);
+    let roster = parse(&sources, file, &mut diagnostics).map(|rosters| rosters.doctors().clone());
     (roster, diagnostics)
 }
 
@@ -251,4 +251,89 @@ fn a_bad_escalation_time_is_an_error_at_its_place_and_seconds_only_a_warning() {
     assert_eq!(at(Code::RosterInvalid, "`soon` is not a duration"), (last - 2, 16));
     assert_eq!(at(Code::RosterInvalid, "more than nothing"), (last - 1, 18));
     assert_eq!(at(Code::ShortEscalation, "under a minute"), (last, 23));
+}
+
+/// The doctors' line at the top level and an outreach line under `lines:`.
+const TWO_LINES: &str = r#"timezone: Europe/Berlin
+language: ru
+duty_chat: -100500
+admins: [900]
+doctors:
+  - { id: anna, name: Dr Anna, chat: 101, languages: [ru, en] }
+shifts:
+  - { doctor: anna, days: [daily], from: "20:00", to: "08:00" }
+lines:
+  - id: outreach
+    duty_chat: -100600
+    people:
+      - { id: olga, name: Olga, chat: 301, languages: [ru] }
+    shifts:
+      - { person: olga, days: [mon, tue, wed, thu, fri], from: "10:00", to: "18:00" }
+    overrides:
+      vacations:
+        - { person: olga, from: 2026-12-07, to: 2026-12-13 }
+    escalation: { take_within: 30m }
+"#;
+
+#[test]
+fn further_lines_have_their_own_people_shifts_and_duty_chat_and_share_the_rest() {
+    let mut sources = SourceMap::new();
+    let file = sources.add("roster.yaml", TWO_LINES);
+    let mut diagnostics = Diagnostics::default();
+    let rosters = parse(&sources, file, &mut diagnostics).expect("valid");
+    assert!(!diagnostics.has_errors(), "{diagnostics:?}");
+    let lines: Vec<&str> = rosters.iter().map(Roster::line).collect();
+    assert_eq!(lines, [DOCTORS_LINE, "outreach"]);
+    let outreach = rosters.line("outreach").unwrap();
+    assert_eq!(outreach.duty_chat(), -100600);
+    assert_eq!(outreach.zone(), chrono_tz::Europe::Berlin);
+    assert_eq!(outreach.language(), Some("ru"));
+    assert!(outreach.is_admin(900), "the admins are every line's");
+    assert_eq!(outreach.escalation().take_within, Duration::minutes(30));
+    assert_eq!(outreach.escalation().answer_within, Duration::minutes(15));
+    assert!(outreach.holds_chat(301) && !outreach.holds_chat(101));
+    assert!(!rosters.doctors().holds_chat(301));
+    // Wednesday noon: Olga, not Anna; on vacation the week after.
+    assert_eq!(on_duty(outreach, "2026-11-25T12:00:00+01:00"), ["olga"]);
+    assert!(on_duty(rosters.doctors(), "2026-11-25T12:00:00+01:00").is_empty());
+    assert!(on_duty(outreach, "2026-12-09T12:00:00+01:00").is_empty());
+    assert!(rosters.line("nobody").is_none());
+}
+
+#[test]
+fn a_chat_belongs_to_one_line_and_line_ids_are_unique() {
+    let text = TWO_LINES
+        .replace("chat: 301", "chat: 101")
+        .replace("duty_chat: -100600", "duty_chat: -100500")
+        + "  - id: outreach\n    duty_chat: -100700\n    people: []\n  - id: doctors\n    duty_chat: -100800\n    people: []\n  - id: Bad_Id\n    duty_chat: -100900\n    people: []\n";
+    let mut sources = SourceMap::new();
+    let file = sources.add("roster.yaml", text);
+    let mut diagnostics = Diagnostics::default();
+    assert!(parse(&sources, file, &mut diagnostics).is_none());
+    let at = |part: &str| {
+        let found = diagnostics
+            .iter()
+            .find(|d| d.message.contains(part))
+            .unwrap_or_else(|| panic!("no `{part}` in {diagnostics:?}"));
+        assert_eq!(found.code, Code::RosterInvalid);
+        sources.line_col(file, found.span.unwrap().start)
+    };
+    assert_eq!(
+        diagnostics
+            .iter()
+            .filter(|d| d.message.contains("already the `doctors` line's"))
+            .count(),
+        2,
+        "{diagnostics:?}"
+    );
+    // The outreach duty chat (line 11) and Olga's chat, each pointing at the first use.
+    let shared = diagnostics
+        .iter()
+        .find(|d| d.message.contains("already the `doctors` line's"))
+        .unwrap();
+    assert_eq!(sources.line_col(file, shared.span.unwrap().start), (11, 16));
+    assert_eq!(sources.line_col(file, shared.related[0].0.start), (3, 12));
+    assert_eq!(at("the line `outreach` is listed twice"), (20, 9));
+    assert_eq!(at("`doctors` is the top level's line"), (23, 9));
+    assert_eq!(at("`Bad_Id` is not a line id"), (26, 9));
 }

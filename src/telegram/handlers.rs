@@ -15,14 +15,14 @@ use super::delivery::{Failure, Tg, error_kind, priority};
 use super::state::BotState;
 use super::{clear, companion, group, handoff, inline, input};
 use crate::content::Content;
-use crate::engine::{self, Duty, Input, Screen, Shows};
-use crate::handoff::Desk;
+use crate::engine::{self, Duties, Input, Screen, Shows};
+use crate::handoff::Desks;
 use crate::handoff::flow::Command;
 use crate::metrics::Metrics;
 use crate::payload::Prefix;
 
-fn duty(desk: Option<&Desk>) -> Duty {
-    desk.map_or(Duty::Unavailable, |desk| desk.duty(chrono::Utc::now()))
+fn duties(desks: Option<&Desks>) -> Duties {
+    desks.map_or_else(Duties::default, |desks| desks.duties(chrono::Utc::now()))
 }
 
 type HandlerResult = Result<(), Infallible>;
@@ -47,9 +47,9 @@ async fn on_message(bot: Tg, state: Arc<BotState>, me: Me, message: Message) -> 
     } else {
         "message"
     });
-    let desk = state.desk();
-    if let Some(desk) = &desk
-        && handoff_message(&bot, &state, desk, &me, &message).await
+    let desks = state.desks();
+    if let Some(desks) = &desks
+        && handoff_message(&bot, &state, desks, &me, &message).await
     {
         return Ok(());
     }
@@ -62,7 +62,13 @@ async fn on_message(bot: Tg, state: Arc<BotState>, me: Me, message: Message) -> 
     };
     let content = &*state.content.load_full();
     let locale = content.negotiate(message.from.as_ref().and_then(|u| u.language_code.as_deref()));
-    let screen = engine::handle_at(content, &duty(desk.as_deref()), Some(chrono::Utc::now()), locale, input);
+    let screen = engine::handle_at(
+        content,
+        &duties(desks.as_deref()),
+        Some(chrono::Utc::now()),
+        locale,
+        input,
+    );
     let outcome = state
         .delivery
         .send(&bot, message.chat.id, &screen, priority(content, &screen))
@@ -72,11 +78,11 @@ async fn on_message(bot: Tg, state: Arc<BotState>, me: Me, message: Message) -> 
     Ok(())
 }
 
-/// Messages of the doctors' line: replies to its prompts, cards and
-/// answers, its commands, the follow-up link. True when handled.
-async fn handoff_message(bot: &Tg, state: &BotState, desk: &Desk, me: &Me, message: &Message) -> bool {
+/// Messages of the lines: replies to their prompts, cards and answers,
+/// their commands, the follow-up link. True when handled.
+async fn handoff_message(bot: &Tg, state: &BotState, desks: &Desks, me: &Me, message: &Message) -> bool {
     if let Some(incoming) = handoff::classify(message, me) {
-        handoff::on_incoming(bot, state, desk, me, message, incoming).await;
+        handoff::on_incoming(bot, state, desks, me, message, incoming).await;
         return true;
     }
     let Some((name, argument)) = input::command(message, me.username()) else {
@@ -89,7 +95,7 @@ async fn handoff_message(bot: &Tg, state: &BotState, desk: &Desk, me: &Me, messa
         "start" => {
             return match handoff::follow_up_link(&state.content.load_full(), argument) {
                 Some(ticket) => {
-                    handoff::on_follow_up_link(bot, state, desk, me, message, ticket).await;
+                    handoff::on_follow_up_link(bot, state, desks, me, message, ticket).await;
                     true
                 }
                 None => false,
@@ -97,7 +103,7 @@ async fn handoff_message(bot: &Tg, state: &BotState, desk: &Desk, me: &Me, messa
         }
         _ => return false,
     };
-    handoff::on_command(bot, state, desk, me, message, command).await;
+    handoff::on_command(bot, state, desks, me, message, command).await;
     true
 }
 
@@ -107,9 +113,9 @@ async fn on_callback(bot: Tg, state: Arc<BotState>, me: Me, query: CallbackQuery
     if companion::on_callback(&bot, &state, &query).await {
         return Ok(());
     }
-    let desk = state.desk();
-    if let Some(desk) = &desk
-        && handoff::on_callback(&bot, &state, desk, &me, &query).await
+    let desks = state.desks();
+    if let Some(desks) = &desks
+        && handoff::on_callback(&bot, &state, desks, &me, &query).await
     {
         return Ok(());
     }
@@ -120,7 +126,7 @@ async fn on_callback(bot: Tg, state: Arc<BotState>, me: Me, query: CallbackQuery
     let locale = content.negotiate(query.from.language_code.as_deref());
     let screen = engine::handle_at(
         content,
-        &duty(desk.as_deref()),
+        &duties(desks.as_deref()),
         Some(chrono::Utc::now()),
         locale,
         Input::Callback {

@@ -1,5 +1,6 @@
-//! The doctors' line over Telegram: which updates belong to it, read into
-//! the facts of a `handoff::flow::Event`. The flow decides; `plans` carries
+//! The lines (the doctors', the outreach workers') over Telegram: which
+//! updates belong to them, read into the facts of a `handoff::flow::Event`.
+//! The flow decides (and `Desks::lines_for` which line); `plans` carries
 //! the plan out.
 //!
 //! - "Write your question" (callback [`Prefix::Ask`]) gets a prompt the
@@ -19,7 +20,7 @@ use super::state::BotState;
 use crate::content::Content;
 use crate::engine::CallbackData;
 use crate::handoff::flow::{Card, Command, Event, Said, Sender};
-use crate::handoff::{Desk, parse_case_button, ticket_in};
+use crate::handoff::{Desks, parse_case_button, ticket_in};
 use crate::payload::{DeepLink, Prefix};
 
 /// A message that belongs to the doctors' line.
@@ -98,38 +99,38 @@ pub fn follow_up_link<'a>(content: &Content, payload: &'a str) -> Option<&'a str
 }
 
 /// The follow-up link was tapped: the prompt again, ready for a reply.
-pub async fn on_follow_up_link(bot: &Tg, state: &BotState, desk: &Desk, me: &Me, message: &Message, ticket: &str) {
+pub async fn on_follow_up_link(bot: &Tg, state: &BotState, desks: &Desks, me: &Me, message: &Message, ticket: &str) {
     let event = Event::WriteBack {
         from: sender(message),
         ticket,
         tapped: false,
     };
-    carry_out(bot, state, desk, me.username(), None, event).await;
+    carry_out(bot, state, desks, me.username(), None, event).await;
 }
 
 /// A message [`classify`] recognised.
-pub async fn on_incoming(bot: &Tg, state: &BotState, desk: &Desk, me: &Me, message: &Message, incoming: Incoming) {
+pub async fn on_incoming(bot: &Tg, state: &BotState, desks: &Desks, me: &Me, message: &Message, incoming: Incoming) {
     let (from, said) = (sender(message), said(message));
     let event = match &incoming {
         Incoming::Question { position } => Event::Question { from, said, position },
         Incoming::FollowUp { ticket } => Event::FollowUp { from, said, ticket },
         Incoming::Answer { ticket } => Event::Answer { from, said, ticket },
     };
-    carry_out(bot, state, desk, me.username(), None, event).await;
+    carry_out(bot, state, desks, me.username(), None, event).await;
 }
 
 /// `/oncall`, `/roster`, `/reload`.
-pub async fn on_command(bot: &Tg, state: &BotState, desk: &Desk, me: &Me, message: &Message, command: Command) {
+pub async fn on_command(bot: &Tg, state: &BotState, desks: &Desks, me: &Me, message: &Message, command: Command) {
     let event = Event::Command {
         from: sender(message),
         command,
         message: message.id.0,
     };
-    carry_out(bot, state, desk, me.username(), None, event).await;
+    carry_out(bot, state, desks, me.username(), None, event).await;
 }
 
 /// A tap on a button of the line. False for data that is not the line's.
-pub async fn on_callback(bot: &Tg, state: &BotState, desk: &Desk, me: &Me, query: &CallbackQuery) -> bool {
+pub async fn on_callback(bot: &Tg, state: &BotState, desks: &Desks, me: &Me, query: &CallbackQuery) -> bool {
     let data = query.data.as_deref().unwrap_or_default();
     let (Some(message), Some((prefix, rest))) = (&query.message, Prefix::of_callback(data)) else {
         return false;
@@ -173,7 +174,7 @@ pub async fn on_callback(bot: &Tg, state: &BotState, desk: &Desk, me: &Me, query
             None => return false,
         },
     };
-    carry_out(bot, state, desk, me.username(), Some(&query.id), event).await;
+    carry_out(bot, state, desks, me.username(), Some(&query.id), event).await;
     true
 }
 

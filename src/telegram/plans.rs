@@ -15,24 +15,42 @@ use super::delivery::{Failure, Tg};
 use super::keyboard::rows;
 use super::pacing::Priority;
 use super::state::BotState;
-use crate::handoff::Desk;
 use crate::handoff::flow::{self, Action, Ctx, Event, Keyboard, Step, Undelivered};
+use crate::handoff::{Desk, Desks};
 use crate::markup::escape_html;
 use crate::reload::{ReloadCause, ReloadRequest};
 
-/// Plans `event` and carries the plan out, feeding each result the flow
-/// asked for back into it, until nothing is left to do. `query` is the
-/// tapped button's, for the toast.
+/// Plans `event` on the line(s) it belongs to (`Desks::lines_for`) and
+/// carries each plan out, feeding each result the flow asked for back into
+/// it, until nothing is left to do. `query` is the tapped button's, for the
+/// toast.
 pub async fn carry_out(
     bot: &Tg,
     state: &BotState,
-    desk: &Desk,
+    desks: &Desks,
     username: &str,
     query: Option<&CallbackQueryId>,
     event: Event<'_>,
 ) {
     // One content version for the whole plan, as for any update.
     let content = &*state.content.load_full();
+    for desk in desks.lines_for(content, &event, Utc::now()) {
+        carry_out_on(bot, state, content, desk, username, query, event.clone()).await;
+    }
+    // A case may have started, or stopped, a timer.
+    state.timers.notify_one();
+}
+
+/// One line's plan for `event`, and what follows from its results.
+async fn carry_out_on(
+    bot: &Tg,
+    state: &BotState,
+    content: &crate::content::Content,
+    desk: &Desk,
+    username: &str,
+    query: Option<&CallbackQueryId>,
+    event: Event<'_>,
+) {
     let plan = |event: Event<'_>| {
         let ctx = Ctx {
             content,
@@ -48,8 +66,6 @@ pub async fn carry_out(
             queue.extend(plan(Event::Outcome { step, result }));
         }
     }
-    // A case may have started, or stopped, a timer.
-    state.timers.notify_one();
 }
 
 /// One action; the step and its result when the flow asked for it.
@@ -215,17 +231,21 @@ const RELOAD_ANSWER_WAIT: std::time::Duration = std::time::Duration::from_secs(3
 /// Keeps the answer under Telegram's 4096 characters after escaping.
 const MAX_SUMMARY_CHARS: usize = 3000;
 
-/// The line's timers: sleeps until the earliest case is due (or a plan
-/// changed the timers), then lets the flow act on what is due. Runs until
-/// the process stops.
+/// The lines' timers: sleeps until the earliest case of any line is due
+/// (or a plan changed the timers), then lets the flow act on what is due,
+/// line by line. Runs until the process stops.
 pub async fn run_timers(bot: Tg, state: Arc<BotState>, username: String) {
     loop {
-        let Some(desk) = state.desk() else { return };
-        let next = desk
-            .cases
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .next_due();
+        let Some(desks) = state.desks() else { return };
+        let next = desks
+            .iter()
+            .filter_map(|desk| {
+                desk.cases
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .next_due()
+            })
+            .min();
         let changed = state.timers.notified();
         match next {
             None => {
@@ -240,14 +260,14 @@ pub async fn run_timers(bot: Tg, state: Arc<BotState>, username: String) {
                 }
             }
         }
-        carry_out(&bot, &state, &desk, &username, None, Event::Tick).await;
+        carry_out(&bot, &state, &desks, &username, None, Event::Tick).await;
     }
 }
 
 /// The process stops: the flow counts the timers that die with it and
-/// tells the duty chat.
+/// tells each line's duty chat.
 pub async fn lose_timers(bot: &Tg, state: &BotState, username: &str) {
-    if let Some(desk) = state.desk() {
-        carry_out(bot, state, &desk, username, None, Event::Shutdown).await;
+    if let Some(desks) = state.desks() {
+        carry_out(bot, state, &desks, username, None, Event::Shutdown).await;
     }
 }

@@ -4,19 +4,20 @@
 use std::sync::Arc;
 
 use super::delivery::Delivery;
-use crate::handoff::{Desk, SharedDesk};
+use crate::handoff::{Desks, SharedDesk};
 use crate::reload::{ReloadRequests, SharedContent};
 
 pub struct BotState {
     /// Swapped whole on reload; each update uses the version it started with.
     pub content: SharedContent,
     pub delivery: Delivery,
-    /// The doctors' line, when a roster and a key are configured; swapped
-    /// whole when the roster is reloaded.
+    /// The roster's lines (the doctors', the outreach workers'), when a
+    /// roster and a key are configured; swapped whole when the roster is
+    /// reloaded.
     pub desk: Option<SharedDesk>,
     /// The reload worker, for `/reload` from a coordinator.
     pub reload: Option<ReloadRequests>,
-    /// Wakes the doctors' line's timer task when a plan changed its timers.
+    /// Wakes the lines' timer task when a plan changed its timers.
     pub timers: tokio::sync::Notify,
     /// The emergency companion's running check-ins, in memory only.
     pub companions: std::sync::Mutex<crate::companion::Companions>,
@@ -27,8 +28,8 @@ pub struct BotState {
 }
 
 impl BotState {
-    /// The desk as of now, kept for the whole update.
-    pub fn desk(&self) -> Option<Arc<Desk>> {
+    /// The desks as of now, kept for the whole update.
+    pub fn desks(&self) -> Option<Arc<Desks>> {
         self.desk.as_ref().map(|desk| desk.load_full())
     }
 }

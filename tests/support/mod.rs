@@ -234,6 +234,35 @@ pub fn write_roster(dir: &Path, on_shift_now: bool) -> PathBuf {
     path
 }
 
+/// The outreach line's duty group chat of [`write_roster_with_lines`].
+pub const OUTREACH_DUTY_CHAT: i64 = -100_778;
+
+/// Writes `roster.yaml` into `dir` with two lines, everyone on shift round
+/// the clock: the doctors' (Dr Anna, user 7001; duty chat [`DUTY_CHAT`])
+/// and `outreach` (Olga, user 7101; duty chat [`OUTREACH_DUTY_CHAT`]);
+/// admin 7009 for both.
+pub fn write_roster_with_lines(dir: &Path) -> PathBuf {
+    let text = format!(
+        r#"timezone: UTC
+language: en
+duty_chat: {DUTY_CHAT}
+admins: [7009]
+doctors:
+  - {{ id: anna, name: Dr Anna, chat: 7001, languages: [ru, en] }}
+shifts: [{{ doctor: anna, days: [daily], from: "00:00", to: "00:00" }}]
+lines:
+  - id: outreach
+    duty_chat: {OUTREACH_DUTY_CHAT}
+    people:
+      - {{ id: olga, name: Olga, chat: 7101, languages: [ru, en] }}
+    shifts: [{{ person: olga, days: [daily], from: "00:00", to: "00:00" }}]
+"#
+    );
+    let path = dir.join("roster.yaml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
 /// A temporary directory, removed on drop.
 pub struct TempDir(PathBuf);
 

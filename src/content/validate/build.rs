@@ -206,6 +206,7 @@ pub fn content(
             urgent: node.raw.urgent.as_ref().is_some_and(|f| f.value),
             file: sources.path(node.file).to_owned(),
             unit: units.get(&index).copied(),
+            line: node.raw.line.as_ref().map(|line| line.value.clone()),
             translations: states,
             summaries: groups.summaries.remove(&index),
             companion: companions.remove(&index).map(|mut companion| {

@@ -135,6 +135,29 @@ fn check_id(id: &str, span: crate::diagnostics::Span, push: &mut dyn FnMut(Diagn
     }
 }
 
+/// `line:` names a roster line (content cannot know the roster: an unknown
+/// line shows as not open at serve time), only on a handoff node.
+fn check_line(sources: &SourceMap, file: FileId, raw: &RawNode, kind: NodeKind, push: &mut dyn FnMut(Diagnostic)) {
+    let Some(line) = &raw.line else { return };
+    let span = spanned(sources, file, line);
+    if kind != NodeKind::Handoff {
+        push(
+            Diagnostic::new(
+                Code::LineInvalid,
+                format!("`{}` has a line but is not a handoff", raw.id.value),
+            )
+            .at(span)
+            .help("add `kind: handoff`, or remove `line`"),
+        );
+    } else if !crate::content::is_line_id(&line.value) {
+        push(
+            Diagnostic::new(Code::LineInvalid, format!("`{}` is not a line id", line.value))
+                .at(span)
+                .help("write the id of a line in the roster: lowercase letters, digits and dashes, such as `outreach`"),
+        );
+    }
+}
+
 fn check_node<'a>(
     context: &Context<'a>,
     file: FileId,
@@ -235,6 +258,7 @@ fn check_node<'a>(
         push(diagnostic.at(spanned(sources, file, &media.value.file)));
     }
 
+    check_line(sources, file, raw, kind, push);
     let review = check_review(context, file, raw, kind, push);
     let fill_in = raw.fill_in.as_ref().filter(|f| f.value);
     if let Some(fill_in) = fill_in {

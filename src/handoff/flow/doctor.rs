@@ -92,7 +92,11 @@ pub(super) fn answer<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, s
         person.chat,
     );
     let person_locale = super::ticket_locale(content, person.locale);
-    let header = content.text(person_locale, Msg::HandoffAnswer, &[("case", &person.case.to_string())]);
+    let header = content.text(
+        person_locale,
+        Msg::HandoffAnswer,
+        &[("case", &person.case.to_string()), ("line", ctx.desk.roster.line())],
+    );
     let answering = Answering {
         person,
         doctor_chat: from.chat,
@@ -123,7 +127,7 @@ pub(super) fn header_sent<'c>(
         to: answering.person.chat,
         from: answering.doctor_chat,
         message: answering.answer,
-        buttons: write_back_button(ctx.content, locale, &answering.write_back),
+        buttons: write_back_button(ctx.content, locale, ctx.desk.roster.line(), &answering.write_back),
         reply_to: None,
         protect: Protect::Shareable,
         urgent: false,
@@ -305,6 +309,12 @@ pub(super) fn command<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, 
             .join("\n")
     } else {
         table
+    };
+    // A coordinator sees every line's: each but the doctors' under its id.
+    let table = if roster.line() == crate::roster::DOCTORS_LINE {
+        table
+    } else {
+        format!("[{}]\n{table}", roster.line())
     };
     plan.send(
         from.chat,

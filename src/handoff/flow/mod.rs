@@ -1,4 +1,5 @@
-//! The doctors' line as one pure flow: an event in (a question, a tap on a
+//! The doctors' line (and every other line of the roster, each run on its
+//! own [`Desk`]) as one pure flow: an event in (a question, a tap on a
 //! case button, a doctor's reply, a follow-up, a timer), a plan of actions
 //! out (send, copy, edit, count, tell the person). The Telegram adapter and
 //! the console only carry plans out, so nothing about the line is decided
@@ -90,7 +91,7 @@ pub enum Command {
 }
 
 /// Something that happened to the line.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Event<'a> {
     /// A reply to a question prompt asked from `position` (callback data).
     Question {

@@ -66,7 +66,14 @@ pub(super) fn ask<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, posi
         return;
     };
     let locale = position_locale(content, position).unwrap_or(locale);
-    let prompt = content.text(locale, Msg::HandoffPrompt, &[("numbers", &content.ui(locale).numbers)]);
+    let prompt = content.text(
+        locale,
+        Msg::HandoffPrompt,
+        &[
+            ("numbers", &content.ui(locale).numbers),
+            ("line", ctx.desk.roster.line()),
+        ],
+    );
     let topic = content
         .node_by_key(data.target)
         .map_or("", |node| content.node(node).title(locale));
@@ -91,7 +98,11 @@ pub(super) fn write_back<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_
     match ctx.desk.sealer.open_doctor(ticket, from.chat, ctx.now) {
         Ok(doctor) => {
             let case = doctor.case.to_string();
-            let text = escape_html(&content.text(locale, Msg::HandoffFollowupPrompt, &[("case", &case)]));
+            let text = escape_html(&content.text(
+                locale,
+                Msg::HandoffFollowupPrompt,
+                &[("case", &case), ("line", ctx.desk.roster.line())],
+            ));
             let link = format!(
                 "<a href=\"{}\">{case}</a>",
                 start_link(ctx.bot, &Prefix::WriteBack.with(ticket))
@@ -103,7 +114,11 @@ pub(super) fn write_back<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_
             let numbers = &content.ui(locale).numbers;
             plan.say(
                 from.chat,
-                &content.text(locale, Msg::HandoffExpired, &[("numbers", numbers)]),
+                &content.text(
+                    locale,
+                    Msg::HandoffExpired,
+                    &[("numbers", numbers), ("line", ctx.desk.roster.line())],
+                ),
                 None,
             );
         }
@@ -147,7 +162,11 @@ pub(super) fn follow_up<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>
             let numbers = &content.ui(locale).numbers;
             plan.say(
                 from.chat,
-                &content.text(locale, Msg::HandoffExpired, &[("numbers", numbers)]),
+                &content.text(
+                    locale,
+                    Msg::HandoffExpired,
+                    &[("numbers", numbers), ("line", ctx.desk.roster.line())],
+                ),
                 None,
             );
             return;
@@ -214,8 +233,11 @@ pub(super) fn follow_up_copied<'c>(
     let text = match result {
         Ok(_) => {
             plan.count(HandoffEvent::FollowUpSent);
-            ctx.content
-                .text(locale, Msg::HandoffFollowupSent, &[("case", &case.to_string())])
+            ctx.content.text(
+                locale,
+                Msg::HandoffFollowupSent,
+                &[("case", &case.to_string()), ("line", ctx.desk.roster.line())],
+            )
         }
         Err(_) => {
             plan.count(HandoffEvent::FollowUpFailed);
@@ -245,7 +267,11 @@ pub(super) fn send_to_doctor<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sende
     };
     if let Some((event, text)) = refusal {
         plan.count(event);
-        plan.toast(Some(content.text(locale, text, &[("numbers", numbers)])));
+        plan.toast(Some(content.text(
+            locale,
+            text,
+            &[("numbers", numbers), ("line", ctx.desk.roster.line())],
+        )));
         return;
     }
     plan.toast(None);
@@ -289,7 +315,11 @@ pub(super) fn feedback<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>,
 pub(super) fn ask_feedback<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, person: &PersonTicket) {
     let content = ctx.content;
     let locale = super::ticket_locale(content, person.locale);
-    let text = content.text(locale, Msg::FeedbackAsk, &[("case", &person.case.to_string())]);
+    let text = content.text(
+        locale,
+        Msg::FeedbackAsk,
+        &[("case", &person.case.to_string()), ("line", ctx.desk.roster.line())],
+    );
     let button = |label: Msg, answer: &str| Button {
         label: content.text(locale, label, &[]).into(),
         data: Prefix::Feedback.with(answer),
@@ -309,6 +339,7 @@ pub(super) fn tell_taken<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, person: &Person
         &[
             ("case", &person.case.to_string()),
             ("numbers", &content.ui(locale).numbers),
+            ("line", ctx.desk.roster.line()),
         ],
     );
     plan.count(HandoffEvent::TakenTold);
@@ -338,6 +369,7 @@ fn open_case<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, asked: Asked, text: &str, l
     let card = case_card(
         content,
         card_locale,
+        ctx.desk.roster.line(),
         case,
         code,
         &ctx.desk.local_time(ctx.now),
@@ -470,7 +502,7 @@ fn tapped_in_private<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, l
     plan.toast(Some(ctx.content.text(
         locale,
         Msg::HandoffPrivateOnly,
-        &[("numbers", numbers)],
+        &[("numbers", numbers), ("line", ctx.desk.roster.line())],
     )));
     false
 }
@@ -478,8 +510,8 @@ fn tapped_in_private<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, l
 /// A question or follow-up that describes an emergency ("не дышит"): the
 /// emergency page goes to the person at once, whatever happens next.
 fn emergency_first<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, chat: i64, locale: Locale, text: &str) {
-    let duty = ctx.desk.duty(ctx.now);
-    if let Some(screen) = engine::emergency_screen(ctx.content, &duty, locale, text) {
+    let duties = engine::Duties::new(vec![(ctx.desk.roster.line().to_owned(), ctx.desk.duty(ctx.now))]);
+    if let Some(screen) = engine::emergency_screen(ctx.content, &duties, locale, text) {
         plan.count(HandoffEvent::EmergencyShown);
         plan.actions.push(super::Action::Screen {
             to: chat,
@@ -505,7 +537,11 @@ fn refused<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, said: &Said
     let numbers = &ctx.content.ui(locale).numbers;
     plan.say(
         from.chat,
-        &ctx.content.text(locale, refusal.1, &[("numbers", numbers)]),
+        &ctx.content.text(
+            locale,
+            refusal.1,
+            &[("numbers", numbers), ("line", ctx.desk.roster.line())],
+        ),
         Some(said.id),
     );
     true

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::*;
 use crate::content::fixture::tree;
 use crate::diagnostics::{Diagnostics, SourceMap};
-use crate::engine::{self, Duty, Input};
+use crate::engine::{self, Duties, Duty, Input};
 use crate::handoff::Sealer;
 use crate::payload::Prefix;
 
@@ -40,7 +40,10 @@ impl Line {
         let mut sources = SourceMap::new();
         let file = sources.add("roster.yaml", ROSTER);
         let mut diagnostics = Diagnostics::default();
-        let roster = crate::roster::parse(&sources, file, &mut diagnostics).expect("valid roster");
+        let roster = crate::roster::parse(&sources, file, &mut diagnostics)
+            .expect("valid roster")
+            .doctors()
+            .clone();
         Line {
             desk: Desk::new(roster, Sealer::ephemeral(now)),
             now: Cell::new(now),
@@ -128,7 +131,7 @@ fn said(id: i32, text: &'static str) -> Said<'static> {
 fn position() -> String {
     let screen = engine::handle_with(
         tree(),
-        &Duty::OnShift(vec!["Dr Anna (ru, en)".into()]),
+        &Duties::doctors(Duty::OnShift(vec!["Dr Anna (ru, en)".into()])),
         tree().default_locale(),
         Input::Start {
             payload: Some("ask-doctor"),
