@@ -86,21 +86,10 @@ async fn carry_out(bot: &Tg, state: &BotState, query: Option<&CallbackQueryId>, 
 /// changed them), then lets the companion act on what is due.
 pub async fn run_timers(bot: Tg, state: Arc<BotState>) {
     loop {
-        let next = state.companions.lock().unwrap_or_else(|p| p.into_inner()).next_due();
-        let changed = state.companion_timers.notified();
-        match next {
-            None => {
-                changed.await;
-                continue;
-            }
-            Some(at) => {
-                let wait = (at - Utc::now()).to_std().unwrap_or_default();
-                tokio::select! {
-                    () = tokio::time::sleep(wait) => {}
-                    () = changed => continue,
-                }
-            }
-        }
+        super::timers::until_due(&state.companion_timers, || {
+            state.companions.lock().unwrap_or_else(|p| p.into_inner()).next_due()
+        })
+        .await;
         carry_out(&bot, &state, None, Event::Tick).await;
     }
 }

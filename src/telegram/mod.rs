@@ -24,6 +24,7 @@ mod plans;
 mod run;
 mod state;
 mod sweep;
+mod timers;
 mod webhook;
 
 pub use run::{Mode, ServeError, ServeOptions, serve};

@@ -235,31 +235,19 @@ const MAX_SUMMARY_CHARS: usize = 3000;
 /// (or a plan changed the timers), then lets the flow act on what is due,
 /// line by line. Runs until the process stops.
 pub async fn run_timers(bot: Tg, state: Arc<BotState>, username: String) {
+    if state.desks().is_none() {
+        return;
+    }
     loop {
+        super::timers::until_due(&state.timers, || {
+            let desks = state.desks()?;
+            desks
+                .iter()
+                .filter_map(|desk| desk.cases.lock().unwrap_or_else(|p| p.into_inner()).next_due())
+                .min()
+        })
+        .await;
         let Some(desks) = state.desks() else { return };
-        let next = desks
-            .iter()
-            .filter_map(|desk| {
-                desk.cases
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .next_due()
-            })
-            .min();
-        let changed = state.timers.notified();
-        match next {
-            None => {
-                changed.await;
-                continue;
-            }
-            Some(at) => {
-                let wait = (at - Utc::now()).to_std().unwrap_or_default();
-                tokio::select! {
-                    () = tokio::time::sleep(wait) => {}
-                    () = changed => continue,
-                }
-            }
-        }
         carry_out(&bot, &state, &desks, &username, None, Event::Tick).await;
     }
 }
