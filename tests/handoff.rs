@@ -99,6 +99,24 @@ async fn finish(telegram: &FakeTelegram, bot: RunningBot) -> String {
     logs
 }
 
+/// Nothing of `secrets` (ids, names, usernames of the other side) in any
+/// message of `chat`, its text or its buttons' data.
+fn never_shown(telegram: &FakeTelegram, chat: &TestChat, secrets: &[&str]) {
+    for message in telegram.chat(chat) {
+        for secret in secrets {
+            assert!(
+                !message.text.contains(secret),
+                "{secret} reached this chat: {}",
+                message.text
+            );
+            for button in message.buttons.iter().flatten() {
+                let data = button.callback_data.as_deref().unwrap_or_default();
+                assert!(!data.contains(secret), "{secret} in a button's data: {data}");
+            }
+        }
+    }
+}
+
 fn case_code(text: &str) -> String {
     let at = text.find("Case ").or_else(|| text.find("case ")).expect("a case code");
     text[at + 5..at + 10].to_owned()
@@ -169,18 +187,7 @@ async fn question_card_take_answer_and_follow_up_without_identities() {
         true,
         "a person's question cannot be forwarded on from the doctor's chat"
     );
-    for message in telegram.chat(&anna_chat) {
-        for secret in ["5550001", "Alice", "alice_private"] {
-            assert!(
-                !message.text.contains(secret),
-                "{secret} reached the doctor: {}",
-                message.text
-            );
-            for button in message.buttons.iter().flatten() {
-                assert!(!button.callback_data.as_deref().unwrap_or_default().contains(secret));
-            }
-        }
-    }
+    never_shown(&telegram, &anna_chat, &["5550001", "Alice", "alice_private"]);
     shows(&telegram, &alice_chat, "the confirmation", |m| {
         m.text
             .starts_with(&format!("✅ Your question is with the doctor on duty. Case {code}."))
@@ -213,15 +220,7 @@ async fn question_card_take_answer_and_follow_up_without_identities() {
         m.text == format!("✓ Delivered to the person (case {code}).")
     })
     .await;
-    for message in telegram.chat(&alice_chat) {
-        for secret in ["7001", "Anna Ivanova", "anna_md"] {
-            assert!(
-                !message.text.contains(secret),
-                "{secret} reached the person: {}",
-                message.text
-            );
-        }
-    }
+    never_shown(&telegram, &alice_chat, &["7001", "Anna Ivanova", "anna_md"]);
 
     // A follow-up through "Write back" and its prompt, threaded under the copy the doctor answered.
     telegram.press(&alice_chat, &alice, "✍️ Write back").unwrap();
@@ -1222,11 +1221,7 @@ async fn a_question_on_the_outreach_line_end_to_end() {
         telegram.chat(&anna_chat).is_empty(),
         "the doctor never sees the outreach line's case"
     );
-    for message in telegram.chat(&olga_chat) {
-        for secret in ["5550001", "Alice", "alice_private"] {
-            assert!(!message.text.contains(secret), "{secret} reached the worker");
-        }
-    }
+    never_shown(&telegram, &olga_chat, &["5550001", "Alice", "alice_private"]);
 
     // Olga takes it and answers; the person gets the answer with "Write back".
     telegram.press(&olga_chat, &olga, "🙋 Take").unwrap();
@@ -1247,11 +1242,7 @@ async fn a_question_on_the_outreach_line_end_to_end() {
     .await;
     let delivered = shows(&telegram, &alice_chat, "the answer", |m| m.text == answer).await;
     assert_eq!(delivered.labels(), ["✍️ Write back"]);
-    for message in telegram.chat(&alice_chat) {
-        for secret in ["7101", "Olga Petrova", "olga_sw"] {
-            assert!(!message.text.contains(secret), "{secret} reached the person");
-        }
-    }
+    never_shown(&telegram, &alice_chat, &["7101", "Olga Petrova", "olga_sw"]);
 
     // The follow-up goes back to Olga, under the copy she answered.
     telegram.press(&alice_chat, &alice, "✍️ Write back").unwrap();

@@ -110,19 +110,20 @@ pub(super) fn write_back<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_
             let html = text.replacen(&case, &link, 1);
             plan.send(from.chat, html, Keyboard::ForceReply, None, None);
         }
-        Err(_) => {
-            let numbers = &content.ui(locale).numbers;
-            plan.say(
-                from.chat,
-                &content.text(
-                    locale,
-                    Msg::HandoffExpired,
-                    &[("numbers", numbers), ("line", ctx.desk.roster.line())],
-                ),
-                None,
-            );
-        }
+        Err(_) => say_expired(ctx, plan, from.chat, locale),
     }
+}
+
+/// The case can no longer be reached (its ticket expired or is not this
+/// chat's): ask again, and the numbers.
+fn say_expired<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, chat: i64, locale: Locale) {
+    let numbers = &ctx.content.ui(locale).numbers;
+    let text = ctx.content.text(
+        locale,
+        Msg::HandoffExpired,
+        &[("numbers", numbers), ("line", ctx.desk.roster.line())],
+    );
+    plan.say(chat, &text, None);
 }
 
 /// A person's question: the emergency page first if it describes one, then
@@ -159,17 +160,7 @@ pub(super) fn follow_up<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>
         Ok(doctor) => doctor,
         Err(error) => {
             plan.count(super::refusal_event(error));
-            let numbers = &content.ui(locale).numbers;
-            plan.say(
-                from.chat,
-                &content.text(
-                    locale,
-                    Msg::HandoffExpired,
-                    &[("numbers", numbers), ("line", ctx.desk.roster.line())],
-                ),
-                None,
-            );
-            return;
+            return say_expired(ctx, plan, from.chat, locale);
         }
     };
     if limited(ctx, plan, from, locale) {
