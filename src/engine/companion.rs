@@ -104,21 +104,27 @@ fn stop_button<'c>(content: &'c Content, locale: Locale, companion: NodeIdx) -> 
 
 /// The companion's page once started: its text, Stop, its own buttons, Home.
 pub fn started<'c>(content: &'c Content, locale: Locale, companion: NodeIdx) -> Screen<'c> {
-    let mut screen = Screen::node(
-        content,
-        &super::Duties::default(),
-        None,
-        &super::screen::Position::top(companion, locale),
-    );
-    // Instead of the start button a direct visit offers, and of Back.
-    screen
-        .buttons
-        .retain(|row| !row.iter().any(|b| b.data.starts_with(Prefix::Companion.char())));
-    screen.buttons.insert(0, vec![stop_button(content, locale, companion)]);
-    if let Some(last) = screen.buttons.last_mut() {
-        last.retain(|b| b.label == content.ui(locale).home.as_str());
+    let text = content.node(companion).screen(locale);
+    let mut buttons = vec![vec![stop_button(content, locale, companion)]];
+    buttons.extend(content.node(companion).buttons().iter().map(|&target| {
+        vec![if content.node(target).kind() == crate::content::NodeKind::Companion {
+            start_button(content, locale, target)
+        } else {
+            super::screen::link(content, locale, target, Vec::new())
+        }]
+    }));
+    // No Back: the page stays while the check-ins run; Home leaves it.
+    buttons.push(vec![super::screen::home(content, locale)]);
+    Screen {
+        shows: Shows::Node(companion),
+        locale,
+        notice: None,
+        html: Cow::Borrowed(&text.html),
+        plain: Cow::Borrowed(&text.plain),
+        buttons,
+        media: None,
+        toast: None,
     }
-    screen
 }
 
 /// Check-in `step` of `companion`: the question, its answers, Stop.

@@ -272,7 +272,7 @@ fn duty_line(content: &Content, locale: Locale, line: &str, duty: &Duty) -> Stri
     }
 }
 
-fn link<'c>(content: &'c Content, locale: Locale, target: NodeIdx, crumbs: Vec<NodeIdx>) -> Button<'c> {
+pub(super) fn link<'c>(content: &'c Content, locale: Locale, target: NodeIdx, crumbs: Vec<NodeIdx>) -> Button<'c> {
     Button {
         label: Cow::Borrowed(content.node(target).title(locale)),
         data: encode(content, locale, target, &crumbs),
