@@ -26,13 +26,15 @@ pub enum FileKind {
     Roster,
     /// The handoff key file (two short lines).
     Key,
+    /// A source file of the repository that the hazard log names (a test).
+    Source,
 }
 
 impl FileKind {
     /// The most bytes a file of this kind may have.
     pub const fn max_bytes(self) -> u64 {
         match self {
-            FileKind::Content | FileKind::Fluent | FileKind::Roster => 1024 * 1024,
+            FileKind::Content | FileKind::Fluent | FileKind::Roster | FileKind::Source => 1024 * 1024,
             // Telegram's bots may upload 50 MB; a page's sound or picture is
             // far smaller, and all media sits in memory.
             FileKind::Media => 10 * 1024 * 1024,
@@ -47,6 +49,7 @@ impl FileKind {
             FileKind::Media => "media file",
             FileKind::Roster => "roster",
             FileKind::Key => "key file",
+            FileKind::Source => "source file",
         }
     }
 }

@@ -14,6 +14,8 @@
 //! - [`diagnostics`], [`check`], [`graph`], [`preview`], [`search_report`]:
 //!   compiler-style reports, a diagram of the tree, a static preview site and
 //!   what search makes of a message, for editors and CI.
+//! - [`safety`]: the hazard log of the clinical safety case, checked
+//!   against the content.
 //! - [`roster`], [`handoff`]: the doctors' roster and the doctors' line;
 //!   [`keyfile`]: the key file whose ticket keys rotate by epoch.
 //! - [`payload`]: the one owner of callback-data and deep-link prefixes.
@@ -45,6 +47,7 @@ pub mod preview;
 pub mod reload;
 pub mod review;
 pub mod roster;
+pub mod safety;
 pub mod schedule;
 pub mod schema;
 pub mod search;

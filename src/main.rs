@@ -47,6 +47,10 @@ enum Command {
         /// Also validate this doctors' roster.
         #[arg(long, env = "OVERDOSE_BOT_ROSTER")]
         roster: Option<PathBuf>,
+        /// The hazard log's directory (default: `safety` beside the content
+        /// directory, when it exists).
+        #[arg(long, env = "OVERDOSE_BOT_SAFETY")]
+        safety: Option<PathBuf>,
     },
     /// Serve the bot on Telegram (token in TELOXIDE_TOKEN): long polling, or a
     /// webhook with --webhook-url and --listen.
@@ -253,6 +257,13 @@ impl SourceArgs {
     fn load(&self) -> Loaded {
         load(&self.sources().options())
     }
+
+    /// The hazard log beside the content directory, if there is one.
+    fn safety_dir(&self) -> Option<PathBuf> {
+        let parent = self.content.parent().unwrap_or(std::path::Path::new(""));
+        let dir = parent.join(overdose_bot::safety::DEFAULT_DIR);
+        dir.is_dir().then_some(dir)
+    }
 }
 
 fn main() -> ExitCode {
@@ -273,10 +284,20 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             format,
             deny_warnings,
             roster,
+            safety,
         } => {
             let mut loaded = sources.load();
             if let Some(path) = roster {
                 overdose_bot::roster::load(&path, &mut loaded.sources, &mut loaded.diagnostics);
+            }
+            if let Some(dir) = safety.or_else(|| sources.safety_dir()) {
+                overdose_bot::safety::check(
+                    &dir,
+                    loaded.content.as_ref(),
+                    &mut loaded.sources,
+                    &mut loaded.diagnostics,
+                );
+                loaded.diagnostics.sort(&loaded.sources);
             }
             let (text, verdict) = report(&loaded, format, deny_warnings);
             io::stdout()

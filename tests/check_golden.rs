@@ -90,6 +90,7 @@ golden!(
     emergency_deep,
     emergency_keyword,
     fluent,
+    hazards,
     json,
     manifest,
     markup,

@@ -107,8 +107,59 @@ pub struct Node {
 pub struct Companion {
     /// The first is asked after the start.
     pub checkins: Vec<CheckIn>,
-    /// The check-ins stop by themselves this long after the start.
+    /// The check-ins stop by themselves this long after the start or the
+    /// last answer that restarts them.
     pub ends_after: chrono::Duration,
+    /// Per locale: what the bot says when an answer ends the check-ins.
+    pub done: Option<Vec<crate::markup::Rendered>>,
+}
+
+impl Companion {
+    /// The shortest time from a (re)start to an answer that ends the
+    /// check-ins, never more than `ends_after`: how long the companion is
+    /// sure to keep watching. Answers that restart the clock (a new dose)
+    /// start the count again; the hazard log holds the naloxone watch to 2
+    /// hours with this.
+    pub fn shortest_watch(&self) -> chrono::Duration {
+        let count = self.checkins.len();
+        let mut shortest: Vec<Option<chrono::Duration>> = vec![None; count];
+        // Where the clock (re)starts: the first check-in, and wherever a
+        // restarting answer leads.
+        let restarts = self
+            .checkins
+            .iter()
+            .flat_map(|c| &c.answers)
+            .filter(|a| a.restarts)
+            .filter_map(|a| a.then);
+        for start in std::iter::once(0).chain(restarts) {
+            if let Some(checkin) = self.checkins.get(start) {
+                shortest[start] = Some(checkin.after);
+            }
+        }
+        // Few check-ins (at most 36): relax until nothing shortens.
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for (from, checkin) in self.checkins.iter().enumerate() {
+                let Some(reached) = shortest[from] else { continue };
+                for answer in checkin.answers.iter().filter(|a| !a.restarts) {
+                    let Some(next) = answer.then.filter(|&n| n < count) else {
+                        continue;
+                    };
+                    let through = reached + self.checkins[next].after;
+                    if shortest[next].is_none_or(|known| through < known) {
+                        shortest[next] = Some(through);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        let ending = self.checkins.iter().enumerate().filter_map(|(index, checkin)| {
+            let ends_here = checkin.answers.iter().any(|a| a.then.is_none());
+            shortest[index].filter(|_| ends_here)
+        });
+        ending.min().unwrap_or(self.ends_after).min(self.ends_after)
+    }
 }
 
 /// One timed question; asked again after `after` while unanswered.
@@ -129,6 +180,8 @@ pub struct Answer {
     pub show: Option<NodeIdx>,
     /// The index of the check-in that follows; none: the end.
     pub then: Option<usize>,
+    /// Starts the watch again from now (a new dose).
+    pub restarts: bool,
 }
 
 /// A picture or sound sent with a node; its text becomes the caption.

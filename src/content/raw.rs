@@ -206,10 +206,17 @@ pub struct RawNode {
     #[schemars(with = "Option<String>")]
     pub line: Option<Spanned<String>>,
     /// `kind: companion` only: the check-ins stop by themselves this long
-    /// after the start (default `2h`): `30m`, `1h 30m`.
+    /// after the start, or after the last answer that `restarts` them
+    /// (default `2h`): `30m`, `1h 30m`.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub ends_after: Option<Spanned<String>>,
+    /// `kind: companion` only: per locale, what the bot says when an answer
+    /// ends the check-ins (what to keep doing now); without it, a general
+    /// "check-ins ended".
+    #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, String>>")]
+    pub done: Option<Spanned<Localized>>,
 }
 
 /// One timed question of a companion.
@@ -247,6 +254,11 @@ pub struct RawAnswer {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub then: Option<Spanned<String>>,
+    /// The answer starts the watch again from now, as a new dose does:
+    /// `ends_after` and the minimum watch count from this answer.
+    #[serde(default)]
+    #[schemars(with = "Option<bool>")]
+    pub restarts: Option<Spanned<bool>>,
 }
 
 /// What a node is for; decides which fields it needs.

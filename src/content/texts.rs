@@ -72,6 +72,9 @@ pub fn of_node(node: &RawNode) -> Vec<(String, &Spanned<Localized>)> {
             texts.push((format!("{step}.answers.{index}.label"), &answer.label));
         }
     }
+    if let Some(done) = &node.done {
+        texts.push((format!("{id}.done"), done));
+    }
     texts
 }
 

@@ -91,6 +91,8 @@ codes! {
     UnknownReviewer = "E0029", Error, "a review names someone the manifest does not list as a reviewer";
     GroupInvalid = "E0030", Error, "a group command is not a valid Telegram command or is reserved, or a summary is over 200 characters or on several lines";
     LineInvalid = "E0031", Error, "a node's `line` is not a line id, or is on a node that is not a handoff";
+    HazardInvalid = "E0032", Error, "the hazard log is malformed (an id, a source, a control's shape, a locale)";
+    ControlBroken = "E0033", Error, "a hazard's control no longer holds (a page, phrase, search result, companion time or test is missing)";
     NeverReviewed = "W0001", Warning, "a page has not been reviewed by a medical professional";
     StaleReview = "W0002", Warning, "a page's last review is older than the allowed age";
     FluentExtra = "W0003", Warning, "a Fluent message is never used by the bot";
@@ -104,6 +106,8 @@ codes! {
     ChangedAfterReview = "W0011", Warning, "a reviewed page changed after its review, or its review records no hash";
     TranslationCoverage = "W0012", Warning, "a locale lacks translations: those pages are shown in the primary locale";
     LocaleNotOffered = "W0013", Warning, "a locale's emergency path is not translated, so the language menu does not offer it";
+    HazardUncontrolled = "W0014", Warning, "a hazard of the log has no control";
+    HazardHighRisk = "W0015", Warning, "a hazard's residual risk is rated 4 or 5 (unacceptable in DCB0129's matrix)";
 }
 
 impl fmt::Display for Code {

@@ -53,6 +53,13 @@ pub fn check(
                     "add `kind: companion`, or remove `checkins`",
                 ));
             }
+            if let Some(done) = &raw.done {
+                push(error(
+                    format!("`{id}` has `done` but is not a companion"),
+                    spanned(context.sources, node.file, done),
+                    "`done` is what a companion says when its check-ins end: remove it here",
+                ));
+            }
             continue;
         }
         if raw.checkins.is_empty() {
@@ -90,8 +97,19 @@ pub fn check(
             Some(ends) => checker.duration(ends, Duration::minutes(1), MAX_ENDS_AFTER, push),
             None => Some(DEFAULT_ENDS_AFTER),
         };
-        if let (Some(checkins), Some(ends_after)) = (checkins.into_iter().collect(), ends_after) {
-            companions.insert(index, Companion { checkins, ends_after });
+        let done = match &raw.done {
+            Some(done) => checker.done(done, push).map(Some),
+            None => Some(None),
+        };
+        if let (Some(checkins), Some(ends_after), Some(done)) = (checkins.into_iter().collect(), ends_after, done) {
+            companions.insert(
+                index,
+                Companion {
+                    checkins,
+                    ends_after,
+                    done,
+                },
+            );
         }
     }
     companions
@@ -186,11 +204,53 @@ impl Checker<'_, '_> {
             Some(found) => Some(crate::content::model::NodeIdx(found?)),
             None => None,
         };
+        let restarts = raw.restarts.as_ref().is_some_and(|r| r.value);
+        if let (true, None) = (restarts, then) {
+            push(
+                Diagnostic::new(
+                    Code::CompanionInvalid,
+                    format!("an answer of {what} restarts the watch but ends the check-ins"),
+                )
+                .at(spanned(sources, self.file, &raw.label))
+                .help("give it `then:` the check-in the new watch starts with, or remove `restarts`"),
+            );
+            return None;
+        }
         Some(Answer {
             labels: labels?.iter().map(|l| l.value.trim().to_owned()).collect(),
             show,
             then,
+            restarts,
         })
+    }
+
+    /// What the companion says when an answer ends it: short, like a check-in.
+    fn done(
+        &self,
+        done: &Spanned<crate::content::raw::Localized>,
+        push: &mut dyn FnMut(Diagnostic),
+    ) -> Option<Vec<crate::markup::Rendered>> {
+        let sources = self.context.sources;
+        let what = format!("`done` of `{}`", self.node);
+        let texts = localized::check(sources, self.file, done, &what, self.context.locales, push)?;
+        Some(
+            texts
+                .into_iter()
+                .map(|text| {
+                    if utf16_len(&text.value) > MAX_ASK_LEN {
+                        push(
+                            Diagnostic::new(
+                                Code::TextTooLong,
+                                format!("{what} is longer than {MAX_ASK_LEN} characters"),
+                            )
+                            .at(spanned(sources, self.file, text))
+                            .help("it is read in a hurry: what to keep doing, in two or three short sentences"),
+                        );
+                    }
+                    render_text(sources, self.file, self.node, text, push)
+                })
+                .collect(),
+        )
     }
 
     /// A page or menu an answer shows: it exists and is not a companion.
