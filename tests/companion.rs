@@ -2,7 +2,9 @@
 //! Bot API. The fixture tree's "I gave naloxone", its waits shortened to
 //! seconds (a drill's timings; the flow itself is tested on a simulated
 //! clock in `src/companion/tests.rs`): "Breathing?" (Yes: Step 1, then
-//! "Still breathing?"; No: the urgent page and the question again).
+//! "Still breathing?"; No: the urgent page and the question again); and
+//! the shipped companions: the naloxone watch to 2 hours after the last
+//! dose, CPR and the ambulance beside it.
 
 mod support;
 
@@ -15,7 +17,8 @@ fn person() -> TestUser {
     TestUser::new(5_580_001, "Dina", Some("dina_private"), Some("en"))
 }
 
-/// The fixture tree with its check-ins one and two seconds apart.
+/// The fixture tree with its check-ins two and three seconds apart (three
+/// unanswered asks end them: 6 s to answer).
 async fn drill_bot(telegram: &FakeTelegram) -> (RunningBot, TempDir) {
     let dir = TempDir::new();
     let content = dir.path().join("content");
@@ -23,8 +26,8 @@ async fn drill_bot(telegram: &FakeTelegram) -> (RunningBot, TempDir) {
     let tree = content.join("tree.yaml");
     let text = std::fs::read_to_string(&tree)
         .unwrap()
-        .replace("after: 2m", "after: 1s")
-        .replace("after: 10m", "after: 2s");
+        .replace("after: 2m", "after: 2s")
+        .replace("after: 10m", "after: 3s");
     std::fs::write(&tree, text).unwrap();
     let bot = start_bot_in(telegram, &content, &[], &[]).await;
     (bot, dir)
@@ -106,7 +109,7 @@ async fn naloxone_check_ins_follow_the_answers_and_replace_each_other() {
         m.text.starts_with("<b>Urgent</b>")
     })
     .await;
-    // Yes: Step 1 now, "Still breathing?" two seconds later.
+    // Yes: Step 1 now, "Still breathing?" three seconds later.
     let asked = telegram.chat(&chat).len();
     telegram
         .wait_for("the next question", STEP_TIMEOUT, |_| {
@@ -134,12 +137,12 @@ async fn naloxone_check_ins_follow_the_answers_and_replace_each_other() {
     );
     telegram.press(&chat, &dina, "Help is here").unwrap();
     let end = shows(&telegram, &chat, "the end", |m| {
-        m.text.starts_with("Check-ins have ended.")
+        m.text.starts_with("The check-ins of “I gave naloxone” have ended.")
     })
     .await;
     // Nothing more comes (a check-in already on its way is deleted).
     telegram
-        .settle(Duration::from_millis(2500), STEP_TIMEOUT)
+        .settle(Duration::from_millis(3500), STEP_TIMEOUT)
         .await
         .unwrap();
     assert!(check_ins(&telegram, &chat, "Still breathing?") <= 1);
@@ -171,11 +174,11 @@ async fn stop_ends_the_check_ins_and_a_restart_tells_the_person_they_stopped() {
     start(&telegram, &chat, &dina).await;
     telegram.press(&chat, &dina, "⏹ Stop check-ins").unwrap();
     let stopped = shows(&telegram, &chat, "stopped", |m| {
-        m.text.starts_with("Check-ins stopped.")
+        m.text.starts_with("Check-ins stopped: I gave naloxone.")
     })
     .await;
     telegram
-        .settle(Duration::from_millis(2500), STEP_TIMEOUT)
+        .settle(Duration::from_millis(3500), STEP_TIMEOUT)
         .await
         .unwrap();
     // A check-in sent before the Stop arrived is deleted with it; none comes after.
@@ -207,7 +210,7 @@ async fn stop_ends_the_check_ins_and_a_restart_tells_the_person_they_stopped() {
     assert_eq!(telegram.violations(), Vec::<String>::new());
 }
 
-/// The shipped companions, their waits shortened to a second.
+/// The shipped companions, their waits shortened to two seconds.
 async fn shipped_drill_bot(telegram: &FakeTelegram) -> (RunningBot, TempDir) {
     let dir = TempDir::new();
     let content = dir.path().join("content");
@@ -215,9 +218,9 @@ async fn shipped_drill_bot(telegram: &FakeTelegram) -> (RunningBot, TempDir) {
     let file = content.join("companion.yaml");
     let text = std::fs::read_to_string(&file)
         .unwrap()
-        .replace("      after: 2m30s", "      after: 1s")
-        .replace("      after: 2m", "      after: 1s")
-        .replace("      after: 30m", "      after: 1s");
+        .replace("      after: 2m30s", "      after: 2s")
+        .replace("      after: 2m", "      after: 2s")
+        .replace("      after: 30m", "      after: 2s");
     std::fs::write(&file, text).unwrap();
     let bot = start_bot_in(telegram, &content, &[], &[]).await;
     (bot, dir)
@@ -242,9 +245,14 @@ async fn the_shipped_ambulance_and_cpr_companions_end_when_help_arrives() {
     .await;
     assert_eq!(
         asked.labels(),
-        ["✅ Yes", "❌ No", "🚑 The ambulance is here", "⏹ Stop check-ins"]
+        [
+            "✅ Yes",
+            "❌ No, or not sure",
+            "🚑 The ambulance is here",
+            "⏹ Stop check-ins"
+        ]
     );
-    telegram.press(&chat, &dina, "❌ No").unwrap();
+    telegram.press(&chat, &dina, "❌ No, or not sure").unwrap();
     shows(&telegram, &chat, "CPR for No", |m| {
         m.text.starts_with("<b>CPR step by step</b>")
     })
@@ -256,7 +264,8 @@ async fn the_shipped_ambulance_and_cpr_companions_end_when_help_arrives() {
     assert!(again.labels().contains(&"🚑 The ambulance is here".to_owned()));
     telegram.press(&chat, &dina, "🚑 The ambulance is here").unwrap();
     shows(&telegram, &chat, "the end", |m| {
-        m.text.starts_with("Check-ins have ended.")
+        m.text
+            .starts_with("Tell the crew what the person took, when, and whether naloxone was given.")
     })
     .await;
 
@@ -277,11 +286,154 @@ async fn the_shipped_ambulance_and_cpr_companions_end_when_help_arrives() {
     })
     .await;
     shows(&telegram, &chat, "the end", |m| {
-        m.text.starts_with("Check-ins have ended.") && m.message_id > again.message_id
+        m.text.starts_with("If they breathe normally: on their side") && m.message_id > again.message_id
     })
     .await;
 
     let (code, logs) = bot.stop().await;
     assert_eq!(code, 0, "{logs}");
     assert_eq!(telegram.violations(), Vec::<String>::new());
+}
+
+/// Presses `label` on the newest bot message that has it.
+fn answer(telegram: &FakeTelegram, chat: &TestChat, user: &TestUser, label: &str) {
+    telegram.press(chat, user, label).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_naloxone_watch_runs_two_hours_beside_cpr_and_ends_with_the_night_watch() {
+    let telegram = FakeTelegram::start().await;
+    let (bot, _dir) = shipped_drill_bot(&telegram).await;
+    let (dina, chat) = (person(), TestChat::private(&person()));
+    telegram.send_text(&chat, &dina, "/start not-breathing");
+    shows(&telegram, &chat, "the emergency page", |m| {
+        m.button("💉 I gave naloxone").is_some()
+    })
+    .await;
+    answer(&telegram, &chat, &dina, "💉 I gave naloxone");
+    let breathing = shows(&telegram, &chat, "is the person breathing", |m| {
+        m.text.contains("Is the person breathing normally?")
+    })
+    .await;
+    answer(&telegram, &chat, &dina, "✅ Yes, breathing");
+
+    // CPR started beside it (the emergency page offers both): the naloxone
+    // watch goes on, and the person is told.
+    telegram.send_text(&chat, &dina, "/start cpr-steps");
+    shows(&telegram, &chat, "the CPR page", |m| {
+        m.button("🫀 We are doing CPR").is_some()
+    })
+    .await;
+    answer(&telegram, &chat, &dina, "🫀 We are doing CPR");
+    let cpr = shows(&telegram, &chat, "CPR started", |m| {
+        m.text.starts_with("<b>🫀 We are doing CPR</b>")
+    })
+    .await;
+    assert!(cpr.text.contains("30 pushes, 2 breaths if you can"), "{}", cpr.text);
+    assert!(cpr.text.contains("Give it again every 2–3 minutes"), "{}", cpr.text);
+    assert!(
+        cpr.text.contains("Still running: 💉 I gave naloxone."),
+        "the naloxone watch is named: {}",
+        cpr.text
+    );
+    shows(&telegram, &chat, "the swap reminder", |m| {
+        m.text.contains("Swap the person doing compressions")
+    })
+    .await;
+    answer(&telegram, &chat, &dina, "✅ Breathing normally");
+    shows(&telegram, &chat, "CPR's end, the naloxone watch going on", |m| {
+        m.text.starts_with("If they breathe normally: on their side")
+            && m.text.contains("Still running: 💉 I gave naloxone.")
+    })
+    .await;
+
+    // The wear-off watch: half an hour, an hour, an hour and a half, two
+    // hours after the dose; only then can "Yes" end it.
+    for (question, after) in [
+        ("Half an hour has passed.", breathing.message_id),
+        ("An hour has passed.", 0),
+        ("An hour and a half has passed", 0),
+        ("2 hours have passed since the last dose.", 0),
+    ] {
+        let asked = shows(&telegram, &chat, question, |m| {
+            m.text.starts_with(question) && m.message_id > after
+        })
+        .await;
+        assert!(
+            !asked.labels().iter().any(|l| l.contains("Breathing normally")),
+            "{question}: {:?}",
+            asked.labels()
+        );
+        answer(&telegram, &chat, &dina, "✅ Yes");
+    }
+    let done = shows(&telegram, &chat, "the end of the watch", |m| {
+        m.text
+            .starts_with("2 hours have passed since the last dose of naloxone.")
+    })
+    .await;
+    assert!(done.text.contains("keep watching through the night"), "{}", done.text);
+    assert!(!done.text.contains("Still running"), "nothing else runs: {}", done.text);
+
+    let (code, logs) = bot.stop().await;
+    assert_eq!(code, 0, "{logs}");
+    assert_eq!(telegram.violations(), Vec::<String>::new());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_chats_slow_or_blocked_check_in_never_holds_back_anothers() {
+    let telegram = FakeTelegram::start().await;
+    let (bot, _dir) = drill_bot(&telegram).await;
+    let slow = TestUser::new(5_580_002, "Slow", None, Some("en"));
+    let (dina, chat) = (person(), TestChat::private(&person()));
+    let slow_chat = TestChat::private(&slow);
+    start(&telegram, &slow_chat, &slow).await;
+    // The slow chat's check-in is due first; Telegram holds it for 20 s.
+    let hold = telegram_fake::Fault::Delay(Duration::from_secs(20));
+    telegram.fail_next_to("sendMessage", slow.id, hold);
+    start(&telegram, &chat, &dina).await;
+    shows(&telegram, &chat, "the other chat's check-in", |m| {
+        m.text.starts_with("Breathing?")
+    })
+    .await;
+    assert_eq!(
+        check_ins(&telegram, &slow_chat, "Breathing?"),
+        0,
+        "the slow chat's check-in is still held: this one did not wait for it"
+    );
+    telegram.press(&chat, &dina, "⏹ Stop check-ins").unwrap();
+    shows(&telegram, &chat, "stopped", |m| {
+        m.text.starts_with("Check-ins stopped: I gave naloxone.")
+    })
+    .await;
+
+    // A chat that blocked the bot: its companion is dropped at the first
+    // refusal, not asked again. The sentinel: another chat's second ask.
+    let blocked = TestUser::new(5_580_003, "Blocked", None, Some("en"));
+    let blocked_chat = TestChat::private(&blocked);
+    start(&telegram, &blocked_chat, &blocked).await;
+    telegram.fail_next_to("sendMessage", blocked.id, telegram_fake::Fault::BotBlocked);
+    start(&telegram, &chat, &dina).await;
+    let first = shows(&telegram, &chat, "a check-in", |m| m.text.starts_with("Breathing?")).await;
+    shows(&telegram, &chat, "asked again", |m| {
+        m.text.starts_with("Breathing?") && m.message_id > first.message_id
+    })
+    .await;
+    let to_blocked = telegram
+        .requests_of("sendMessage")
+        .iter()
+        .filter(|r| {
+            r.params["chat_id"] == blocked.id && r.params["text"].as_str().is_some_and(|t| t.starts_with("Breathing?"))
+        })
+        .count();
+    assert_eq!(to_blocked, 1, "a blocked chat is not asked again");
+
+    let (code, logs) = bot.stop().await;
+    assert_eq!(code, 0, "{logs}");
+    assert!(
+        logs.contains("event=\"dropped\"") || logs.contains("event=dropped"),
+        "{logs}"
+    );
+    for secret in ["5580002", "5580003", "Slow", "Blocked"] {
+        assert!(!mentions(&logs, secret), "{secret} in the logs");
+    }
 }

@@ -102,6 +102,17 @@ impl FakeTelegram {
             .push_back(fault);
     }
 
+    /// The next request of `method` to `chat` gets `fault`; other chats'
+    /// requests pass.
+    pub fn fail_next_to(&self, method: &str, chat: i64, fault: Fault) {
+        self.inner
+            .lock()
+            .faults
+            .entry(state::fault_key(method, chat))
+            .or_default()
+            .push_back(fault);
+    }
+
     /// A stream of requests as they arrive (from now on).
     pub fn arrivals(&self) -> tokio::sync::broadcast::Receiver<Arrival> {
         self.inner.arrivals.subscribe()

@@ -121,7 +121,8 @@ async fn handle(
         tokio::time::sleep(Duration::from_millis(20)).await;
         std::panic::resume_unwind(Box::new("telegram unreachable"))
     }
-    let fault = inner.lock().take_fault(&canonical);
+    let chat = params.get("chat_id").and_then(serde_json::Value::as_i64);
+    let fault = inner.lock().take_fault(&canonical, chat);
     let recorded = Recorded {
         method: canonical.clone(),
         params: params.clone(),

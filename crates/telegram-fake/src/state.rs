@@ -150,9 +150,11 @@ pub struct Webhook {
 }
 
 impl State {
-    /// The fault for the next request of `method`, if one is queued.
-    pub fn take_fault(&mut self, method: &str) -> Option<Fault> {
-        for key in [method, "*"] {
+    /// The fault for the next request of `method` (to `chat`, when it
+    /// names one), if one is queued: one queued for that chat first.
+    pub fn take_fault(&mut self, method: &str, chat: Option<i64>) -> Option<Fault> {
+        let for_chat = chat.map(|chat| fault_key(method, chat));
+        for key in for_chat.iter().map(String::as_str).chain([method, "*"]) {
             if let Some(fault) = self.faults.get_mut(key).and_then(VecDeque::pop_front) {
                 return Some(fault);
             }
@@ -268,6 +270,11 @@ pub fn buttons_of(markup: &Value) -> Vec<Vec<ViewButton>> {
                 .collect()
         })
         .collect()
+}
+
+/// The key of faults queued for one chat's requests of `method`.
+pub fn fault_key(method: &str, chat: i64) -> String {
+    format!("{method}@{chat}")
 }
 
 #[cfg(test)]
