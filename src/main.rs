@@ -396,7 +396,18 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             let Some(content) = loaded.content.as_ref() else {
                 return Ok(refuse(&loaded));
             };
-            let files = overdose_bot::preview::site(content);
+            let hazards = match sources.safety_dir() {
+                Some(dir) => {
+                    let (mut map, mut found) = (Default::default(), Default::default());
+                    let hazards = overdose_bot::safety::check(&dir, Some(content), &mut map, &mut found);
+                    if found.has_errors() {
+                        eprintln!("the hazard log has errors: run `overdose-bot check`; the preview shows it as it is");
+                    }
+                    hazards
+                }
+                None => Vec::new(),
+            };
+            let files = overdose_bot::preview::site(content, &hazards);
             for file in &files {
                 let path = out.join(&file.path);
                 if let Some(dir) = path.parent() {

@@ -68,6 +68,19 @@ pub enum Control {
 }
 
 impl Control {
+    /// The page or companion the control keeps, if it names one.
+    pub fn node(&self) -> Option<&str> {
+        match self {
+            Control::Says { page, .. }
+            | Control::Summary { page, .. }
+            | Control::Urgent { page }
+            | Control::Reachable { page, .. } => Some(page),
+            Control::Search { opens, .. } => Some(opens),
+            Control::Watches { companion, .. } => Some(companion),
+            Control::Test { .. } => None,
+        }
+    }
+
     /// One line for the preview and the reviewer.
     pub fn describe(&self) -> String {
         let pairs = |list: &[(String, String)]| {

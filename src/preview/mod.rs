@@ -5,13 +5,18 @@
 //! reviewed, sources, keywords, the file to edit). An index lists every page.
 //!
 //! Screens come from the engine itself (`/start <id>`), so the preview
-//! cannot drift from what the bot shows. Pure: returns files, writes nothing.
+//! cannot drift from what the bot shows. With the hazard log, `safety.html`
+//! shows it for the medical reviewer to sign, and each page lists the
+//! hazards it is a control of. Pure: returns files, writes nothing.
+
+mod safety;
 
 use std::fmt::Write;
 
 use crate::content::{Content, Locale, Node, NodeIdx, NodeKind, Review, Translation};
 use crate::engine::{self, CallbackData, Input, Screen};
 use crate::markup::escape_html;
+use crate::safety::Hazard;
 
 /// One file of the site, path relative to its root.
 pub struct SiteFile {
@@ -21,12 +26,13 @@ pub struct SiteFile {
 
 const STYLE: &str = include_str!("preview.css");
 
-/// The whole site for `content`.
-pub fn site(content: &Content) -> Vec<SiteFile> {
+/// The whole site for `content`, with the hazard log's page when
+/// `hazards` is not empty.
+pub fn site(content: &Content, hazards: &[Hazard]) -> Vec<SiteFile> {
     let mut files = vec![
         SiteFile {
             path: "index.html".to_owned(),
-            bytes: index(content).into_bytes(),
+            bytes: index(content, !hazards.is_empty()).into_bytes(),
         },
         SiteFile {
             path: "style.css".to_owned(),
@@ -37,9 +43,15 @@ pub fn site(content: &Content) -> Vec<SiteFile> {
         for (node, _) in content.nodes() {
             files.push(SiteFile {
                 path: page_path(content, locale, node),
-                bytes: page(content, locale, node).into_bytes(),
+                bytes: page(content, hazards, locale, node).into_bytes(),
             });
         }
+    }
+    if !hazards.is_empty() {
+        files.push(SiteFile {
+            path: "safety.html".to_owned(),
+            bytes: safety::page(content, hazards).into_bytes(),
+        });
     }
     let mut media: Vec<&crate::content::Media> = content.nodes().filter_map(|(_, n)| n.media()).collect();
     media.sort_by(|a, b| a.file.cmp(&b.file));
@@ -120,7 +132,7 @@ fn review_cell(node: &Node) -> String {
     }
 }
 
-fn index(content: &Content) -> String {
+fn index(content: &Content, with_hazards: bool) -> String {
     let default = content.default_locale();
     let mut out = head(
         &format!("overdose-bot preview, content {}", content.version()),
@@ -141,7 +153,15 @@ fn index(content: &Content) -> String {
             escape_html(&content.ui(locale).language_name)
         );
     }
-    out.push_str("</ul>\n<table>\n<tr><th>id</th><th>title</th><th>kind</th><th>review</th><th>sources</th><th>screens</th></tr>\n");
+    out.push_str("</ul>\n");
+    if with_hazards {
+        out.push_str(
+            "<p><a href=\"safety.html\">The hazard log</a>: what could harm whom, and what keeps each page safe.</p>\n",
+        );
+    }
+    out.push_str(
+        "<table>\n<tr><th>id</th><th>title</th><th>kind</th><th>review</th><th>sources</th><th>screens</th></tr>\n",
+    );
     for (index, node) in content.nodes() {
         let kind = match node.kind() {
             NodeKind::Page => "page",
@@ -176,7 +196,7 @@ fn index(content: &Content) -> String {
     out
 }
 
-fn page(content: &Content, locale: Locale, node_index: NodeIdx) -> String {
+fn page(content: &Content, hazards: &[Hazard], locale: Locale, node_index: NodeIdx) -> String {
     let node = content.node(node_index);
     let code = content.locale_code(locale);
     let screen = engine::handle(
@@ -216,7 +236,7 @@ fn page(content: &Content, locale: Locale, node_index: NodeIdx) -> String {
     out.push_str(&keyboard(content, &screen));
     out.push_str(&checkins(content, locale, node_index));
     out.push_str("</div>\n</main>\n");
-    out.push_str(&details(content, locale, node_index));
+    out.push_str(&details(content, hazards, locale, node_index));
     out.push_str("</div>\n</body>\n</html>\n");
     out
 }
@@ -232,8 +252,9 @@ fn checkins(content: &Content, locale: Locale, node_index: NodeIdx) -> String {
         let wait = humantime::format_duration(checkin.after.to_std().unwrap_or_default());
         let _ = writeln!(
             out,
-            "<p class=\"timer\">⏱ check-in <code>{}</code>, {wait} after the start or the answer leading to it; asked again as often until answered</p>",
-            escape_html(&checkin.id)
+            "<p class=\"timer\">⏱ check-in <code>{}</code>, {wait} after the start or the answer leading to it; asked again as often until answered, {} times at most</p>",
+            escape_html(&checkin.id),
+            crate::companion::MAX_ASKS
         );
         if let Some(screen) = crate::engine::companion::checkin(content, locale, node_index, step) {
             let _ = writeln!(out, "<div class=\"bubble\">{}</div>", screen.html);
@@ -241,9 +262,13 @@ fn checkins(content: &Content, locale: Locale, node_index: NodeIdx) -> String {
         }
         out.push_str("<ul class=\"answers\">\n");
         for answer in &checkin.answers {
-            let then = match answer.then {
-                Some(next) => format!("then <code>{}</code>", escape_html(&companion.checkins[next].id)),
-                None => "the check-ins end".to_owned(),
+            let then = match (answer.then, answer.restarts) {
+                (Some(next), true) => format!(
+                    "the watch starts again from now (a new dose), then <code>{}</code>",
+                    escape_html(&companion.checkins[next].id)
+                ),
+                (Some(next), false) => format!("then <code>{}</code>", escape_html(&companion.checkins[next].id)),
+                (None, _) => "the check-ins end".to_owned(),
             };
             let _ = writeln!(
                 out,
@@ -258,10 +283,18 @@ fn checkins(content: &Content, locale: Locale, node_index: NodeIdx) -> String {
         }
         out.push_str("</ul>\n");
     }
+    if let Some(done) = &companion.done {
+        let _ = writeln!(
+            out,
+            "<p class=\"timer\">when an answer ends them:</p>\n<div class=\"bubble\">{}</div>",
+            done[locale.0].html
+        );
+    }
     let ends = humantime::format_duration(companion.ends_after.to_std().unwrap_or_default());
+    let shortest = humantime::format_duration(companion.shortest_watch().to_std().unwrap_or_default());
     let _ = writeln!(
         out,
-        "<p class=\"timer\">⏱ the check-ins stop by themselves {ends} after the start</p>"
+        "<p class=\"timer\">⏱ the check-ins stop by themselves {ends} after the start or the last answer that restarts them; no answer ends them sooner than {shortest} after a (re)start</p>"
     );
     out
 }
@@ -306,7 +339,7 @@ fn keyboard(content: &Content, screen: &Screen<'_>) -> String {
 }
 
 /// What a reviewer needs beside the screen.
-fn details(content: &Content, locale: Locale, node_index: NodeIdx) -> String {
+fn details(content: &Content, hazards: &[Hazard], locale: Locale, node_index: NodeIdx) -> String {
     let node = content.node(node_index);
     let mut out = String::from("<aside class=\"details\">\n");
     let _ = writeln!(
@@ -332,6 +365,7 @@ fn details(content: &Content, locale: Locale, node_index: NodeIdx) -> String {
         "<p class=\"deep-link\">Deep link: <code>t.me/&lt;bot&gt;?start={}</code></p>",
         escape_html(node.id())
     );
+    out.push_str(&safety::hazards_of(content, hazards, node_index));
     out.push_str("</aside>\n");
     out
 }
@@ -343,7 +377,7 @@ mod tests {
 
     #[test]
     fn every_screen_in_every_locale_with_working_links() {
-        let files = site(tree());
+        let files = site(tree(), &[]);
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         let screens = tree().nodes().len() * tree().locales().len();
         assert_eq!(paths.iter().filter(|p| p.ends_with(".html")).count(), screens + 1);
@@ -402,9 +436,15 @@ mod tests {
         );
         assert!(companion.contains("Breathing?"), "{companion}");
         assert!(
-            companion.contains("No → <a href=\"../en/urgent.html\">Urgent</a>, then <code>breathing</code>"),
+            companion.contains(
+                "No → <a href=\"../en/urgent.html\">Urgent</a>, the watch starts again from now (a new dose), then <code>breathing</code>"
+            ),
             "{companion}"
         );
         assert!(companion.contains("Help is here → the check-ins end"), "{companion}");
+        assert!(
+            companion.contains("no answer ends them sooner than 12m after a (re)start"),
+            "{companion}"
+        );
     }
 }
