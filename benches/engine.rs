@@ -118,7 +118,7 @@ fn load_benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("load");
     group.bench_function("shipped_content", |b| b.iter(|| load(black_box(&shipped))));
 
-    let generated = GeneratedTree::new(Path::new(env!("CARGO_MANIFEST_DIR")), 10_000);
+    let generated = GeneratedTree::new(10_000);
     let options = options(generated.dir.clone());
     must_load(&options);
     group.sample_size(10);

@@ -484,3 +484,30 @@ fn privacy_says_what_is_kept_and_who_sees_what_in_both_languages() {
         assert!(about.plain.contains("/privacy"), "{code}: /about points to /privacy");
     }
 }
+
+/// The benchmarks' generated tree (benches/engine.rs, `loadgen
+/// --generate-nodes`) loads without errors: a change of the content format
+/// or the shipped manifest that broke it would otherwise go unnoticed until
+/// someone ran a benchmark.
+#[test]
+fn the_benchmarks_generated_tree_loads_without_errors() {
+    let generated = loadgen::GeneratedTree::new(1_000);
+    let loaded = overdose_bot::content::load(&overdose_bot::content::LoadOptions {
+        content_dir: generated.dir.clone(),
+        locales_dir: support::root().join("locales"),
+        validate: overdose_bot::content::ValidateOptions {
+            today: chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+            review_max_age_days: None,
+        },
+    });
+    let errors: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity() == overdose_bot::diagnostics::Severity::Error)
+        .map(|d| d.message.clone())
+        .take(5)
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let content = loaded.content.expect("the generated tree loads");
+    assert_eq!(content.nodes().len(), 1_000);
+}

@@ -25,11 +25,14 @@
 //!
 //! The index is built once per content load; a query touches only the index.
 
+mod lookup;
 mod text;
 
 use std::collections::HashMap;
 
 use rust_stemmers::{Algorithm, Stemmer};
+
+use lookup::Lookup;
 
 pub use text::Reading;
 use text::{Script, Term, readings, script, terms};
@@ -79,6 +82,8 @@ struct LocaleIndex {
     code: String,
     stemmer: Option<Stemmer>,
     words: Vec<Word>,
+    /// Finds the words a query word may match without reading them all.
+    lookup: Lookup,
     phrases: Vec<Phrase>,
     /// Per node, the largest boost of its documents in this locale.
     boosts: HashMap<usize, f32>,
@@ -101,6 +106,10 @@ struct Word {
     weight: f32,
     /// (phrase, position in the phrase) of every use.
     uses: Vec<(usize, usize)>,
+    /// The uses in emergency phrases: all the emergency rule looks at, so
+    /// that reading a message (or `check` reading every keyword) costs no
+    /// more when a word is on a thousand pages.
+    emergency_uses: Vec<(usize, usize)>,
 }
 
 struct Phrase {
@@ -227,6 +236,7 @@ impl SearchIndex {
                 code: (*code).to_owned(),
                 stemmer: stemmer_for(code),
                 words: Vec::new(),
+                lookup: Lookup::default(),
                 phrases: Vec::new(),
                 boosts: HashMap::new(),
                 emergency_phrases: Vec::new(),
@@ -266,10 +276,14 @@ impl SearchIndex {
                             negated: term.negated,
                             weight: 1.0,
                             uses: Vec::new(),
+                            emergency_uses: Vec::new(),
                         });
                         index.words.len() - 1
                     });
                     index.words[id].uses.push((phrase, position));
+                    if is_emergency {
+                        index.words[id].emergency_uses.push((phrase, position));
+                    }
                     words.push(id);
                 }
                 index.phrases.push(Phrase {
@@ -296,6 +310,7 @@ impl SearchIndex {
                 phrase.weight = phrase.words.iter().map(|&w| index.words[w].weight).sum();
             }
             index.counters = counters(index, emergency);
+            index.lookup = Lookup::build(index.words.iter().map(|w| [&*w.stem_chars, &*w.surface_chars]));
         }
         SearchIndex { locales, emergency }
     }
@@ -490,7 +505,8 @@ impl LocaleIndex {
                     same: Vec::new(),
                     opposite: Vec::new(),
                 };
-                for (id, word) in self.words.iter().enumerate() {
+                for id in self.lookup.candidates(&stem, &surface) {
+                    let word = &self.words[id];
                     if term_script != word.script && term_script != Script::Other && word.script != Script::Other {
                         continue;
                     }
@@ -550,7 +566,10 @@ impl LocaleIndex {
         let mut phrase_best: HashMap<usize, Vec<(f32, usize)>> = HashMap::new();
         for (t, term_hits) in hits.iter().enumerate() {
             for &(word, similarity, _) in &term_hits.same {
-                for &(phrase, position) in &self.words[word].uses {
+                let word = &self.words[word];
+                // Without scores, only the emergency rule needs the phrases.
+                let uses = if score { &word.uses } else { &word.emergency_uses };
+                for &(phrase, position) in uses {
                     let slots = phrase_best
                         .entry(phrase)
                         .or_insert_with(|| vec![(0.0, usize::MAX); self.phrases[phrase].words.len()]);

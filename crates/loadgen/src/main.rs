@@ -196,9 +196,7 @@ async fn main() {
             std::process::exit(2);
         }
     }
-    let generated = args
-        .generate_nodes
-        .map(|nodes| loadgen::GeneratedTree::new(Path::new("."), nodes));
+    let generated = args.generate_nodes.map(loadgen::GeneratedTree::new);
     if let Some(tree) = &generated {
         args.content = tree.dir.clone();
     }

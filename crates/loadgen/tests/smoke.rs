@@ -43,6 +43,18 @@ fn the_driver_plays_a_crowd_and_reports_the_emergency_page_apart() {
     assert!(report["baseline"].is_null(), "no baseline for a crowd: {report:#}");
 }
 
+/// The benchmark's generated tree serves: a change that broke it (the
+/// shipped manifest asking for what the tree lacks) fails here, not weeks
+/// later in someone's benchmark run.
+#[test]
+fn the_driver_serves_a_generated_tree_of_a_thousand_nodes() {
+    let report = run(&["--no-baseline", "--generate-nodes", "1000"]);
+    let ours = &report["ours"];
+    assert_eq!(report["nodes"], 1000, "{report:#}");
+    assert!(ours["updates"].as_u64().unwrap() > 0, "{report:#}");
+    assert_eq!(ours["errors"], 0, "{report:#}");
+}
+
 fn check_run(mode: &str) {
     let report = run(&["--mode", mode]);
     for run in ["ours", "baseline"] {
