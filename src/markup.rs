@@ -4,7 +4,10 @@
 //! `<code>` and `<a href>`, everything else escaped) and to plain text for the
 //! console. Anything Telegram cannot show (headings, images, tables, raw HTML,
 //! code blocks, quotes, rules) is reported with its byte range in the source
-//! text, so the validator can point at it. This module does no I/O.
+//! text, so the validator can point at it, and so are lists nested past
+//! [`MAX_LIST_DEPTH`] and texts that render past [`MAX_RENDERED`]: rendering
+//! stops there, so no text costs more memory than a few screens. This module
+//! does no I/O.
 
 use std::ops::Range;
 
@@ -65,7 +68,8 @@ impl Rendered {
     }
 }
 
-/// Markup found in a text that Telegram messages cannot express.
+/// Markup found in a text that Telegram messages cannot express, or that
+/// goes past the bot's limits.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unsupported {
     /// Byte range in the Markdown source.
@@ -74,7 +78,29 @@ pub struct Unsupported {
     pub what: &'static str,
     /// How to write it instead.
     pub instead: &'static str,
+    /// Which rule it breaks.
+    pub problem: Problem,
 }
+
+/// The rule a finding breaks, so the validator can give each its code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// Telegram cannot show it.
+    Unsupported,
+    /// Nested or long past what the bot renders ([`MAX_LIST_DEPTH`],
+    /// [`MAX_RENDERED`]).
+    Limit,
+}
+
+/// How deep lists may nest. Telegram shows a nested list as indented
+/// lines; past a few levels it is unreadable on a phone, and each level
+/// indents every line below it (a list nested 10,000 deep on one line once
+/// rendered to 150 million characters).
+pub const MAX_LIST_DEPTH: usize = 4;
+
+/// Where rendering stops, in UTF-16 units: sixteen times the longest
+/// Telegram message, so a text this long fails the length check anyway.
+pub const MAX_RENDERED: usize = 16 * 4096;
 
 /// Renders `markdown`; also returns every unsupported construct found.
 pub fn render_markdown(markdown: &str) -> (Rendered, Vec<Unsupported>) {
@@ -131,11 +157,26 @@ struct Renderer {
     links: Vec<String>,
     /// Nesting depth of unsupported containers whose content is dropped.
     skipping: usize,
+    /// Set once the output passed [`MAX_RENDERED`]: nothing more is rendered.
+    overflowed: bool,
     unsupported: Vec<Unsupported>,
 }
 
 impl Renderer {
     fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+        if self.overflowed {
+            return;
+        }
+        if self.visible_len > MAX_RENDERED {
+            self.overflowed = true;
+            self.unsupported.push(Unsupported {
+                range,
+                what: "a text longer than the bot renders",
+                instead: "shorten the text or split it into two pages linked by a button",
+                problem: Problem::Limit,
+            });
+            return;
+        }
         if self.skipping > 0 {
             match event {
                 Event::Start(_) => self.skipping += 1,
@@ -168,6 +209,15 @@ impl Renderer {
     fn start(&mut self, tag: Tag<'_>, range: Range<usize>) {
         match tag {
             Tag::Paragraph => self.block_gap(),
+            Tag::List(_) if self.lists.len() == MAX_LIST_DEPTH => {
+                self.unsupported.push(Unsupported {
+                    range,
+                    what: "a list nested deeper than the bot allows",
+                    instead: "flatten the list: a phone screen shows two or three levels well",
+                    problem: Problem::Limit,
+                });
+                self.skipping = 1;
+            }
             Tag::List(first) => {
                 if self.lists.is_empty() {
                     self.block_gap();
@@ -259,7 +309,12 @@ impl Renderer {
     }
 
     fn reject(&mut self, range: Range<usize>, what: &'static str, instead: &'static str) {
-        self.unsupported.push(Unsupported { range, what, instead });
+        self.unsupported.push(Unsupported {
+            range,
+            what,
+            instead,
+            problem: Problem::Unsupported,
+        });
     }
 
     fn reject_container(&mut self, range: Range<usize>, what: &'static str, instead: &'static str) {
@@ -319,6 +374,39 @@ mod tests {
             ]
         );
         assert!(!rendered.html.contains("Heading"));
+    }
+
+    #[test]
+    fn lists_nested_past_the_limit_are_refused_and_not_rendered() {
+        let at_limit = (0..MAX_LIST_DEPTH)
+            .map(|d| format!("{}- level {d}\n", "  ".repeat(d)))
+            .collect::<String>();
+        assert!(html(&at_limit).contains("level 3"));
+        let deeper = format!("{at_limit}{}- too deep\n", "  ".repeat(MAX_LIST_DEPTH));
+        let (rendered, found) = render_markdown(&deeper);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].problem, &deeper[found[0].range.clone()]),
+            (Problem::Limit, "- too deep")
+        );
+        assert!(!rendered.plain.contains("too deep"));
+    }
+
+    #[test]
+    fn a_list_nested_ten_thousand_deep_costs_no_more_than_its_size() {
+        // `- - - … x`: once rendered to ~1.5·n² characters (599 MB for 20 KB).
+        let source = format!("{}x", "- ".repeat(10_000));
+        let (rendered, found) = render_markdown(&source);
+        assert_eq!(found.iter().map(|f| f.problem).collect::<Vec<_>>(), [Problem::Limit]);
+        assert!(rendered.html.len() < source.len(), "{} bytes", rendered.html.len());
+    }
+
+    #[test]
+    fn rendering_stops_past_the_cap() {
+        let source = "word ".repeat(MAX_RENDERED);
+        let (rendered, found) = render_markdown(&format!("{source}\n\n{source}\n\n{source}"));
+        assert_eq!(found.iter().map(|f| f.problem).collect::<Vec<_>>(), [Problem::Limit]);
+        assert!(rendered.visible_len <= 2 * source.len(), "{}", rendered.visible_len);
     }
 
     #[test]

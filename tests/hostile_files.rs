@@ -242,6 +242,38 @@ fn deeply_nested_fluent_yaml_and_markdown_do_not_crash() {
 }
 
 #[test]
+fn fluent_nested_through_call_arguments_is_refused() {
+    // One pair of braces, 10,000 calls: a 30 KB file once aborted `check`
+    // (rc 134) and a 9 KB one a live bot on reload.
+    for call in ["A(", "-t("] {
+        let tree = Tree::new();
+        let ftl = tree.locales().join("en/bot.ftl");
+        let deep = format!("deep = {{ {}1{} }}\n", call.repeat(10_000), ")".repeat(10_000));
+        std::fs::write(&ftl, std::fs::read_to_string(&ftl).unwrap() + &deep).unwrap();
+        let (code, output) = tree.check(&[]);
+        assert_refused(code, &output, "error[E0026]");
+        assert!(output.contains("bot.ftl:"), "{output}");
+    }
+}
+
+#[test]
+fn a_list_nested_ten_thousand_deep_is_refused_without_rendering_it() {
+    // `- - - … x` once rendered to ~1.5·n² characters: 20 KB of text took
+    // 599 MB and a reload died under the unit's memory limit.
+    let tree = Tree::new();
+    let list = format!("{}x", "- ".repeat(10_000));
+    let page = format!("- id: listy\n  title: {{ ru: L, en: L }}\n  text: {{ ru: \"{list}\", en: \"{list}\" }}\n");
+    std::fs::write(tree.content().join("listy.yaml"), page).unwrap();
+    let (code, output) = tree.check(&[]);
+    assert_refused(code, &output, "error[E0034]");
+    assert!(output.contains("a list nested deeper than the bot allows"), "{output}");
+    assert!(
+        !output.contains("error[E0011]"),
+        "rendered it to its full length:\n{output}"
+    );
+}
+
+#[test]
 fn a_roster_that_is_a_device_or_huge_is_refused() {
     let tree = Tree::new();
     let (code, output) = tree.check(&["--roster", "/dev/zero"]);

@@ -85,12 +85,13 @@ codes! {
     RosterOverlap = "E0023", Error, "two shifts of one doctor overlap";
     RosterInvalid = "E0024", Error, "a roster value is malformed (time, day, date, language, duplicate doctor)";
     FileRefused = "E0025", Error, "a file leads outside its directory, is not a regular file, or is too large";
-    FluentTooDeep = "E0026", Error, "Fluent placeables nested deeper than the bot allows";
+    FluentTooDeep = "E0026", Error, "Fluent placeables or call arguments nested deeper than the bot allows";
     CompanionInvalid = "E0027", Error, "a companion's check-ins are inconsistent (durations, answers, steps)";
     ServicesInvalid = "E0028", Error, "services.yaml is inconsistent (zone, stops, days, times, dates, cancellations) or a timetable names no unit";
     UnknownReviewer = "E0029", Error, "a review names someone the manifest does not list as a reviewer";
     GroupInvalid = "E0030", Error, "a group command is not a valid Telegram command or is reserved, or a summary is over 200 characters or on several lines";
     LineInvalid = "E0031", Error, "a node's `line` is not a line id, or is on a node that is not a handoff";
+    MarkupLimit = "E0034", Error, "Markdown lists nested deeper, or a text rendered longer, than the bot allows";
     NeverReviewed = "W0001", Warning, "a page has not been reviewed by a medical professional";
     StaleReview = "W0002", Warning, "a page's last review is older than the allowed age";
     FluentExtra = "W0003", Warning, "a Fluent message is never used by the bot";
