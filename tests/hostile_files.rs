@@ -274,6 +274,30 @@ fn a_list_nested_ten_thousand_deep_is_refused_without_rendering_it() {
 }
 
 #[test]
+fn many_files_each_under_the_cap_are_refused_together() {
+    // 300 files just under 1 MiB once pushed a reload to 330 MB.
+    let tree = Tree::new();
+    let filler = format!("# {}\n", "x".repeat(1024 * 1024 - 100));
+    for i in 0..300 {
+        std::fs::write(tree.content().join(format!("filler-{i:03}.yaml")), &filler).unwrap();
+    }
+    let (code, output) = tree.check(&[]);
+    assert_refused(code, &output, "error[E0025]");
+    assert!(
+        output.contains("filler-007.yaml` brings the text read in one load past"),
+        "names the first file past the cap:\n{output}"
+    );
+    assert_short(&output);
+
+    let tree = Tree::new();
+    for i in 0..1_001 {
+        std::fs::write(tree.content().join(format!("empty-{i:04}.yaml")), "").unwrap();
+    }
+    let (code, output) = tree.check(&[]);
+    assert_refused(code, &output, "past the limit of 1000 files in one load");
+}
+
+#[test]
 fn a_roster_that_is_a_device_or_huge_is_refused() {
     let tree = Tree::new();
     let (code, output) = tree.check(&["--roster", "/dev/zero"]);

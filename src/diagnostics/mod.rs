@@ -84,7 +84,7 @@ codes! {
     RosterUnknownDoctor = "E0022", Error, "a roster shift or override names a doctor who is not listed";
     RosterOverlap = "E0023", Error, "two shifts of one doctor overlap";
     RosterInvalid = "E0024", Error, "a roster value is malformed (time, day, date, language, duplicate doctor)";
-    FileRefused = "E0025", Error, "a file leads outside its directory, is not a regular file, or is too large";
+    FileRefused = "E0025", Error, "a file leads outside its directory, is not a regular file, is too large, or is past the total size or file count of one load";
     FluentTooDeep = "E0026", Error, "Fluent placeables or call arguments nested deeper than the bot allows";
     CompanionInvalid = "E0027", Error, "a companion's check-ins are inconsistent (durations, answers, steps)";
     ServicesInvalid = "E0028", Error, "services.yaml is inconsistent (zone, stops, days, times, dates, cancellations) or a timetable names no unit";
