@@ -59,10 +59,12 @@ enum Command {
         /// Local address the webhook server listens on, e.g. 127.0.0.1:8443.
         #[arg(long, env = "OVERDOSE_BOT_LISTEN", requires = "webhook_url")]
         listen: Option<std::net::SocketAddr>,
-        /// Secret Telegram sends with every webhook request; replicas must share it
-        /// (default: generated at start).
-        #[arg(long, env = "OVERDOSE_BOT_WEBHOOK_SECRET", hide_env_values = true)]
-        webhook_secret: Option<String>,
+        /// File holding the secret Telegram sends with every webhook
+        /// request; replicas must share it. Or set OVERDOSE_BOT_WEBHOOK_SECRET
+        /// (default: generated at start). Never a flag: a command line is
+        /// readable by every user in /proc.
+        #[arg(long, env = "OVERDOSE_BOT_WEBHOOK_SECRET_FILE")]
+        webhook_secret_file: Option<PathBuf>,
         /// Log format.
         #[arg(long, value_enum, default_value = "human", env = "OVERDOSE_BOT_LOG_FORMAT")]
         log_format: LogFormat,
@@ -215,6 +217,10 @@ enum LocaleAction {
     },
 }
 
+/// The environment variable that may hold the webhook's secret (the other
+/// way is `--webhook-secret-file`).
+const WEBHOOK_SECRET_VAR: &str = "OVERDOSE_BOT_WEBHOOK_SECRET";
+
 /// The environment variable that held a fixed key before keys rotated.
 const RETIRED_KEY_VAR: &str = "OVERDOSE_BOT_HANDOFF_KEY";
 
@@ -288,7 +294,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             sources,
             webhook_url,
             listen,
-            webhook_secret,
+            webhook_secret_file,
             log_format,
             no_throttle,
             metrics: metrics_address,
@@ -322,7 +328,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 (Some(url), Some(listen)) => Mode::Webhook {
                     url,
                     listen,
-                    secret: webhook_secret,
+                    secret: webhook_secret(webhook_secret_file.as_deref())?,
                 },
                 _ => Mode::Polling,
             };
@@ -558,6 +564,31 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
 
 fn write_file(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The webhook's secret from `file` or [`WEBHOOK_SECRET_VAR`] (not both),
+/// as Telegram allows it: 1 to 256 of `A-Z a-z 0-9 _ -`. Errors never
+/// quote it.
+fn webhook_secret(file: Option<&std::path::Path>) -> anyhow::Result<Option<String>> {
+    let from_env = std::env::var(WEBHOOK_SECRET_VAR).ok();
+    let secret = match (file, from_env) {
+        (Some(_), Some(_)) => {
+            anyhow::bail!("set the webhook secret once: --webhook-secret-file or {WEBHOOK_SECRET_VAR}, not both")
+        }
+        (Some(path), None) => {
+            let text = overdose_bot::files::read_text(path, None, overdose_bot::files::FileKind::Key)?;
+            text.trim().to_owned()
+        }
+        (None, Some(secret)) => secret,
+        (None, None) => return Ok(None),
+    };
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    if secret.is_empty() || secret.len() > 256 || !secret.chars().all(allowed) {
+        anyhow::bail!(
+            "the webhook secret must be 1 to 256 characters of A-Z, a-z, 0-9, _ and - (e.g. `openssl rand -hex 32`)"
+        );
+    }
+    Ok(Some(secret))
 }
 
 /// The locale `--lang` asks for, else the content's default.

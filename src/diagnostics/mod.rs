@@ -8,7 +8,7 @@ mod render;
 mod source;
 pub mod yaml;
 
-pub use render::{Format, render, render_brief};
+pub use render::{Format, render, render_brief, render_places};
 pub use source::{FileId, SourceMap, Span};
 
 use std::fmt;
