@@ -6,7 +6,8 @@
 //!   immutable, pre-rendered [`content::Content`]. The only module that reads
 //!   content files.
 //! - [`files`]: opens editors' and operators' files: regular files inside
-//!   their directory, size-capped.
+//!   their directory, size-capped; [`write`]: writes editors' files inside
+//!   their directory, never through a symlink.
 //! - [`engine`]: the pure menu engine, `(Content, Locale, Input) -> Screen`,
 //!   with the stateless callback codec.
 //! - [`markup`], [`search`], [`i18n`]: rendering, free-text search and
@@ -54,3 +55,4 @@ pub mod services;
 pub mod telegram;
 pub mod translations;
 pub mod watch;
+pub mod write;

@@ -21,6 +21,7 @@ use overdose_bot::schema::{
 };
 use overdose_bot::service::{Line, Service, Sources};
 use overdose_bot::telegram::Mode;
+use overdose_bot::write::write_inside;
 use zeroize::Zeroizing;
 
 #[derive(Parser)]
@@ -380,12 +381,9 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 return Ok(refuse(&loaded));
             };
             let files = overdose_bot::preview::site(content);
+            std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
             for file in &files {
-                let path = out.join(&file.path);
-                if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-                }
-                std::fs::write(&path, &file.bytes).with_context(|| format!("cannot write {}", path.display()))?;
+                write_inside(&out, &out.join(&file.path), &file.bytes)?;
             }
             println!(
                 "wrote {} files to {}; open {}",
@@ -403,7 +401,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 (SERVICES_SCHEMA_FILE, services_schema()),
             ] {
                 let path = out.join(name);
-                std::fs::write(&path, schema).with_context(|| format!("cannot write {}", path.display()))?;
+                write_inside(&out, &path, schema.as_bytes())?;
                 println!("wrote {}", path.display());
             }
             Ok(ExitCode::SUCCESS)
@@ -464,7 +462,11 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 let langs: Vec<String> = lang.into_iter().collect();
                 let (stamps, changed) = overdose_bot::translations::stamp(&loaded, &langs, &node)?;
                 let path = sources.content.join(overdose_bot::content::stamps::STAMPS_FILE);
-                write_file(&path, &overdose_bot::content::stamps::render(&stamps))?;
+                write_inside(
+                    &sources.content,
+                    &path,
+                    overdose_bot::content::stamps::render(&stamps).as_bytes(),
+                )?;
                 println!("stamped {changed} translations in {}", path.display());
                 return Ok(ExitCode::SUCCESS);
             }
@@ -489,7 +491,11 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             if let Some((page, by)) = sign.zip(by) {
                 let on = on.unwrap_or_else(|| chrono::Local::now().date_naive());
                 let signed = overdose_bot::review::sign(&loaded, &page, &by, on)?;
-                write_file(std::path::Path::new(&signed.path), &signed.text)?;
+                write_inside(
+                    &sources.content,
+                    std::path::Path::new(&signed.path),
+                    signed.text.as_bytes(),
+                )?;
                 println!(
                     "{page}: reviewed by {by} on {on}, texts {} ({})",
                     signed.hash, signed.path
@@ -512,10 +518,12 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             let loaded = sources.load();
             let files = overdose_bot::locale::add(&loaded, &sources.content, &sources.locales, &code)?;
             for file in &files {
-                if let Some(dir) = file.path.parent() {
-                    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-                }
-                write_file(&file.path, &file.text)?;
+                let root = if file.path.starts_with(&sources.content) {
+                    &sources.content
+                } else {
+                    &sources.locales
+                };
+                write_inside(root, &file.path, file.text.as_bytes())?;
                 println!("wrote {}", file.path.display());
             }
             println!(
@@ -560,10 +568,6 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-fn write_file(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// The webhook's secret from `file` or [`WEBHOOK_SECRET_VAR`] (not both),
