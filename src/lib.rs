@@ -18,6 +18,7 @@
 //! - [`roster`], [`handoff`]: the doctors' roster and the doctors' line;
 //!   [`keyfile`]: the key file whose ticket keys rotate by epoch.
 //! - [`payload`]: the one owner of callback-data and deep-link prefixes.
+//! - [`links`]: which links editors may place (no proxies, no app actions).
 //! - [`metrics`]: Prometheus metrics and health endpoints.
 //! - [`watch`]: notices edits to content files, to trigger reloads.
 //! - [`reload`]: swapping content while serving, keeping the last good one.
@@ -38,6 +39,7 @@ pub mod graph;
 pub mod handoff;
 pub mod i18n;
 pub mod keyfile;
+pub mod links;
 pub mod locale;
 pub mod markup;
 pub mod metrics;

@@ -13,6 +13,12 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
+use crate::links::{self, Verdict};
+
+/// Link schemes Telegram opens; `tel:` is not one of them (phone numbers go
+/// in text). Which links of these may appear is `links::judge`'s to say.
+const LINK_SCHEMES: &[&str] = &["https://", "http://", "tg://"];
+
 /// A text rendered once at load time, in both output formats.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Rendered {
@@ -90,6 +96,10 @@ pub enum Problem {
     /// Nested or long past what the bot renders ([`MAX_LIST_DEPTH`],
     /// [`MAX_RENDERED`]).
     Limit,
+    /// A link no page may carry (`links::judge`): a proxy, an app action.
+    RefusedLink,
+    /// A link to a site outside Telegram: allowed, worth a reviewer's look.
+    Elsewhere,
 }
 
 /// How deep lists may nest. Telegram shows a nested list as indented
@@ -106,7 +116,7 @@ pub const MAX_RENDERED: usize = 16 * 4096;
 pub fn render_markdown(markdown: &str) -> (Rendered, Vec<Unsupported>) {
     let mut renderer = Renderer::default();
     for (event, range) in Parser::new_ext(markdown, Options::empty()).into_offset_iter() {
-        renderer.event(event, range);
+        renderer.event(markdown, event, range);
     }
     let mut unsupported = renderer.unsupported;
     for problem in &mut unsupported {
@@ -143,9 +153,6 @@ pub fn utf16_len(text: &str) -> usize {
     text.chars().map(char::len_utf16).sum()
 }
 
-/// Link schemes Telegram opens; `tel:` is not one of them (phone numbers go in text).
-const LINK_SCHEMES: &[&str] = &["https://", "http://", "tg://"];
-
 #[derive(Default)]
 struct Renderer {
     html: String,
@@ -163,7 +170,7 @@ struct Renderer {
 }
 
 impl Renderer {
-    fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+    fn event(&mut self, markdown: &str, event: Event<'_>, range: Range<usize>) {
         if self.overflowed {
             return;
         }
@@ -188,7 +195,12 @@ impl Renderer {
         match event {
             Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag),
-            Event::Text(text) => self.text(&text),
+            Event::Text(text) => {
+                if self.links.is_empty() {
+                    self.plain_links(&markdown[range.clone()], range.start);
+                }
+                self.text(&text)
+            }
             Event::Code(code) => {
                 self.html.push_str("<code>");
                 self.text(&code);
@@ -239,19 +251,27 @@ impl Renderer {
             }
             Tag::Strong => self.html.push_str("<b>"),
             Tag::Emphasis => self.html.push_str("<i>"),
-            Tag::Link { dest_url, .. } => {
-                if LINK_SCHEMES.iter().any(|s| dest_url.starts_with(s)) {
-                    self.html.push_str(&format!("<a href=\"{}\">", escape_html(&dest_url)));
-                    self.links.push(dest_url.to_string());
-                } else {
+            Tag::Link { dest_url, .. } => match links::judge(&dest_url) {
+                _ if !LINK_SCHEMES.iter().any(|s| dest_url.starts_with(s)) => {
                     self.reject(
                         range,
                         "a link Telegram cannot open",
-                        "links must start with https://, http:// or tg://; write phone numbers as plain text",
+                        "links must start with https://, http:// or tg://resolve; write phone numbers as plain text",
                     );
                     self.skipping = 1;
                 }
-            }
+                Verdict::Refused(why) => {
+                    self.refuse_link(range, why);
+                    self.skipping = 1;
+                }
+                verdict => {
+                    if let Verdict::Elsewhere(_) = verdict {
+                        self.elsewhere(range);
+                    }
+                    self.html.push_str(&format!("<a href=\"{}\">", escape_html(&dest_url)));
+                    self.links.push(dest_url.to_string());
+                }
+            },
             Tag::Heading { .. } => self.reject_container(range, "a heading", "use a **bold** line instead"),
             Tag::BlockQuote(_) => self.reject_container(range, "a block quote", "write it as a normal paragraph"),
             Tag::CodeBlock(_) => self.reject_container(range, "a code block", "write it as a normal paragraph"),
@@ -317,6 +337,37 @@ impl Renderer {
         });
     }
 
+    /// Judges the links Telegram would make of plain `source` text (at
+    /// byte `offset` of the Markdown).
+    fn plain_links(&mut self, source: &str, offset: usize) {
+        for found in links::find(source) {
+            let range = offset + found.start..offset + found.end;
+            match links::judge_found(&source[found]) {
+                Verdict::Refused(why) => self.refuse_link(range, why),
+                Verdict::Elsewhere(_) => self.elsewhere(range),
+                Verdict::Telegram => {}
+            }
+        }
+    }
+
+    fn refuse_link(&mut self, range: Range<usize>, why: &'static str) {
+        self.unsupported.push(Unsupported {
+            range,
+            what: why,
+            instead: "link only to chats and channels (https://t.me/name or tg://resolve?domain=name) or to websites",
+            problem: Problem::RefusedLink,
+        });
+    }
+
+    fn elsewhere(&mut self, range: Range<usize>) {
+        self.unsupported.push(Unsupported {
+            range,
+            what: "a link to a site outside Telegram",
+            instead: "opening it shows that site the person's IP address: link only to sites the organisation trusts",
+            problem: Problem::Elsewhere,
+        });
+    }
+
     fn reject_container(&mut self, range: Range<usize>, what: &'static str, instead: &'static str) {
         self.reject(range, what, instead);
         self.skipping = 1;
@@ -329,7 +380,8 @@ mod tests {
 
     fn html(markdown: &str) -> String {
         let (rendered, unsupported) = render_markdown(markdown);
-        assert!(unsupported.is_empty(), "{unsupported:?}");
+        let errors: Vec<_> = unsupported.iter().filter(|u| u.problem != Problem::Elsewhere).collect();
+        assert!(errors.is_empty(), "{errors:?}");
         rendered.html
     }
 
@@ -407,6 +459,29 @@ mod tests {
         let (rendered, found) = render_markdown(&format!("{source}\n\n{source}\n\n{source}"));
         assert_eq!(found.iter().map(|f| f.problem).collect::<Vec<_>>(), [Problem::Limit]);
         assert!(rendered.visible_len <= 2 * source.len(), "{}", rendered.visible_len);
+    }
+
+    #[test]
+    fn proxy_links_are_refused_as_links_and_as_plain_text() {
+        let source = "[fast](tg://proxy?server=1.2.3.4&port=443&secret=ab) \
+            [chat](https://t.me/help_bot) [site](https://example.org) \
+            or paste t.me/proxy?server=5.6.7.8 [x](tg&#58;//socks?server=1)";
+        let (rendered, found) = render_markdown(source);
+        let found: Vec<_> = found.iter().map(|f| (f.problem, &source[f.range.clone()])).collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    Problem::RefusedLink,
+                    "[fast](tg://proxy?server=1.2.3.4&port=443&secret=ab)"
+                ),
+                (Problem::Elsewhere, "[site](https://example.org)"),
+                (Problem::RefusedLink, "t.me/proxy?server=5.6.7.8"),
+                (Problem::RefusedLink, "[x](tg&#58;//socks?server=1)"),
+            ]
+        );
+        assert!(!rendered.html.contains("proxy?server=1.2.3.4"), "{}", rendered.html);
+        assert!(rendered.html.contains("<a href=\"https://t.me/help_bot\">chat</a>"));
     }
 
     #[test]

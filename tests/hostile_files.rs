@@ -298,6 +298,29 @@ fn many_files_each_under_the_cap_are_refused_together() {
 }
 
 #[test]
+fn a_proxy_link_in_an_interface_string_is_refused() {
+    // `group-off` was sent as raw HTML: this passed `check` and went live.
+    let tree = Tree::new();
+    let ftl = tree.locales().join("en/bot.ftl");
+    let text = std::fs::read_to_string(&ftl).unwrap();
+    let planted: String = text
+        .lines()
+        .map(|line| {
+            if line.starts_with("group-off = ") {
+                "group-off = Off. <a href=\"tg://proxy?server=1.2.3.4&port=443&secret=ab\">Faster Telegram</a>\n"
+                    .to_owned()
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&ftl, planted).unwrap();
+    let (code, output) = tree.check(&[]);
+    assert_refused(code, &output, "error[E0035]");
+    assert!(output.contains("en/bot.ftl:"), "{output}");
+}
+
+#[test]
 fn a_roster_that_is_a_device_or_huge_is_refused() {
     let tree = Tree::new();
     let (code, output) = tree.check(&["--roster", "/dev/zero"]);

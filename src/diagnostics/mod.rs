@@ -92,6 +92,7 @@ codes! {
     GroupInvalid = "E0030", Error, "a group command is not a valid Telegram command or is reserved, or a summary is over 200 characters or on several lines";
     LineInvalid = "E0031", Error, "a node's `line` is not a line id, or is on a node that is not a handoff";
     MarkupLimit = "E0034", Error, "Markdown lists nested deeper, or a text rendered longer, than the bot allows";
+    RefusedLink = "E0035", Error, "a link that acts on the person's app (a proxy, a language, a log-in) or a Telegram link not written as https://t.me/… or tg://resolve";
     NeverReviewed = "W0001", Warning, "a page has not been reviewed by a medical professional";
     StaleReview = "W0002", Warning, "a page's last review is older than the allowed age";
     FluentExtra = "W0003", Warning, "a Fluent message is never used by the bot";
@@ -105,6 +106,7 @@ codes! {
     ChangedAfterReview = "W0011", Warning, "a reviewed page changed after its review, or its review records no hash";
     TranslationCoverage = "W0012", Warning, "a locale lacks translations: those pages are shown in the primary locale";
     LocaleNotOffered = "W0013", Warning, "a locale's emergency path is not translated, so the language menu does not offer it";
+    LinkElsewhere = "W0016", Warning, "a link to a site outside Telegram: opening it shows that site the person's IP address";
 }
 
 impl fmt::Display for Code {

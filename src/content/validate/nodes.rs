@@ -310,6 +310,16 @@ pub(super) fn render_text(
                 format!("text of node `{id}` has {}", found.what),
                 "past the limit",
             ),
+            Problem::RefusedLink => (
+                Code::RefusedLink,
+                format!("text of node `{id}` has a link no page may carry: {}", found.what),
+                "refused link",
+            ),
+            Problem::Elsewhere => (
+                Code::LinkElsewhere,
+                format!("text of node `{id}` has {}", found.what),
+                "outside Telegram",
+            ),
         };
         push(
             Diagnostic::new(code, message)
