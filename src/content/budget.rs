@@ -37,20 +37,20 @@ pub struct Budget {
 #[derive(Debug, thiserror::Error)]
 pub enum OverBudget {
     #[error("`{path}` is past the limit of {MAX_FILES} files in one load", path = path.display())]
-    TooManyFiles { path: PathBuf },
+    Files { path: PathBuf },
     #[error("`{path}` brings the text read in one load past {MAX_TEXT_BYTES} bytes", path = path.display())]
-    TooMuchText { path: PathBuf },
+    Text { path: PathBuf },
     #[error("`{path}` brings the media read in one load past {MAX_MEDIA_BYTES} bytes", path = path.display())]
-    TooMuchMedia { path: PathBuf },
+    Media { path: PathBuf },
 }
 
 impl OverBudget {
     /// How an editor fixes it.
     pub fn help(&self) -> &'static str {
         match self {
-            OverBudget::TooManyFiles { .. } => "merge small files, or remove files the content does not use",
-            OverBudget::TooMuchText { .. } => "remove files the content does not use; pages are short texts",
-            OverBudget::TooMuchMedia { .. } => "shrink the media, or remove files no page uses",
+            OverBudget::Files { .. } => "merge small files, or remove files the content does not use",
+            OverBudget::Text { .. } => "remove files the content does not use; pages are short texts",
+            OverBudget::Media { .. } => "shrink the media, or remove files no page uses",
         }
     }
 }
@@ -62,19 +62,19 @@ impl Budget {
     pub fn admit(&mut self, path: &Path, kind: FileKind, len: u64) -> Result<(), OverBudget> {
         let path = || path.to_path_buf();
         if self.files >= MAX_FILES {
-            return Err(OverBudget::TooManyFiles { path: path() });
+            return Err(OverBudget::Files { path: path() });
         }
         // A file larger than its own cap is refused by `files::read`, and
         // is never read past that cap.
         let len = len.min(kind.max_bytes());
         if kind == FileKind::Media {
             if self.media_bytes + len > MAX_MEDIA_BYTES {
-                return Err(OverBudget::TooMuchMedia { path: path() });
+                return Err(OverBudget::Media { path: path() });
             }
             self.media_bytes += len;
         } else {
             if self.text_bytes + len > MAX_TEXT_BYTES {
-                return Err(OverBudget::TooMuchText { path: path() });
+                return Err(OverBudget::Text { path: path() });
             }
             self.text_bytes += len;
         }
@@ -109,7 +109,7 @@ mod tests {
                 .unwrap();
         }
         let error = budget.admit(Path::new("3.mp3"), FileKind::Media, 10 * mib).unwrap_err();
-        assert!(matches!(error, OverBudget::TooMuchMedia { .. }), "{error}");
+        assert!(matches!(error, OverBudget::Media { .. }), "{error}");
 
         let mut budget = Budget::default();
         for i in 0..MAX_FILES {
@@ -118,7 +118,7 @@ mod tests {
                 .unwrap();
         }
         let error = budget.admit(Path::new("last.yaml"), FileKind::Content, 10).unwrap_err();
-        assert!(matches!(error, OverBudget::TooManyFiles { .. }), "{error}");
+        assert!(matches!(error, OverBudget::Files { .. }), "{error}");
     }
 
     #[test]
