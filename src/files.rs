@@ -57,8 +57,10 @@ impl FileKind {
 /// Why a file was not read. The message names the path and the rule only.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("cannot read `{path}`: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    /// The cause is in the message and is not also a `source()`, so a
+    /// report of the whole chain (`{:#}`) says it once.
+    #[error("cannot read `{path}`: {cause}")]
+    Io { path: PathBuf, cause: std::io::Error },
     #[error("`{path}` leads outside `{root}` (a symlink); only files inside it are read")]
     OutsideRoot { path: PathBuf, root: PathBuf },
     #[error("`{path}` is not a regular file (a directory, device, pipe or socket)")]
@@ -86,9 +88,9 @@ impl ReadError {
 /// symlinks are followed (`None`: anywhere, for a file the operator names,
 /// like the roster; it must still be a regular file within the cap).
 pub fn read(path: &Path, root: Option<&Path>, kind: FileKind) -> Result<Vec<u8>, ReadError> {
-    let io = |source| ReadError::Io {
+    let io = |cause| ReadError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     };
     // Resolving first also turns symlink loops into an error (ELOOP).
     let resolved = fs::canonicalize(path).map_err(io)?;

@@ -9,22 +9,25 @@ use std::path::{Path, PathBuf};
 use crate::files::{self, FileKind, ReadError};
 use crate::handoff::{EpochKey, KeyFileError, SharedDesk};
 
+/// Why the key file could not be used. Each message holds its cause, which
+/// is not also a `source()`: `main` prints the whole chain (`{:#}`), and
+/// the cause once printed it twice.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyFileProblem {
     #[error(transparent)]
     Read(#[from] ReadError),
-    #[error("`{path}`: {source}")]
-    Parse { path: PathBuf, source: KeyFileError },
-    #[error("cannot write the key file `{path}`: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    #[error("`{path}`: {cause}")]
+    Parse { path: PathBuf, cause: KeyFileError },
+    #[error("cannot write the key file `{path}`: {cause}")]
+    Write { path: PathBuf, cause: std::io::Error },
 }
 
 /// Reads the key file at `path`.
 pub fn load(path: &Path) -> Result<EpochKey, KeyFileProblem> {
     let text = zeroize::Zeroizing::new(files::read_text(path, None, FileKind::Key)?);
-    EpochKey::from_file_text(&text).map_err(|source| KeyFileProblem::Parse {
+    EpochKey::from_file_text(&text).map_err(|cause| KeyFileProblem::Parse {
         path: path.to_path_buf(),
-        source,
+        cause,
     })
 }
 
@@ -32,9 +35,9 @@ pub fn load(path: &Path) -> Result<EpochKey, KeyFileProblem> {
 /// Written beside it and renamed over it, so a crash leaves the old or the
 /// new file, never half of one.
 pub fn store(path: &Path, key: &EpochKey) -> Result<(), KeyFileProblem> {
-    let write_error = |source| KeyFileProblem::Write {
+    let write_error = |cause| KeyFileProblem::Write {
         path: path.to_path_buf(),
-        source,
+        cause,
     };
     let temporary = path.with_extension("new");
     let _ = std::fs::remove_file(&temporary);
@@ -96,6 +99,28 @@ mod tests {
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
         assert!(!path.with_extension("new").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn each_error_states_its_cause_once() {
+        let dir = std::env::temp_dir().join(format!("overdose-keyfile-causes-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let garbled = dir.join("garbled.key");
+        std::fs::write(&garbled, "x\n").unwrap();
+        let errors = [
+            load(&dir.join("missing.key")).err(),
+            load(&garbled).err(),
+            store(&dir.join("no-such-dir/handoff.key"), &EpochKey::generate(1)).err(),
+        ];
+        for (error, cause) in errors
+            .into_iter()
+            .zip(["No such file", "not two lines", "No such file"])
+        {
+            // `main` prints errors as anyhow's whole chain.
+            let printed = format!("{:#}", anyhow::Error::from(error.expect("an error")));
+            assert_eq!(printed.matches(cause).count(), 1, "{printed}");
+        }
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -6,7 +6,8 @@
 //!   immutable, pre-rendered [`content::Content`]. The only module that reads
 //!   content files.
 //! - [`files`]: opens editors' and operators' files: regular files inside
-//!   their directory, size-capped.
+//!   their directory, size-capped; [`write`]: writes editors' files inside
+//!   their directory, never through a symlink.
 //! - [`engine`]: the pure menu engine, `(Content, Locale, Input) -> Screen`,
 //!   with the stateless callback codec.
 //! - [`markup`], [`search`], [`i18n`]: rendering, free-text search and
@@ -19,6 +20,7 @@
 //! - [`roster`], [`handoff`]: the doctors' roster and the doctors' line;
 //!   [`keyfile`]: the key file whose ticket keys rotate by epoch.
 //! - [`payload`]: the one owner of callback-data and deep-link prefixes.
+//! - [`links`]: which links editors may place (no proxies, no app actions).
 //! - [`metrics`]: Prometheus metrics and health endpoints.
 //! - [`watch`]: notices edits to content files, to trigger reloads.
 //! - [`reload`]: swapping content while serving, keeping the last good one.
@@ -39,6 +41,7 @@ pub mod graph;
 pub mod handoff;
 pub mod i18n;
 pub mod keyfile;
+pub mod links;
 pub mod locale;
 pub mod markup;
 pub mod metrics;
@@ -57,3 +60,4 @@ pub mod services;
 pub mod telegram;
 pub mod translations;
 pub mod watch;
+pub mod write;

@@ -22,6 +22,7 @@ use overdose_bot::schema::{
 };
 use overdose_bot::service::{Line, Service, Sources};
 use overdose_bot::telegram::Mode;
+use overdose_bot::write::write_inside;
 use zeroize::Zeroizing;
 
 #[derive(Parser)]
@@ -64,10 +65,12 @@ enum Command {
         /// Local address the webhook server listens on, e.g. 127.0.0.1:8443.
         #[arg(long, env = "OVERDOSE_BOT_LISTEN", requires = "webhook_url")]
         listen: Option<std::net::SocketAddr>,
-        /// Secret Telegram sends with every webhook request; replicas must share it
-        /// (default: generated at start).
-        #[arg(long, env = "OVERDOSE_BOT_WEBHOOK_SECRET", hide_env_values = true)]
-        webhook_secret: Option<String>,
+        /// File holding the secret Telegram sends with every webhook
+        /// request; replicas must share it. Or set OVERDOSE_BOT_WEBHOOK_SECRET
+        /// (default: generated at start). Never a flag: a command line is
+        /// readable by every user in /proc.
+        #[arg(long, env = "OVERDOSE_BOT_WEBHOOK_SECRET_FILE")]
+        webhook_secret_file: Option<PathBuf>,
         /// Log format.
         #[arg(long, value_enum, default_value = "human", env = "OVERDOSE_BOT_LOG_FORMAT")]
         log_format: LogFormat,
@@ -221,6 +224,10 @@ enum LocaleAction {
     },
 }
 
+/// The environment variable that may hold the webhook's secret (the other
+/// way is `--webhook-secret-file`).
+const WEBHOOK_SECRET_VAR: &str = "OVERDOSE_BOT_WEBHOOK_SECRET";
+
 /// The environment variable that held a fixed key before keys rotated.
 const RETIRED_KEY_VAR: &str = "OVERDOSE_BOT_HANDOFF_KEY";
 
@@ -311,7 +318,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             sources,
             webhook_url,
             listen,
-            webhook_secret,
+            webhook_secret_file,
             log_format,
             no_throttle,
             metrics: metrics_address,
@@ -345,7 +352,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 (Some(url), Some(listen)) => Mode::Webhook {
                     url,
                     listen,
-                    secret: webhook_secret,
+                    secret: webhook_secret(webhook_secret_file.as_deref())?,
                 },
                 _ => Mode::Polling,
             };
@@ -408,12 +415,9 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 None => Vec::new(),
             };
             let files = overdose_bot::preview::site(content, &hazards);
+            std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
             for file in &files {
-                let path = out.join(&file.path);
-                if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-                }
-                std::fs::write(&path, &file.bytes).with_context(|| format!("cannot write {}", path.display()))?;
+                write_inside(&out, &out.join(&file.path), &file.bytes)?;
             }
             println!(
                 "wrote {} files to {}; open {}",
@@ -432,7 +436,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 (HAZARDS_SCHEMA_FILE, hazards_schema()),
             ] {
                 let path = out.join(name);
-                std::fs::write(&path, schema).with_context(|| format!("cannot write {}", path.display()))?;
+                write_inside(&out, &path, schema.as_bytes())?;
                 println!("wrote {}", path.display());
             }
             Ok(ExitCode::SUCCESS)
@@ -493,7 +497,11 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 let langs: Vec<String> = lang.into_iter().collect();
                 let (stamps, changed) = overdose_bot::translations::stamp(&loaded, &langs, &node)?;
                 let path = sources.content.join(overdose_bot::content::stamps::STAMPS_FILE);
-                write_file(&path, &overdose_bot::content::stamps::render(&stamps))?;
+                write_inside(
+                    &sources.content,
+                    &path,
+                    overdose_bot::content::stamps::render(&stamps).as_bytes(),
+                )?;
                 println!("stamped {changed} translations in {}", path.display());
                 return Ok(ExitCode::SUCCESS);
             }
@@ -518,7 +526,11 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             if let Some((page, by)) = sign.zip(by) {
                 let on = on.unwrap_or_else(|| chrono::Local::now().date_naive());
                 let signed = overdose_bot::review::sign(&loaded, &page, &by, on)?;
-                write_file(std::path::Path::new(&signed.path), &signed.text)?;
+                write_inside(
+                    &sources.content,
+                    std::path::Path::new(&signed.path),
+                    signed.text.as_bytes(),
+                )?;
                 println!(
                     "{page}: reviewed by {by} on {on}, texts {} ({})",
                     signed.hash, signed.path
@@ -541,10 +553,12 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             let loaded = sources.load();
             let files = overdose_bot::locale::add(&loaded, &sources.content, &sources.locales, &code)?;
             for file in &files {
-                if let Some(dir) = file.path.parent() {
-                    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-                }
-                write_file(&file.path, &file.text)?;
+                let root = if file.path.starts_with(&sources.content) {
+                    &sources.content
+                } else {
+                    &sources.locales
+                };
+                write_inside(root, &file.path, file.text.as_bytes())?;
                 println!("wrote {}", file.path.display());
             }
             println!(
@@ -591,8 +605,29 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn write_file(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+/// The webhook's secret from `file` or [`WEBHOOK_SECRET_VAR`] (not both),
+/// as Telegram allows it: 1 to 256 of `A-Z a-z 0-9 _ -`. Errors never
+/// quote it.
+fn webhook_secret(file: Option<&std::path::Path>) -> anyhow::Result<Option<String>> {
+    let from_env = std::env::var(WEBHOOK_SECRET_VAR).ok();
+    let secret = match (file, from_env) {
+        (Some(_), Some(_)) => {
+            anyhow::bail!("set the webhook secret once: --webhook-secret-file or {WEBHOOK_SECRET_VAR}, not both")
+        }
+        (Some(path), None) => {
+            let text = overdose_bot::files::read_text(path, None, overdose_bot::files::FileKind::Key)?;
+            text.trim().to_owned()
+        }
+        (None, Some(secret)) => secret,
+        (None, None) => return Ok(None),
+    };
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    if secret.is_empty() || secret.len() > 256 || !secret.chars().all(allowed) {
+        anyhow::bail!(
+            "the webhook secret must be 1 to 256 characters of A-Z, a-z, 0-9, _ and - (e.g. `openssl rand -hex 32`)"
+        );
+    }
+    Ok(Some(secret))
 }
 
 /// The locale `--lang` asks for, else the content's default.

@@ -4,11 +4,20 @@
 //! `<code>` and `<a href>`, everything else escaped) and to plain text for the
 //! console. Anything Telegram cannot show (headings, images, tables, raw HTML,
 //! code blocks, quotes, rules) is reported with its byte range in the source
-//! text, so the validator can point at it. This module does no I/O.
+//! text, so the validator can point at it, and so are lists nested past
+//! [`MAX_LIST_DEPTH`] and texts that render past [`MAX_RENDERED`]: rendering
+//! stops there, so no text costs more memory than a few screens. This module
+//! does no I/O.
 
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use crate::links::{self, Verdict};
+
+/// Link schemes Telegram opens; `tel:` is not one of them (phone numbers go
+/// in text). Which links of these may appear is `links::judge`'s to say.
+const LINK_SCHEMES: &[&str] = &["https://", "http://", "tg://"];
 
 /// A text rendered once at load time, in both output formats.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -65,7 +74,8 @@ impl Rendered {
     }
 }
 
-/// Markup found in a text that Telegram messages cannot express.
+/// Markup found in a text that Telegram messages cannot express, or that
+/// goes past the bot's limits.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unsupported {
     /// Byte range in the Markdown source.
@@ -74,7 +84,33 @@ pub struct Unsupported {
     pub what: &'static str,
     /// How to write it instead.
     pub instead: &'static str,
+    /// Which rule it breaks.
+    pub problem: Problem,
 }
+
+/// The rule a finding breaks, so the validator can give each its code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// Telegram cannot show it.
+    Unsupported,
+    /// Nested or long past what the bot renders ([`MAX_LIST_DEPTH`],
+    /// [`MAX_RENDERED`]).
+    Limit,
+    /// A link no page may carry (`links::judge`): a proxy, an app action.
+    RefusedLink,
+    /// A link to a site outside Telegram: allowed, worth a reviewer's look.
+    Elsewhere,
+}
+
+/// How deep lists may nest. Telegram shows a nested list as indented
+/// lines; past a few levels it is unreadable on a phone, and each level
+/// indents every line below it (a list nested 10,000 deep on one line once
+/// rendered to 150 million characters).
+pub const MAX_LIST_DEPTH: usize = 4;
+
+/// Where rendering stops, in UTF-16 units: sixteen times the longest
+/// Telegram message, so a text this long fails the length check anyway.
+pub const MAX_RENDERED: usize = 16 * 4096;
 
 /// Renders `markdown`; also returns every unsupported construct found.
 pub fn render_markdown(markdown: &str) -> (Rendered, Vec<Unsupported>) {
@@ -117,9 +153,6 @@ pub fn utf16_len(text: &str) -> usize {
     text.chars().map(char::len_utf16).sum()
 }
 
-/// Link schemes Telegram opens; `tel:` is not one of them (phone numbers go in text).
-const LINK_SCHEMES: &[&str] = &["https://", "http://", "tg://"];
-
 #[derive(Default)]
 struct Renderer {
     html: String,
@@ -131,11 +164,26 @@ struct Renderer {
     links: Vec<String>,
     /// Nesting depth of unsupported containers whose content is dropped.
     skipping: usize,
+    /// Set once the output passed [`MAX_RENDERED`]: nothing more is rendered.
+    overflowed: bool,
     unsupported: Vec<Unsupported>,
 }
 
 impl Renderer {
     fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+        if self.overflowed {
+            return;
+        }
+        if self.visible_len > MAX_RENDERED {
+            self.overflowed = true;
+            self.unsupported.push(Unsupported {
+                range,
+                what: "a text longer than the bot renders",
+                instead: "shorten the text or split it into two pages linked by a button",
+                problem: Problem::Limit,
+            });
+            return;
+        }
         if self.skipping > 0 {
             match event {
                 Event::Start(_) => self.skipping += 1,
@@ -168,6 +216,15 @@ impl Renderer {
     fn start(&mut self, tag: Tag<'_>, range: Range<usize>) {
         match tag {
             Tag::Paragraph => self.block_gap(),
+            Tag::List(_) if self.lists.len() == MAX_LIST_DEPTH => {
+                self.unsupported.push(Unsupported {
+                    range,
+                    what: "a list nested deeper than the bot allows",
+                    instead: "flatten the list: a phone screen shows two or three levels well",
+                    problem: Problem::Limit,
+                });
+                self.skipping = 1;
+            }
             Tag::List(first) => {
                 if self.lists.is_empty() {
                     self.block_gap();
@@ -189,19 +246,27 @@ impl Renderer {
             }
             Tag::Strong => self.html.push_str("<b>"),
             Tag::Emphasis => self.html.push_str("<i>"),
-            Tag::Link { dest_url, .. } => {
-                if LINK_SCHEMES.iter().any(|s| dest_url.starts_with(s)) {
-                    self.html.push_str(&format!("<a href=\"{}\">", escape_html(&dest_url)));
-                    self.links.push(dest_url.to_string());
-                } else {
+            Tag::Link { dest_url, .. } => match links::judge(&dest_url) {
+                _ if !LINK_SCHEMES.iter().any(|s| dest_url.starts_with(s)) => {
                     self.reject(
                         range,
                         "a link Telegram cannot open",
-                        "links must start with https://, http:// or tg://; write phone numbers as plain text",
+                        "links must start with https://, http:// or tg://resolve; write phone numbers as plain text",
                     );
                     self.skipping = 1;
                 }
-            }
+                Verdict::Refused(why) => {
+                    self.refuse_link(range, why);
+                    self.skipping = 1;
+                }
+                verdict => {
+                    if let Verdict::Elsewhere(_) = verdict {
+                        self.elsewhere(range);
+                    }
+                    self.html.push_str(&format!("<a href=\"{}\">", escape_html(&dest_url)));
+                    self.links.push(dest_url.to_string());
+                }
+            },
             Tag::Heading { .. } => self.reject_container(range, "a heading", "use a **bold** line instead"),
             Tag::BlockQuote(_) => self.reject_container(range, "a block quote", "write it as a normal paragraph"),
             Tag::CodeBlock(_) => self.reject_container(range, "a code block", "write it as a normal paragraph"),
@@ -259,7 +324,30 @@ impl Renderer {
     }
 
     fn reject(&mut self, range: Range<usize>, what: &'static str, instead: &'static str) {
-        self.unsupported.push(Unsupported { range, what, instead });
+        self.unsupported.push(Unsupported {
+            range,
+            what,
+            instead,
+            problem: Problem::Unsupported,
+        });
+    }
+
+    fn refuse_link(&mut self, range: Range<usize>, why: &'static str) {
+        self.unsupported.push(Unsupported {
+            range,
+            what: why,
+            instead: "link only to chats and channels (https://t.me/name or tg://resolve?domain=name) or to websites",
+            problem: Problem::RefusedLink,
+        });
+    }
+
+    fn elsewhere(&mut self, range: Range<usize>) {
+        self.unsupported.push(Unsupported {
+            range,
+            what: "a link to a site outside Telegram",
+            instead: "opening it shows that site the person's IP address: link only to sites the organisation trusts",
+            problem: Problem::Elsewhere,
+        });
     }
 
     fn reject_container(&mut self, range: Range<usize>, what: &'static str, instead: &'static str) {
@@ -274,7 +362,8 @@ mod tests {
 
     fn html(markdown: &str) -> String {
         let (rendered, unsupported) = render_markdown(markdown);
-        assert!(unsupported.is_empty(), "{unsupported:?}");
+        let errors: Vec<_> = unsupported.iter().filter(|u| u.problem != Problem::Elsewhere).collect();
+        assert!(errors.is_empty(), "{errors:?}");
         rendered.html
     }
 
@@ -319,6 +408,63 @@ mod tests {
             ]
         );
         assert!(!rendered.html.contains("Heading"));
+    }
+
+    #[test]
+    fn lists_nested_past_the_limit_are_refused_and_not_rendered() {
+        let at_limit = (0..MAX_LIST_DEPTH)
+            .map(|d| format!("{}- level {d}\n", "  ".repeat(d)))
+            .collect::<String>();
+        assert!(html(&at_limit).contains("level 3"));
+        let deeper = format!("{at_limit}{}- too deep\n", "  ".repeat(MAX_LIST_DEPTH));
+        let (rendered, found) = render_markdown(&deeper);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].problem, &deeper[found[0].range.clone()]),
+            (Problem::Limit, "- too deep")
+        );
+        assert!(!rendered.plain.contains("too deep"));
+    }
+
+    #[test]
+    fn a_list_nested_ten_thousand_deep_costs_no_more_than_its_size() {
+        // `- - - … x`: once rendered to ~1.5·n² characters (599 MB for 20 KB).
+        let source = format!("{}x", "- ".repeat(10_000));
+        let (rendered, found) = render_markdown(&source);
+        assert_eq!(found.iter().map(|f| f.problem).collect::<Vec<_>>(), [Problem::Limit]);
+        assert!(rendered.html.len() < source.len(), "{} bytes", rendered.html.len());
+    }
+
+    #[test]
+    fn rendering_stops_past_the_cap() {
+        let source = "word ".repeat(MAX_RENDERED);
+        let (rendered, found) = render_markdown(&format!("{source}\n\n{source}\n\n{source}"));
+        assert_eq!(found.iter().map(|f| f.problem).collect::<Vec<_>>(), [Problem::Limit]);
+        assert!(rendered.visible_len <= 2 * source.len(), "{}", rendered.visible_len);
+    }
+
+    #[test]
+    fn proxy_links_are_refused_as_links_and_as_plain_text() {
+        // Plain URLs are judged with every text (`links::find`); a link's
+        // destination here, decoded.
+        let source = "[fast](tg://proxy?server=1.2.3.4&port=443&secret=ab) \
+            [chat](https://t.me/help_bot) [site](https://example.org) \
+            [x](tg&#58;//socks?server=1)";
+        let (rendered, found) = render_markdown(source);
+        let found: Vec<_> = found.iter().map(|f| (f.problem, &source[f.range.clone()])).collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    Problem::RefusedLink,
+                    "[fast](tg://proxy?server=1.2.3.4&port=443&secret=ab)"
+                ),
+                (Problem::Elsewhere, "[site](https://example.org)"),
+                (Problem::RefusedLink, "[x](tg&#58;//socks?server=1)"),
+            ]
+        );
+        assert!(!rendered.html.contains("proxy?server=1.2.3.4"), "{}", rendered.html);
+        assert!(rendered.html.contains("<a href=\"https://t.me/help_bot\">chat</a>"));
     }
 
     #[test]

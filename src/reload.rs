@@ -9,7 +9,7 @@ use std::sync::Arc;
 use arc_swap::ArcSwap;
 
 use crate::content::{Content, LoadOptions, load};
-use crate::diagnostics::{Diagnostics, Format, SourceMap, render, render_brief};
+use crate::diagnostics::{Diagnostics, Format, SourceMap, render, render_brief, render_places};
 use crate::handoff::SharedDesk;
 
 /// Why a reload happens.
@@ -81,9 +81,10 @@ pub fn reload(shared: &SharedContent, options: &LoadOptions) -> ReloadOutcome {
 }
 
 /// Loads the roster at `path` and swaps it into `desk`, keeping the key and
-/// the question counts. Blocking (reads a file). `Err` holds the rendered
-/// diagnostics, for the logs and brief for Telegram; the previous roster
-/// stays in use.
+/// the question counts. Blocking (reads a file). `Err` holds the
+/// diagnostics for the logs (places and codes only: the roster's lines hold
+/// doctors' Telegram ids, and its messages may quote them) and brief for
+/// Telegram; the previous roster stays in use.
 pub fn reload_roster(desk: &SharedDesk, path: &Path) -> Result<usize, (String, String)> {
     let mut sources = SourceMap::new();
     let mut diagnostics = Diagnostics::default();
@@ -95,8 +96,38 @@ pub fn reload_roster(desk: &SharedDesk, path: &Path) -> Result<usize, (String, S
             Ok(people)
         }
         None => Err((
-            render(&diagnostics, &sources, Format::Human),
+            render_places(&diagnostics, &sources),
             render_brief(&diagnostics, &sources),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::handoff::{Desks, Sealer};
+
+    #[test]
+    fn a_rejected_roster_is_logged_without_its_lines() {
+        let dir = std::env::temp_dir().join(format!("overdose-reload-roster-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("roster.yaml");
+        let example = include_str!("../roster.example.yaml");
+        std::fs::write(&path, example).unwrap();
+        let mut sources = SourceMap::new();
+        let mut diagnostics = Diagnostics::default();
+        let rosters = crate::roster::load(&path, &mut sources, &mut diagnostics).unwrap();
+        let desk = SharedDesk::new(ArcSwap::from_pointee(Desks::new(
+            rosters,
+            Sealer::ephemeral(chrono::Utc::now()),
+        )));
+
+        let broken = example.replacen("chat: 200000001", "chat: \"200000001 Анна\"", 1);
+        std::fs::write(&path, broken).unwrap();
+        let (logged, _) = reload_roster(&desk, &path).unwrap_err();
+        assert!(logged.contains("error[E0002]"), "{logged}");
+        assert!(logged.contains("roster.yaml:"), "{logged}");
+        assert!(!logged.contains("200000001") && !logged.contains("Анна"), "{logged}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

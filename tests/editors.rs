@@ -344,3 +344,42 @@ fn locale_add_scaffolds_the_fluent_files_and_the_manifest_line() {
         .unwrap();
     assert_eq!(again.status.code(), Some(2), "added once");
 }
+
+/// Runs `overdose-bot args...` in `dir` expecting a refusal; its stderr.
+fn refused(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_overdose-bot"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("OVERDOSE_BOT_CONTENT")
+        .env_remove("OVERDOSE_BOT_LOCALES")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    stderr
+}
+
+#[test]
+fn editors_commands_never_write_through_planted_symlinks() {
+    let dir = copy_tree("check/translations");
+    let victim = dir.path().join("outside.txt");
+    std::fs::write(&victim, "untouched").unwrap();
+    let lock = dir.path().join("content/translations.lock");
+    let _ = std::fs::remove_file(&lock);
+    std::os::unix::fs::symlink(&victim, &lock).unwrap();
+    let stderr = refused(dir.path(), &["translations", "--stamp"]);
+    assert!(stderr.contains("translations.lock` is a symlink"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched");
+
+    let dir = copy_tree("tree");
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, dir.path().join("locales/uz")).unwrap();
+    let stderr = refused(dir.path(), &["locale", "add", "uz"]);
+    assert!(stderr.contains("locales/uz` is a symlink"), "{stderr}");
+    assert_eq!(
+        std::fs::read_dir(&elsewhere).unwrap().count(),
+        0,
+        "nothing written outside"
+    );
+}

@@ -230,8 +230,9 @@ fn roster_loader() {
     report("roster loader");
 }
 
-/// Fluent files with placeables nested to any depth, braces and quotes
-/// mixed: loading never overflows the stack (it once killed the bot).
+/// Fluent files nested to any depth through placeables, function calls
+/// and term arguments, braces, parentheses and quotes mixed: loading never
+/// overflows the stack (each once killed the bot).
 #[test]
 #[ignore = "long: run with --ignored"]
 fn nested_fluent() {
@@ -245,16 +246,26 @@ fn nested_fluent() {
         Just("\""),
         Just("$x"),
         Just("-> "),
-        Just("[a] ")
+        Just("[a] "),
+        Just("A("),
+        Just("-t("),
+        Just(")"),
+        Just("(")
     ];
-    let nesting = (1usize..50_000, proptest::collection::vec(piece, 0..20));
+    let opener = prop_oneof![
+        Just(("{ ", " }")),
+        Just(("A(", ")")),
+        Just(("-t(", ")")),
+        Just(("{ A(", ") }"))
+    ];
+    let nesting = (1usize..50_000, opener, proptest::collection::vec(piece, 0..20));
     runner()
-        .run(&nesting, |(depth, noise)| {
+        .run(&nesting, |(depth, (open, close), noise)| {
             let message = format!(
-                "deep = {}{}x{}\n",
-                "{ ".repeat(depth),
+                "deep = {{ {}{}x{} }}\n",
+                open.repeat(depth),
                 noise.concat(),
-                " }".repeat(depth)
+                close.repeat(depth)
             );
             std::fs::write(&path, format!("{original}{message}")).unwrap();
             let loaded = load_dir(&dir);

@@ -242,6 +242,85 @@ fn deeply_nested_fluent_yaml_and_markdown_do_not_crash() {
 }
 
 #[test]
+fn fluent_nested_through_call_arguments_is_refused() {
+    // One pair of braces, 10,000 calls: a 30 KB file once aborted `check`
+    // (rc 134) and a 9 KB one a live bot on reload.
+    for call in ["A(", "-t("] {
+        let tree = Tree::new();
+        let ftl = tree.locales().join("en/bot.ftl");
+        let deep = format!("deep = {{ {}1{} }}\n", call.repeat(10_000), ")".repeat(10_000));
+        std::fs::write(&ftl, std::fs::read_to_string(&ftl).unwrap() + &deep).unwrap();
+        let (code, output) = tree.check(&[]);
+        assert_refused(code, &output, "error[E0026]");
+        assert!(output.contains("bot.ftl:"), "{output}");
+    }
+}
+
+#[test]
+fn a_list_nested_ten_thousand_deep_is_refused_without_rendering_it() {
+    // `- - - … x` once rendered to ~1.5·n² characters: 20 KB of text took
+    // 599 MB and a reload died under the unit's memory limit.
+    let tree = Tree::new();
+    let list = format!("{}x", "- ".repeat(10_000));
+    let page = format!("- id: listy\n  title: {{ ru: L, en: L }}\n  text: {{ ru: \"{list}\", en: \"{list}\" }}\n");
+    std::fs::write(tree.content().join("listy.yaml"), page).unwrap();
+    let (code, output) = tree.check(&[]);
+    assert_refused(code, &output, "error[E0034]");
+    assert!(output.contains("a list nested deeper than the bot allows"), "{output}");
+    assert!(
+        !output.contains("error[E0011]"),
+        "rendered it to its full length:\n{output}"
+    );
+}
+
+#[test]
+fn many_files_each_under_the_cap_are_refused_together() {
+    // 300 files just under 1 MiB once pushed a reload to 330 MB.
+    let tree = Tree::new();
+    let filler = format!("# {}\n", "x".repeat(1024 * 1024 - 100));
+    for i in 0..300 {
+        std::fs::write(tree.content().join(format!("filler-{i:03}.yaml")), &filler).unwrap();
+    }
+    let (code, output) = tree.check(&[]);
+    assert_refused(code, &output, "error[E0025]");
+    assert!(
+        output.contains("filler-007.yaml` brings the text read in one load past"),
+        "names the first file past the cap:\n{output}"
+    );
+    assert_short(&output);
+
+    let tree = Tree::new();
+    for i in 0..1_001 {
+        std::fs::write(tree.content().join(format!("empty-{i:04}.yaml")), "").unwrap();
+    }
+    let (code, output) = tree.check(&[]);
+    assert_refused(code, &output, "past the limit of 1000 files in one load");
+}
+
+#[test]
+fn a_proxy_link_in_an_interface_string_is_refused() {
+    // `group-off` was sent as raw HTML: this passed `check` and went live.
+    let tree = Tree::new();
+    let ftl = tree.locales().join("en/bot.ftl");
+    let text = std::fs::read_to_string(&ftl).unwrap();
+    let planted: String = text
+        .lines()
+        .map(|line| {
+            if line.starts_with("group-off = ") {
+                "group-off = Off. <a href=\"tg://proxy?server=1.2.3.4&port=443&secret=ab\">Faster Telegram</a>\n"
+                    .to_owned()
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&ftl, planted).unwrap();
+    let (code, output) = tree.check(&[]);
+    assert_refused(code, &output, "error[E0035]");
+    assert!(output.contains("en/bot.ftl:"), "{output}");
+}
+
+#[test]
 fn a_roster_that_is_a_device_or_huge_is_refused() {
     let tree = Tree::new();
     let (code, output) = tree.check(&["--roster", "/dev/zero"]);

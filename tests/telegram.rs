@@ -591,6 +591,19 @@ async fn missing_or_rejected_tokens_are_one_line_errors() {
     );
 }
 
+/// `/proc/<pid>/cmdline` is readable by every user on the machine.
+#[test]
+fn the_webhook_secret_is_never_a_command_line_flag() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_overdose-bot"))
+        .args(["serve", "--webhook-secret", "s3cret"])
+        .env_remove("OVERDOSE_BOT_WEBHOOK_SECRET")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("unexpected argument '--webhook-secret'"), "{stderr}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webhook_mode_refuses_requests_without_the_secret() {
     let telegram = FakeTelegram::start().await;
@@ -602,11 +615,22 @@ async fn webhook_mode_refuses_requests_without_the_secret() {
     let listen = format!("127.0.0.1:{port}");
     let url = format!("http://{listen}/telegram");
     let secret = "s3cret-token_value";
+    // From a file: a flag would show the secret to every user in /proc.
+    let secret_dir = support::TempDir::new();
+    let secret_file = secret_dir.path().join("webhook.secret");
+    std::fs::write(&secret_file, format!("{secret}\n")).unwrap();
     let bot = start_bot(
         &telegram,
         Tree::Shipped,
-        &["--webhook-url", &url, "--listen", &listen],
-        &[("OVERDOSE_BOT_WEBHOOK_SECRET", secret)],
+        &[
+            "--webhook-url",
+            &url,
+            "--listen",
+            &listen,
+            "--webhook-secret-file",
+            secret_file.to_str().unwrap(),
+        ],
+        &[],
     )
     .await;
     telegram.wait_for_calls("setWebhook", 1, STEP_TIMEOUT).await.unwrap();

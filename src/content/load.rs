@@ -1,8 +1,9 @@
 //! Reads the content directory and the locales directory: the only code that
 //! touches content files. Parse problems become diagnostics; validation and
-//! building happen in `validate`.
+//! building happen in `validate`. Every file is counted against one
+//! [`Budget`] first; past it the load stops reading and validates nothing.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_saphyr::Spanned;
 
+use super::budget::{Budget, MAX_FILES};
 use super::model::Content;
 use super::raw::{RawManifest, RawNode, RawServices};
 use super::stamps::{RawStamps, STAMPS_FILE};
@@ -49,12 +51,14 @@ pub fn load(options: &LoadOptions) -> Loaded {
     let mut sources = SourceMap::new();
     let mut diagnostics = Diagnostics::default();
     let mut parsed = Parsed::default();
+    let mut budget = Spending::default();
 
     let content_root = options.content_dir.as_path();
     let manifest_path = options.content_dir.join(MANIFEST_FILE);
     if let Some(file) = read(
         &mut sources,
         &mut diagnostics,
+        &mut budget,
         &manifest_path,
         content_root,
         FileKind::Content,
@@ -69,7 +73,14 @@ pub fn load(options: &LoadOptions) -> Loaded {
     match yaml_files(&options.content_dir) {
         Ok(paths) => {
             for path in paths.iter().filter(|p| **p != manifest_path) {
-                let Some(file) = read(&mut sources, &mut diagnostics, path, content_root, FileKind::Content) else {
+                let Some(file) = read(
+                    &mut sources,
+                    &mut diagnostics,
+                    &mut budget,
+                    path,
+                    content_root,
+                    FileKind::Content,
+                ) else {
                     continue;
                 };
                 if *path == services_path {
@@ -94,6 +105,7 @@ pub fn load(options: &LoadOptions) -> Loaded {
                         read(
                             &mut sources,
                             &mut diagnostics,
+                            &mut budget,
                             p,
                             &options.locales_dir,
                             FileKind::Fluent,
@@ -111,6 +123,7 @@ pub fn load(options: &LoadOptions) -> Loaded {
         && let Some(file) = read(
             &mut sources,
             &mut diagnostics,
+            &mut budget,
             &stamps_path,
             content_root,
             FileKind::Content,
@@ -122,8 +135,19 @@ pub fn load(options: &LoadOptions) -> Loaded {
         }
     }
 
-    read_media(&options.content_dir, &mut parsed);
+    read_media(&options.content_dir, &mut parsed, &mut budget, &mut diagnostics);
 
+    if budget.stopped {
+        // Half a tree would only add errors about what was not read.
+        diagnostics.sort(&sources);
+        return Loaded {
+            content: None,
+            diagnostics,
+            sources,
+            parsed,
+            translations: translation::Status::default(),
+        };
+    }
     let (content, translations, found) = validate::validate(&sources, &parsed, &options.validate);
     diagnostics.extend(found);
     diagnostics.sort(&sources);
@@ -136,14 +160,46 @@ pub fn load(options: &LoadOptions) -> Loaded {
     }
 }
 
+/// The load's [`Budget`], and whether a file was already refused by it.
+#[derive(Default)]
+struct Spending {
+    budget: Budget,
+    stopped: bool,
+}
+
+impl Spending {
+    /// Whether `path` may still be read. The first file past a cap is
+    /// reported; after it nothing more is read, and nothing more reported.
+    fn admit(&mut self, diagnostics: &mut Diagnostics, path: &Path, kind: FileKind) -> bool {
+        if self.stopped {
+            return false;
+        }
+        // The length on disk, before reading; a file that cannot be looked
+        // at costs nothing here and is refused by `files::read`.
+        let len = fs::metadata(path).map_or(0, |m| m.len());
+        match self.budget.admit(path, kind, len) {
+            Ok(()) => true,
+            Err(over) => {
+                diagnostics.push(Diagnostic::new(Code::FileRefused, over.to_string()).help(over.help()));
+                self.stopped = true;
+                false
+            }
+        }
+    }
+}
+
 /// Reads one text file inside `root` into `sources`; a refusal is a diagnostic.
 fn read(
     sources: &mut SourceMap,
     diagnostics: &mut Diagnostics,
+    budget: &mut Spending,
     path: &Path,
     root: &Path,
     kind: FileKind,
 ) -> Option<FileId> {
+    if !budget.admit(diagnostics, path, kind) {
+        return None;
+    }
     match files::read_text(path, Some(root), kind) {
         Ok(text) => Some(sources.add(path.display().to_string(), text)),
         Err(error) => {
@@ -171,6 +227,7 @@ fn io_error(path: &Path, error: &std::io::Error) -> Diagnostic {
 /// Every `.yaml`/`.yml` file under `dir`, recursively, in a stable order.
 /// Symlinked directories are not entered (a loop would never end); a
 /// symlinked file is listed, and `read` decides whether it may be read.
+/// The listing stops one file past [`MAX_FILES`], which the budget refuses.
 fn yaml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
@@ -186,6 +243,10 @@ fn yaml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
                 pending.push(path);
             } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
                 found.push(path);
+                if found.len() > MAX_FILES {
+                    found.sort();
+                    return Ok(found);
+                }
             }
         }
     }
@@ -293,17 +354,23 @@ struct IdOnly {
 
 /// Reads every media file the nodes reference that lies inside `content_dir`;
 /// files that exist but may not be sent are remembered with the reason.
-fn read_media(content_dir: &Path, parsed: &mut Parsed) {
+fn read_media(content_dir: &Path, parsed: &mut Parsed, budget: &mut Spending, diagnostics: &mut Diagnostics) {
     let mut media: HashMap<String, Arc<[u8]>> = HashMap::new();
     let mut refused = HashMap::new();
+    let mut tried = HashSet::new();
     for (_, node) in &parsed.nodes {
         let Some(file) = &node.media else { continue };
         let name = &file.value.file.value;
         let relative = Path::new(name);
-        if !relative.components().all(|c| matches!(c, Component::Normal(_))) {
+        // Each file is read and counted once, however many pages use it.
+        if !relative.components().all(|c| matches!(c, Component::Normal(_))) || !tried.insert(name.as_str()) {
             continue;
         }
-        match files::read(&content_dir.join(relative), Some(content_dir), FileKind::Media) {
+        let path = content_dir.join(relative);
+        if !budget.admit(diagnostics, &path, FileKind::Media) {
+            break;
+        }
+        match files::read(&path, Some(content_dir), FileKind::Media) {
             Ok(bytes) => {
                 media.insert(name.clone(), bytes.into());
             }

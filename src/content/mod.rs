@@ -4,6 +4,7 @@
 //! values into diagnostics and, when there are no errors, an immutable
 //! [`Content`]; `check` and `serve` both go through [`load`].
 
+mod budget;
 #[cfg(test)]
 pub(crate) mod fixture;
 mod keys;

@@ -8,7 +8,7 @@ mod render;
 mod source;
 pub mod yaml;
 
-pub use render::{Format, render, render_brief};
+pub use render::{Format, render, render_brief, render_places};
 pub use source::{FileId, SourceMap, Span};
 
 use std::fmt;
@@ -84,8 +84,8 @@ codes! {
     RosterUnknownDoctor = "E0022", Error, "a roster shift or override names a doctor who is not listed";
     RosterOverlap = "E0023", Error, "two shifts of one doctor overlap";
     RosterInvalid = "E0024", Error, "a roster value is malformed (time, day, date, language, duplicate doctor)";
-    FileRefused = "E0025", Error, "a file leads outside its directory, is not a regular file, or is too large";
-    FluentTooDeep = "E0026", Error, "Fluent placeables nested deeper than the bot allows";
+    FileRefused = "E0025", Error, "a file leads outside its directory, is not a regular file, is too large, or is past the total size or file count of one load";
+    FluentTooDeep = "E0026", Error, "Fluent placeables or call arguments nested deeper than the bot allows";
     CompanionInvalid = "E0027", Error, "a companion's check-ins are inconsistent (durations, answers, steps)";
     ServicesInvalid = "E0028", Error, "services.yaml is inconsistent (zone, stops, days, times, dates, cancellations) or a timetable names no unit";
     UnknownReviewer = "E0029", Error, "a review names someone the manifest does not list as a reviewer";
@@ -93,6 +93,8 @@ codes! {
     LineInvalid = "E0031", Error, "a node's `line` is not a line id, or is on a node that is not a handoff";
     HazardInvalid = "E0032", Error, "the hazard log is malformed (an id, a source, a control's shape, a locale)";
     ControlBroken = "E0033", Error, "a hazard's control no longer holds (a page, phrase, search result, companion time or test is missing)";
+    MarkupLimit = "E0034", Error, "Markdown lists nested deeper, or a text rendered longer, than the bot allows";
+    RefusedLink = "E0035", Error, "a link that acts on the person's app (a proxy, a language, a log-in) or a Telegram link not written as https://t.me/… or tg://resolve";
     NeverReviewed = "W0001", Warning, "a page has not been reviewed by a medical professional";
     StaleReview = "W0002", Warning, "a page's last review is older than the allowed age";
     FluentExtra = "W0003", Warning, "a Fluent message is never used by the bot";
@@ -108,6 +110,7 @@ codes! {
     LocaleNotOffered = "W0013", Warning, "a locale's emergency path is not translated, so the language menu does not offer it";
     HazardUncontrolled = "W0014", Warning, "a hazard of the log has no control";
     HazardHighRisk = "W0015", Warning, "a hazard's residual risk is rated 4 or 5 (unacceptable in DCB0129's matrix)";
+    LinkElsewhere = "W0016", Warning, "a link to a site outside Telegram: opening it shows that site the person's IP address";
 }
 
 impl fmt::Display for Code {

@@ -33,6 +33,27 @@ pub fn render_brief(diagnostics: &Diagnostics, sources: &SourceMap) -> String {
     render_styled(diagnostics, sources, DisplayStyle::Short)
 }
 
+/// One line per diagnostic with its place, code and the code's summary
+/// (`roster.yaml:33:11: error[E0002]: YAML syntax error ...`), quoting
+/// nothing of the file, not even in the message: for logs of a file that
+/// holds people's Telegram ids and names (the roster).
+pub fn render_places(diagnostics: &Diagnostics, sources: &SourceMap) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics.iter() {
+        if let Some(span) = diagnostic.span {
+            let (line, column) = sources.line_col(span.file, span.range().start);
+            out.push_str(&format!("{}:{line}:{column}: ", sources.path(span.file)));
+        }
+        out.push_str(&format!(
+            "{}[{}]: {}\n",
+            diagnostic.severity(),
+            diagnostic.code,
+            diagnostic.code.summary()
+        ));
+    }
+    out
+}
+
 fn render_human(diagnostics: &Diagnostics, sources: &SourceMap) -> String {
     render_styled(diagnostics, sources, DisplayStyle::Rich)
 }

@@ -1,5 +1,7 @@
 //! Parses one locale's `.ftl` files into a thread-safe Fluent bundle, reporting
-//! syntax errors and duplicate ids with their positions.
+//! syntax errors and duplicate ids with their positions. Never hands Fluent's
+//! recursive parser a file nested deeper than [`MAX_NESTING`], and never
+//! parses on the caller's stack.
 
 use std::collections::BTreeMap;
 
@@ -55,7 +57,7 @@ pub fn parse_locale(sources: &SourceMap, code: &str, files: &[FileId]) -> (Local
             diagnostics.push(
                 Diagnostic::new(
                     Code::FluentTooDeep,
-                    format!("placeables nested more than {MAX_NESTING} deep"),
+                    format!("placeables or call arguments nested more than {MAX_NESTING} deep"),
                 )
                 .at(sources.span(file, offset, 1))
                 .label("one level too many")
@@ -63,7 +65,15 @@ pub fn parse_locale(sources: &SourceMap, code: &str, files: &[FileId]) -> (Local
             );
             continue;
         }
-        let resource = match FluentResource::try_new(text.to_owned()) {
+        let Some(parsed) = parse_on_own_stack(text) else {
+            diagnostics.push(
+                Diagnostic::new(Code::FluentSyntax, "the Fluent parser gave up on this file")
+                    .at(sources.span(file, 0, 0))
+                    .help("simplify the file's messages; see https://projectfluent.org/fluent/guide/"),
+            );
+            continue;
+        };
+        let resource = match parsed {
             Ok(resource) => resource,
             Err((resource, errors)) => {
                 for error in errors {
@@ -98,14 +108,41 @@ pub fn parse_locale(sources: &SourceMap, code: &str, files: &[FileId]) -> (Local
     (LocaleMessages { bundle, definitions }, diagnostics)
 }
 
-/// How deep placeables (`{ ... }`) may nest. Real messages use two or three
-/// levels (a selector whose variants hold placeables).
+/// How deep placeables (`{ ... }`) and call arguments (`F( ... )`,
+/// `-term( ... )`) may nest, counted together: Fluent's parser recurses
+/// into both. Real messages use two or three levels (a selector whose
+/// variants hold placeables).
 pub const MAX_NESTING: usize = 16;
 
-/// The byte offset of the first `{` past [`MAX_NESTING`] levels, if any.
-/// Braces inside string literals (`{ "{" }`) do not count.
+/// The stack Fluent's parser runs on: ample for [`MAX_NESTING`] levels
+/// whatever thread loads content (a tokio worker has 2 MiB), so a miscount
+/// in [`too_deep`] still has room before it could overflow.
+const PARSE_STACK_BYTES: usize = 16 * 1024 * 1024;
+
+/// Fluent's parse result, as `FluentResource::try_new` returns it.
+type Parsed = Result<FluentResource, (FluentResource, Vec<fluent_syntax::parser::ParserError>)>;
+
+/// Parses `text` on a thread of its own with [`PARSE_STACK_BYTES`] of
+/// stack: the second line of defence behind [`too_deep`]. `None` if the
+/// thread could not start or the parser panicked.
+fn parse_on_own_stack(text: &str) -> Option<Parsed> {
+    let text = text.to_owned();
+    std::thread::Builder::new()
+        .name("fluent-parse".into())
+        .stack_size(PARSE_STACK_BYTES)
+        .spawn(move || FluentResource::try_new(text))
+        .ok()?
+        .join()
+        .ok()
+}
+
+/// The byte offset of the first `{` or `(` past [`MAX_NESTING`] levels, if
+/// any. Parentheses count inside placeables only (outside they are text);
+/// a `}` closes its placeable with any parenthesis left open inside it, so
+/// a stray `(` in a variant's text is forgotten at the placeable's end.
+/// Braces and parentheses inside string literals (`{ "{(" }`) do not count.
 fn too_deep(text: &str) -> Option<usize> {
-    let mut depth = 0usize;
+    let mut open: Vec<char> = Vec::new();
     let mut in_string = false;
     let mut escaped = false;
     for (offset, c) in text.char_indices() {
@@ -119,14 +156,23 @@ fn too_deep(text: &str) -> Option<usize> {
             continue;
         }
         match c {
-            '{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
+            '{' | '(' if c == '{' || !open.is_empty() => {
+                open.push(c);
+                if open.len() > MAX_NESTING {
                     return Some(offset);
                 }
             }
-            '}' => depth = depth.saturating_sub(1),
-            '"' if depth > 0 => in_string = true,
+            '}' => {
+                while let Some(closed) = open.pop() {
+                    if closed == '{' {
+                        break;
+                    }
+                }
+            }
+            ')' if open.last() == Some(&'(') => {
+                open.pop();
+            }
+            '"' if !open.is_empty() => in_string = true,
             _ => {}
         }
     }
@@ -165,5 +211,45 @@ mod tests {
         assert_eq!(too_deep(&at_limit), None);
         let past_limit = format!("x = {}1{}\n", "{".repeat(MAX_NESTING + 1), "}".repeat(MAX_NESTING + 1));
         assert_eq!(too_deep(&past_limit), Some(4 + MAX_NESTING));
+    }
+
+    #[test]
+    fn call_arguments_count_as_nesting() {
+        let calls = |depth: usize, call: &str| format!("x = {{ {}1{} }}\n", call.repeat(depth), ")".repeat(depth));
+        assert_eq!(too_deep(&calls(MAX_NESTING - 1, "NUMBER(")), None);
+        assert_eq!(
+            too_deep(&calls(MAX_NESTING, "NUMBER(")),
+            Some(6 + 7 * (MAX_NESTING - 1) + 6)
+        );
+        assert!(too_deep(&calls(10_000, "-t(")).is_some());
+        // Parentheses in text, and unclosed ones in a variant, are not nesting.
+        let text = format!("x = {}\n", "(".repeat(100));
+        assert_eq!(too_deep(&text), None);
+        let variants = "x = { $n ->\n   *[other] (((( { $n }\n}\n".repeat(5);
+        assert_eq!(too_deep(&variants), None);
+    }
+
+    #[test]
+    fn ten_thousand_nested_calls_are_refused_not_parsed() {
+        let mut sources = SourceMap::new();
+        let deep = format!("deep = {{ {}1{} }}\n", "A(".repeat(10_000), ")".repeat(10_000));
+        let file = sources.add("bot.ftl", deep);
+        let (_, diagnostics) = parse_locale(&sources, "en", &[file]);
+        assert_eq!(
+            diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(),
+            [Code::FluentTooDeep]
+        );
+    }
+
+    #[test]
+    fn parsing_runs_on_its_own_stack() {
+        // Deeper than the counter allows, as if it had missed a construct:
+        // the parser's own thread still has room where a 256 KiB one had not.
+        let text = format!("deep = {}1{}\n", "{ ".repeat(500), " }".repeat(500));
+        let small = std::thread::Builder::new().stack_size(256 * 1024);
+        let parsed = small
+            .spawn(move || parse_on_own_stack(&text).map(|r| r.is_ok()))
+            .unwrap();
+        assert_eq!(parsed.join().unwrap(), Some(true));
     }
 }

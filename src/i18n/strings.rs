@@ -3,6 +3,7 @@
 use fluent_bundle::{FluentArgs, FluentValue};
 
 use super::{LocaleMessages, Msg};
+use crate::markup::escape_html;
 
 /// Every message id the code formats. `check` reports any of them missing in
 /// any locale; ids in the files but not here are reported as unused.
@@ -165,11 +166,12 @@ pub struct ClearStrings {
 pub struct GroupStrings {
     /// The URL button that opens the page in a private chat.
     pub open: String,
-    /// Confirms `/bot_off` and says how to turn it back on.
+    /// Confirms `/bot_off` and says how to turn it back on (HTML, escaped).
     pub off: String,
-    /// Confirms `/bot_on`.
+    /// Confirms `/bot_on` (HTML, escaped).
     pub on: String,
-    /// Answers `/bot_off` or `/bot_on` from someone who is not an admin.
+    /// Answers `/bot_off` or `/bot_on` from someone who is not an admin
+    /// (HTML, escaped).
     pub admins_only: String,
     /// Descriptions of `/bot_off` and `/bot_on` in the command menu.
     pub command_off: String,
@@ -247,9 +249,11 @@ impl UiStrings {
             },
             group: GroupStrings {
                 open: format("group-open-private", &[]),
-                off: format("group-off", &[]),
-                on: format("group-on", &[]),
-                admins_only: format("group-admins-only", &[]),
+                // Sent as HTML: escaped, so a translation's `<a href=…>` is
+                // text, and a stray `<` cannot make Telegram refuse it.
+                off: escape_html(&format("group-off", &[])),
+                on: escape_html(&format("group-on", &[])),
+                admins_only: escape_html(&format("group-admins-only", &[])),
                 command_off: format("command-bot-off", &[]),
                 command_on: format("command-bot-on", &[]),
             },
@@ -278,5 +282,45 @@ impl UiStrings {
     pub fn search_found(&self, count: usize) -> &str {
         let index = count.clamp(1, self.search_found.len()) - 1;
         &self.search_found[index]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::SourceMap;
+    use crate::i18n::parse_locale;
+
+    #[test]
+    fn the_group_switch_answers_are_escaped_html() {
+        let shipped = include_str!("../../locales/en/bot.ftl");
+        let planted = shipped
+            .lines()
+            .map(|line| match line.split_once(" = ") {
+                Some(("group-off", _)) => "group-off = Off. <a href=\"tg://proxy?server=1.2.3.4&port=443\">Faster</a>",
+                Some(("group-admins-only", _)) => "group-admins-only = Admins only: 1 < 2",
+                _ => line,
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut sources = SourceMap::new();
+        let file = sources.add("bot.ftl", planted);
+        let (messages, diagnostics) = parse_locale(&sources, "en", &[file]);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let context = UiContext {
+            numbers: "112",
+            version: "v1",
+            last_review: None,
+            disclaimer: "d",
+            organisation: "o",
+            contact: "c",
+            primary_language: "English",
+        };
+        let ui = UiStrings::build(&messages, &context).unwrap();
+        assert_eq!(
+            ui.group.off,
+            "Off. &lt;a href=&quot;tg://proxy?server=1.2.3.4&amp;port=443&quot;&gt;Faster&lt;/a&gt;"
+        );
+        assert_eq!(ui.group.admins_only, "Admins only: 1 &lt; 2");
     }
 }

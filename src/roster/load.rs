@@ -23,11 +23,11 @@ pub fn load(path: &Path, sources: &mut SourceMap, diagnostics: &mut Diagnostics)
     // be a regular file within the cap.
     let text = match files::read_text(path, None, FileKind::Roster) {
         Ok(text) => text,
-        Err(ReadError::Io { source, .. }) => {
+        Err(ReadError::Io { cause, .. }) => {
             diagnostics.push(
                 Diagnostic::new(
                     Code::Io,
-                    format!("cannot read the roster `{}`: {source}", path.display()),
+                    format!("cannot read the roster `{}`: {cause}", path.display()),
                 )
                 .help("`--roster` (or OVERDOSE_BOT_ROSTER) names the file; roster.example.yaml shows the format"),
             );

@@ -12,7 +12,9 @@
 //!   words earns a bonus. Words found in many pages and function words weigh
 //!   less.
 //! - A message is also read on the other keyboard layout and, if in Latin
-//!   letters, as transliterated Russian.
+//!   letters, as transliterated Russian. Such a reading meets the emergency
+//!   rule only without typos: "user", read as «усер», is one letter from
+//!   «умер», and every message with "user" opened the emergency page.
 //! - **The emergency rule.** The keywords of the emergency page (the
 //!   manifest's `emergency`) are emergency phrases. A message that contains one
 //!   puts the emergency page first, whatever else it says, unless it also says
@@ -338,10 +340,11 @@ impl SearchIndex {
     pub fn is_emergency(&self, text: &str) -> bool {
         let readings = readings(text);
         self.locales.iter().any(|index| {
-            readings.iter().any(|(_, text)| {
+            readings.iter().any(|(reading, text)| {
                 let terms = terms(text, index.stemmer.as_ref(), MAX_QUERY_TERMS);
                 let hits = index.hits(&terms);
                 let (_, emergency) = index.evaluate_as(&terms, &hits, false, false);
+                let emergency = index.confirm(*reading, &terms, &hits, emergency);
                 matches!(emergency, Some((_, None)))
             })
         })
@@ -438,6 +441,7 @@ impl SearchIndex {
                 }
                 let hits = index.hits(&terms);
                 let (scores, found) = index.evaluate(&terms, &hits, details);
+                let found = index.confirm(reading, &terms, &hits, found);
                 emergency |= matches!(found, Some((_, None)));
                 let weight = reading.weight() * if locale == preferred_locale { 1.0 } else { OTHER_LOCALE };
                 let origin = evaluations.len();
@@ -538,6 +542,36 @@ impl LocaleIndex {
                 hits
             })
             .collect()
+    }
+
+    /// The emergency rule's `found` for a query read as `reading`, kept only
+    /// if a reading in another alphabet (a keyboard layout, Latin letters
+    /// as Russian) meets it without typos: a typo on top of a
+    /// transliteration turns ordinary words into emergency phrases.
+    #[allow(clippy::type_complexity)]
+    fn confirm(
+        &self,
+        reading: Reading,
+        terms: &[Term],
+        hits: &[Hits],
+        found: Option<(usize, Option<usize>)>,
+    ) -> Option<(usize, Option<usize>)> {
+        if reading == Reading::AsTyped || !matches!(found, Some((_, None))) {
+            return found;
+        }
+        let exact: Vec<Hits> = hits
+            .iter()
+            .map(|h| Hits {
+                same: h
+                    .same
+                    .iter()
+                    .copied()
+                    .filter(|&(_, _, how)| !matches!(how, How::Typo(_)))
+                    .collect(),
+                opposite: h.opposite.clone(),
+            })
+            .collect();
+        self.evaluate_as(terms, &exact, false, false).1
     }
 
     /// Scores every node the query touches and applies the emergency rule:
@@ -939,6 +973,21 @@ mod tests {
         assert_eq!(index.search(0, "спит и не просыпается", 5)[0], 0);
         assert_eq!(index.search(0, "дышит но не просыпается", 5)[0], 4);
         assert!(!index.is_emergency("налоксон"));
+    }
+
+    #[test]
+    fn a_typo_on_a_transliteration_is_no_emergency() {
+        let documents = vec![
+            document(0, 0, "Не дышит", &["умер", "не дышит"]),
+            document(0, 1, "Not breathing", &["dead"]),
+            document(1, 1, "Naloxone", &["narcan"]),
+        ];
+        let index = SearchIndex::build(&["ru", "en"], documents, Some(0));
+        // «усер» is one letter from «умер»; typed in Cyrillic it is a typo.
+        assert!(!index.is_emergency("user"));
+        assert!(!index.is_emergency("how to help a user"));
+        assert!(index.is_emergency("umer"));
+        assert!(index.is_emergency("усер"));
     }
 
     #[test]

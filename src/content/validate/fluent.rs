@@ -1,9 +1,11 @@
-//! Fluent checks: syntax, messages missing from a locale, messages unused.
+//! Fluent checks: syntax, messages missing from a locale, messages unused,
+//! and the links in messages (Telegram makes links of URLs in plain text).
 
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{Code, Diagnostic, FileId, SourceMap};
 use crate::i18n::{LocaleMessages, Msg, REQUIRED_MESSAGES, parse_locale};
+use crate::links::{self, Verdict};
 
 /// Parses every locale's files; `None` if a locale has no files at all.
 pub fn check(
@@ -26,6 +28,10 @@ pub fn check(
                 )),
             ),
         }
+    }
+
+    for file in files.values().flatten() {
+        check_links(sources, *file, push);
     }
 
     for (code, first_file, messages) in &parsed {
@@ -60,6 +66,34 @@ pub fn check(
         }
     }
     (parsed.len() == locales.len()).then(|| parsed.into_iter().map(|(_, _, m)| m).collect())
+}
+
+/// Judges every URL in the messages of `file` (comments are never shown).
+fn check_links(sources: &SourceMap, file: FileId, push: &mut dyn FnMut(Diagnostic)) {
+    let mut offset = 0;
+    for line in sources.text(file).split_inclusive('\n') {
+        if !line.trim_start().starts_with('#') {
+            for found in links::find(line) {
+                let span = sources.span(file, offset + found.start, found.len());
+                match links::judge_found(&line[found]) {
+                    Verdict::Refused(why) => push(
+                        Diagnostic::new(Code::RefusedLink, format!("an interface string has a link no message may carry: {why}"))
+                            .at(span)
+                            .label("refused link")
+                            .help("link only to chats and channels (https://t.me/name or tg://resolve?domain=name) or to websites"),
+                    ),
+                    Verdict::Elsewhere(host) => push(
+                        Diagnostic::new(Code::LinkElsewhere, format!("an interface string links to `{host}`, outside Telegram"))
+                            .at(span)
+                            .label("outside Telegram")
+                            .help("opening it shows that site the person's IP address: link only to sites the organisation trusts"),
+                    ),
+                    Verdict::Telegram => {}
+                }
+            }
+        }
+        offset += line.len();
+    }
 }
 
 /// Formats a message to check it; used for the strings the builder formats.

@@ -1,14 +1,16 @@
 //! Checks a `{ ru: ..., en: ... }` map against the manifest's locales.
 //! The primary and the default locale must be complete; any other may lag
-//! behind, its missing texts taken from the primary locale.
+//! behind, its missing texts taken from the primary locale. Every text's
+//! URLs are judged by `links` too: Telegram links them in any text it shows.
 
 use std::ops::Deref;
 
 use serde_saphyr::Spanned;
 
 use crate::content::raw::Localized;
-use crate::diagnostics::yaml::spanned;
+use crate::diagnostics::yaml::{span_in_value, spanned};
 use crate::diagnostics::{Code, Diagnostic, FileId, SourceMap, did_you_mean};
+use crate::links::{self, Verdict};
 
 /// The manifest's valid locale codes, in manifest order, and which two must
 /// be complete: the primary (what the others translate) and the default
@@ -39,6 +41,41 @@ impl Deref for Locales {
     }
 }
 
+/// Judges the URLs in `text` ([`links::find`]) as Telegram would show them:
+/// refused ones are errors, other sites warnings. A Markdown link's
+/// destination (`](…)`, `<…>`) is left to the renderer, which judges it
+/// decoded.
+fn check_links(
+    sources: &SourceMap,
+    file: FileId,
+    text: &Spanned<String>,
+    what: &str,
+    push: &mut dyn FnMut(Diagnostic),
+) {
+    for found in links::find(&text.value) {
+        let before = &text.value[..found.start];
+        if before.ends_with("](") || before.ends_with('<') {
+            continue;
+        }
+        let span = span_in_value(sources, file, text, found.clone());
+        match links::judge_found(&text.value[found]) {
+            Verdict::Refused(why) => push(
+                Diagnostic::new(Code::RefusedLink, format!("{what} has a link no text may carry: {why}"))
+                    .at(span)
+                    .label("refused link")
+                    .help("link only to chats and channels (https://t.me/name or tg://resolve?domain=name) or to websites"),
+            ),
+            Verdict::Elsewhere(host) => push(
+                Diagnostic::new(Code::LinkElsewhere, format!("{what} links to `{host}`, outside Telegram"))
+                    .at(span)
+                    .label("outside Telegram")
+                    .help("opening it shows that site the person's IP address: link only to sites the organisation trusts"),
+            ),
+            Verdict::Telegram => {}
+        }
+    }
+}
+
 /// The text of `map` in `code`, unless missing or blank.
 pub fn text_in<'a>(map: &'a Localized, code: &str) -> Option<&'a Spanned<String>> {
     map.get(code).filter(|t| !t.value.trim().is_empty())
@@ -58,6 +95,7 @@ pub fn check<'a>(
     push: &mut dyn FnMut(Diagnostic),
 ) -> Option<Vec<&'a Spanned<String>>> {
     for (code, text) in &map.value {
+        check_links(sources, file, text, what, push);
         if !locales.is_empty() && !locales.contains(code) {
             let hint = did_you_mean(code, locales.iter().map(String::as_str))
                 .map(|s| format!("did you mean `{s}`?"))

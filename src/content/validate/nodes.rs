@@ -13,7 +13,7 @@ use crate::content::model::Review;
 use crate::content::raw::{NodeKind, RawNode, ReviewStatus};
 use crate::diagnostics::yaml::{span_in_value, spanned};
 use crate::diagnostics::{Code, Diagnostic, FileId, SourceMap, did_you_mean};
-use crate::markup::{Rendered, render_markdown};
+use crate::markup::{Problem, Rendered, render_markdown};
 
 /// Telegram's limits on a message text and on a media caption (UTF-16 units).
 pub const MAX_TEXT_LEN: usize = 4096;
@@ -298,15 +298,34 @@ pub(super) fn render_text(
     push: &mut dyn FnMut(Diagnostic),
 ) -> Rendered {
     let (rendered, unsupported) = render_markdown(&text.value);
-    for problem in unsupported {
-        push(
-            Diagnostic::new(
+    for found in unsupported {
+        let (code, message, label) = match found.problem {
+            Problem::Unsupported => (
                 Code::UnsupportedMarkup,
-                format!("text of node `{id}` uses {}, which Telegram cannot show", problem.what),
-            )
-            .at(span_in_value(sources, file, text, problem.range))
-            .label("not supported")
-            .help(problem.instead),
+                format!("text of node `{id}` uses {}, which Telegram cannot show", found.what),
+                "not supported",
+            ),
+            Problem::Limit => (
+                Code::MarkupLimit,
+                format!("text of node `{id}` has {}", found.what),
+                "past the limit",
+            ),
+            Problem::RefusedLink => (
+                Code::RefusedLink,
+                format!("text of node `{id}` has a link no page may carry: {}", found.what),
+                "refused link",
+            ),
+            Problem::Elsewhere => (
+                Code::LinkElsewhere,
+                format!("text of node `{id}` has {}", found.what),
+                "outside Telegram",
+            ),
+        };
+        push(
+            Diagnostic::new(code, message)
+                .at(span_in_value(sources, file, text, found.range))
+                .label(label)
+                .help(found.instead),
         );
     }
     rendered

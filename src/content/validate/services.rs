@@ -209,7 +209,19 @@ impl Checker<'_> {
                 ));
                 None
             }
-            Some(map) => Some(Some(map.value.clone())),
+            Some(map) => match crate::links::judge(&map.value) {
+                crate::links::Verdict::Refused(why) => {
+                    let mut refused = self.error(
+                        map,
+                        format!("the map link of {what} is a link no page may carry: {why}"),
+                        "paste the https link of the place from a map service",
+                    );
+                    refused.code = Code::RefusedLink;
+                    push(refused);
+                    None
+                }
+                _ => Some(Some(map.value.clone())),
+            },
             None => Some(None),
         };
         if raw.days.value.is_empty() {
