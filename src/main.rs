@@ -17,7 +17,8 @@ use overdose_bot::graph::{GraphFormat, render as render_graph};
 use overdose_bot::handoff::{Desks, EpochKey, Sealer, SharedDesk, epoch_of};
 use overdose_bot::keyfile;
 use overdose_bot::schema::{
-    MANIFEST_SCHEMA_FILE, NODES_SCHEMA_FILE, SERVICES_SCHEMA_FILE, manifest_schema, nodes_schema, services_schema,
+    HAZARDS_SCHEMA_FILE, MANIFEST_SCHEMA_FILE, NODES_SCHEMA_FILE, SERVICES_SCHEMA_FILE, hazards_schema,
+    manifest_schema, nodes_schema, services_schema,
 };
 use overdose_bot::service::{Line, Service, Sources};
 use overdose_bot::telegram::Mode;
@@ -131,7 +132,8 @@ enum Command {
     /// Write the JSON Schemas of content files and the manifest, for editor
     /// autocompletion (yaml-language-server).
     Schema {
-        /// Directory to write nodes.schema.json and manifest.schema.json into.
+        /// Directory to write the schemas of content files, the manifest,
+        /// services and the hazard log into.
         #[arg(long, default_value = "content/schema", env = "OVERDOSE_BOT_SCHEMA_DIR")]
         out: PathBuf,
     },
@@ -416,6 +418,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 (NODES_SCHEMA_FILE, nodes_schema()),
                 (MANIFEST_SCHEMA_FILE, manifest_schema()),
                 (SERVICES_SCHEMA_FILE, services_schema()),
+                (HAZARDS_SCHEMA_FILE, hazards_schema()),
             ] {
                 let path = out.join(name);
                 std::fs::write(&path, schema).with_context(|| format!("cannot write {}", path.display()))?;

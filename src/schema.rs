@@ -10,6 +10,7 @@ use crate::content::raw::{RawManifest, RawNode, RawServices};
 pub const NODES_SCHEMA_FILE: &str = "nodes.schema.json";
 pub const MANIFEST_SCHEMA_FILE: &str = "manifest.schema.json";
 pub const SERVICES_SCHEMA_FILE: &str = "services.schema.json";
+pub const HAZARDS_SCHEMA_FILE: &str = "hazards.schema.json";
 
 /// The schema of a content file: a list of nodes.
 pub fn nodes_schema() -> String {
@@ -29,6 +30,13 @@ pub fn manifest_schema() -> String {
 pub fn services_schema() -> String {
     let mut schema = schema_for!(RawServices);
     schema.insert("title".into(), "overdose-bot services (services.yaml)".into());
+    pretty(&schema)
+}
+
+/// The schema of a hazard log file (`safety/hazards/*.yaml`).
+pub fn hazards_schema() -> String {
+    let mut schema = schema_for!(Vec<crate::safety::raw::RawHazard>);
+    schema.insert("title".into(), "overdose-bot hazard log: a list of hazards".into());
     pretty(&schema)
 }
 

@@ -36,13 +36,14 @@ fn locales_readme_lists_every_message() {
 
 #[test]
 fn committed_schemas_match_the_rust_types() {
-    use overdose_bot::schema::{manifest_schema, nodes_schema, services_schema};
+    use overdose_bot::schema::{hazards_schema, manifest_schema, nodes_schema, services_schema};
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/schema");
     let read = |name: &str| std::fs::read_to_string(root.join(name)).unwrap_or_default();
     assert!(
         read("nodes.schema.json") == nodes_schema()
             && read("manifest.schema.json") == manifest_schema()
-            && read("services.schema.json") == services_schema(),
+            && read("services.schema.json") == services_schema()
+            && read("hazards.schema.json") == hazards_schema(),
         "content/schema is stale: run `cargo run -- schema` and commit the result"
     );
 }
