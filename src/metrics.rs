@@ -154,6 +154,12 @@ pub enum CompanionEvent {
     Expired,
     /// A stop of the bot ended them (one per chat).
     Lost,
+    /// A check-in went unanswered too often (`companion::MAX_ASKS`).
+    Unanswered,
+    /// Dropped at the cap of running companions, the longest unanswered first.
+    Evicted,
+    /// Dropped because Telegram said the chat is gone (bot blocked).
+    Dropped,
 }
 
 impl CompanionEvent {
@@ -166,6 +172,9 @@ impl CompanionEvent {
             CompanionEvent::Completed => "completed",
             CompanionEvent::Expired => "expired",
             CompanionEvent::Lost => "lost",
+            CompanionEvent::Unanswered => "unanswered",
+            CompanionEvent::Evicted => "evicted",
+            CompanionEvent::Dropped => "dropped",
         }
     }
 }

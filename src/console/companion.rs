@@ -60,10 +60,11 @@ impl Companion {
         while let Some(action) = queue.pop_front() {
             match action {
                 Action::Show { screen, checkin, .. } => {
-                    if checkin {
+                    if let Some(companion) = checkin {
                         self.next_id += 1;
                         let sent = Event::CheckInSent {
                             chat: CHAT,
+                            companion,
                             message: self.next_id,
                         };
                         queue.extend(self.companions.handle(&ctx, sent));

@@ -14,6 +14,7 @@ use std::borrow::Cow;
 use super::screen::{Button, Screen, Shows};
 use crate::content::{Content, Locale, NodeIdx, NodeKey};
 use crate::i18n::Msg;
+use crate::markup::Rendered;
 use crate::payload::Prefix;
 
 /// What a companion button asks for.
@@ -102,9 +103,26 @@ fn stop_button<'c>(content: &'c Content, locale: Locale, companion: NodeIdx) -> 
     }
 }
 
-/// The companion's page once started: its text, Stop, its own buttons, Home.
-pub fn started<'c>(content: &'c Content, locale: Locale, companion: NodeIdx) -> Screen<'c> {
-    let text = content.node(companion).screen(locale);
+/// The companion's page once started: its text, Stop, its own buttons,
+/// Home; and, when `others` still run in the chat, a line that says so
+/// (Stop ends them all).
+pub fn started<'c>(content: &'c Content, locale: Locale, companion: NodeIdx, others: &[NodeIdx]) -> Screen<'c> {
+    let screen = content.node(companion).screen(locale);
+    let text = if others.is_empty() {
+        Cow::Borrowed(screen)
+    } else {
+        let names: Vec<&str> = others.iter().map(|&n| content.node(n).title(locale)).collect();
+        let still =
+            Rendered::from_plain(&content.text(locale, Msg::CompanionStillRunning, &[("names", &names.join(", "))]));
+        // Above the footer, so the numbers stay last.
+        let footer = content.footer(locale);
+        let body = Rendered {
+            html: strip_footer(&screen.html, &footer.html),
+            plain: strip_footer(&screen.plain, &footer.plain),
+            visible_len: 0,
+        };
+        Cow::Owned(Rendered::join([&body, &still, footer]))
+    };
     let mut buttons = vec![vec![stop_button(content, locale, companion)]];
     buttons.extend(content.node(companion).buttons().iter().map(|&target| {
         vec![if content.node(target).kind() == crate::content::NodeKind::Companion {
@@ -119,12 +137,27 @@ pub fn started<'c>(content: &'c Content, locale: Locale, companion: NodeIdx) -> 
         shows: Shows::Node(companion),
         locale,
         notice: None,
-        html: Cow::Borrowed(&text.html),
-        plain: Cow::Borrowed(&text.plain),
+        html: match &text {
+            Cow::Borrowed(text) => Cow::Borrowed(text.html.as_str()),
+            Cow::Owned(text) => Cow::Owned(text.html.clone()),
+        },
+        plain: match text {
+            Cow::Borrowed(text) => Cow::Borrowed(text.plain.as_str()),
+            Cow::Owned(text) => Cow::Owned(text.plain),
+        },
         buttons,
         media: None,
         toast: None,
     }
+}
+
+/// `text` without the `footer` it ends with.
+fn strip_footer(text: &str, footer: &str) -> String {
+    text.trim_end()
+        .strip_suffix(footer.trim_end())
+        .unwrap_or(text)
+        .trim_end()
+        .to_owned()
 }
 
 /// Check-in `step` of `companion`: the question, its answers, Stop.
@@ -157,12 +190,9 @@ pub fn checkin<'c>(content: &'c Content, locale: Locale, companion: NodeIdx, ste
 }
 
 /// A short text with the footer (the emergency numbers) and Home: the
-/// check-ins stopped or ended.
-pub fn note<'c>(content: &'c Content, locale: Locale, message: Msg) -> Screen<'c> {
-    let text = crate::markup::Rendered::join([
-        &crate::markup::Rendered::from_plain(&content.text(locale, message, &[])),
-        content.footer(locale),
-    ]);
+/// check-ins stopped or ended, and what to keep doing.
+pub fn note<'c>(content: &'c Content, locale: Locale, text: &str) -> Screen<'c> {
+    let text = Rendered::join([&Rendered::from_plain(text), content.footer(locale)]);
     Screen {
         shows: Shows::CompanionNote,
         locale,

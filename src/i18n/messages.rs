@@ -84,8 +84,12 @@ messages! {
     CaseTimersLost = "case-timers-lost" ["count"];
     ConsoleNoButton = "console-no-button" ["number"];
     ButtonCompanionStop = "button-companion-stop" [];
-    CompanionStopped = "companion-stopped" [];
-    CompanionEnded = "companion-ended" [];
+    CompanionStopped = "companion-stopped" ["names"];
+    CompanionNoneRunning = "companion-none-running" [];
+    CompanionStillRunning = "companion-still-running" ["names"];
+    CompanionEnded = "companion-ended" ["name"];
+    CompanionUnanswered = "companion-unanswered" ["name"];
+    CompanionEvicted = "companion-evicted" ["name"];
     CompanionLost = "companion-lost" [];
     TimetableUnpublished = "timetable-unpublished" ["organisation", "contact"];
     TimetableNow = "timetable-now" ["place", "address", "until"];
