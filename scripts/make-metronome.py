@@ -5,8 +5,10 @@ Both click 110 times a minute (guidelines: 100-120 compressions a minute)
 and last about two minutes, the time after which rescuers should swap:
 
 - cpr-metronome-30-2.mp3, for 30:2 CPR: 30 clicks, the 30th higher, then a
-  silent pause of BREATHS_SECONDS for two rescue breaths (ERC 2021: keep the
-  interruption under 10 seconds), six times over.
+  silent pause of BREATHS_SECONDS for two rescue breaths, CYCLES times over.
+  ERC 2021 keeps the interruption under 10 seconds, and a lay rescuer needs
+  6-8 seconds to move to the head, tilt it, seal the mouth and give two
+  1-second breaths: 7.5 s fits both (4.5 s, the first version, did not).
 - cpr-metronome-110.mp3, for hands-only CPR: clicks without a pause.
 
 The sound is synthesised here (no recording is downloaded) and encoded with
@@ -31,8 +33,8 @@ BPM = 110
 BIT_RATE = 16  # kbit/s
 CLICK_SECONDS = 0.03
 COMPRESSIONS = 30
-BREATHS_SECONDS = 4.5  # from the 30th click to the next cycle's first
-CYCLES = 6
+BREATHS_SECONDS = 7.5  # from the 30th click to the next cycle's first
+CYCLES = 5  # about two minutes with the pauses
 CONTINUOUS_MINUTES = 2
 MEDIA = pathlib.Path(__file__).resolve().parent.parent / "content" / "media"
 

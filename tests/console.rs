@@ -173,7 +173,7 @@ fn a_photo_asks_whether_someone_is_unresponsive_or_it_is_a_wound() {
         screens[1]
     );
     assert!(
-        screens[1].contains("[1] 🆘 Unresponsive / not breathing\n[2] Wounds and abscesses\n[3] Ask a doctor"),
+        screens[1].contains("[1] 🆘 Unresponsive / not breathing\n[2] Danger signs: 112 or a doctor today\n[3] Wounds and abscesses\n[4] Ask a doctor"),
         "{}",
         screens[1]
     );

@@ -95,14 +95,15 @@ fn the_thirty_two_metronome_pauses_for_two_breaths_after_every_30_clicks() {
         (110.0..=130.0).contains(&seconds),
         "lasts {seconds:.1} s, about two minutes"
     );
-    assert_eq!(intervals.len() + 1, 6 * 30, "six cycles of 30 compressions");
+    assert_eq!(intervals.len() + 1, 5 * 30, "five cycles of 30 compressions");
     for (index, interval) in intervals.iter().enumerate() {
         let click = index + 2;
         if (click - 1) % 30 == 0 {
-            // ERC 2021: two breaths, compressions interrupted for under 10 s.
+            // ERC 2021: compressions interrupted for under 10 s; a lay
+            // rescuer needs 6-8 s to reach the head and give two breaths.
             assert!(
-                (4.0..=5.0).contains(interval),
-                "the breaths before click {click} get {interval:.2} s, not 4-5 s"
+                (7.0..=8.0).contains(interval),
+                "the breaths before click {click} get {interval:.2} s, not 7-8 s"
             );
         } else {
             assert!(
