@@ -40,7 +40,7 @@ const TREE: [&str; 4] = ["--content", "tests/fixtures/tree/content", "--locales"
 #[test]
 fn walks_the_emergency_path_back_and_home() {
     // start -> Urgent -> Step 1 -> Back -> Home, then EOF
-    let (out, code) = console(&TREE, "1\n1\n2\n4\n");
+    let (out, code) = console(&TREE, "1\n1\n2\n5\n");
     assert_eq!(code, 0);
     let screens = screens(&out);
     assert_eq!(screens.len(), 5, "{out}");
@@ -52,7 +52,7 @@ fn walks_the_emergency_path_back_and_home() {
     );
     assert!(screens[1].starts_with("Urgent\n\nText of Urgent"), "{}", screens[1]);
     assert!(
-        screens[1].contains("[1] Step 1\n[2] I gave naloxone\n[3] ⬅️ Back   [4] 🏠 Main menu"),
+        screens[1].contains("[1] Step 1\n[2] I gave naloxone\n[3] We are doing CPR\n[4] ⬅️ Back   [5] 🏠 Main menu"),
         "{}",
         screens[1]
     );

@@ -524,3 +524,64 @@ fn the_benchmarks_generated_tree_loads_without_errors() {
     let content = loaded.content.expect("the generated tree loads");
     assert_eq!(content.nodes().len(), 1_000);
 }
+
+/// Loads the content of `dir` (the shipped locales) as `check` does.
+fn load_from(dir: &std::path::Path) -> overdose_bot::content::Loaded {
+    overdose_bot::content::load(&overdose_bot::content::LoadOptions {
+        content_dir: dir.to_path_buf(),
+        locales_dir: support::root().join("locales"),
+        validate: overdose_bot::content::ValidateOptions {
+            today: chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+            review_max_age_days: None,
+        },
+    })
+}
+
+/// The errors of the shipped hazard log checked against `content`.
+fn log_errors(loaded: &mut overdose_bot::content::Loaded) -> Vec<String> {
+    let safety = support::root().join("safety");
+    let content = loaded.content.as_ref().expect("the content loads");
+    let mut found = overdose_bot::diagnostics::Diagnostics::default();
+    overdose_bot::safety::check(&safety, Some(content), &mut loaded.sources, &mut found);
+    found
+        .iter()
+        .filter(|d| d.severity() == overdose_bot::diagnostics::Severity::Error)
+        .map(|d| {
+            let at = d
+                .span
+                .map(|s| {
+                    let (line, _) = loaded.sources.line_col(s.file, s.start);
+                    format!("{}:{line}", loaded.sources.path(s.file))
+                })
+                .unwrap_or_default();
+            format!("{at}: {} {}", d.code.as_str(), d.message)
+        })
+        .collect()
+}
+
+/// The hazard log's controls hold on the shipped content, and rewording a
+/// safety message away breaks exactly the control that keeps it.
+#[test]
+fn rewording_a_safety_message_away_breaks_its_control() {
+    let mut shipped = load_from(&support::root().join("content"));
+    assert_eq!(log_errors(&mut shipped), Vec::<String>::new());
+
+    let dir = support::TempDir::new();
+    let content = dir.path().join("content");
+    support::copy_dir(&support::root().join("content"), &content);
+    let file = std::fs::read_dir(&content)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("even if the child seems fine")))
+        .expect("a page says it");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("even if the child seems fine", "if the child seems unwell")).unwrap();
+    let mut reworded = load_from(&content);
+    let errors = log_errors(&mut reworded);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(errors[0].contains("safety/hazards/topics.yaml:"), "{errors:#?}");
+    assert!(
+        errors[0].contains("E0033 the text of `children` (en) no longer says \"even if the child seems fine\""),
+        "{errors:#?}"
+    );
+}

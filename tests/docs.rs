@@ -94,3 +94,47 @@ fn the_systemd_unit_forbids_core_dumps_and_sandboxes_the_bot() {
         assert!(unit.contains(setting), "the unit lacks {setting:?}");
     }
 }
+
+/// SAFETY.md's hazard table is the log as it stands: every hazard of
+/// `safety/hazards/` has its row with the log's initial and residual risk
+/// and status, and no row names a hazard the log does not have.
+#[test]
+fn safety_md_lists_every_hazard_as_the_log_rates_it() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut loaded = overdose_bot::content::load(&overdose_bot::content::LoadOptions {
+        content_dir: root.join("content"),
+        locales_dir: root.join("locales"),
+        validate: overdose_bot::content::ValidateOptions {
+            today: chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+            review_max_age_days: None,
+        },
+    });
+    let mut found = overdose_bot::diagnostics::Diagnostics::default();
+    let hazards = overdose_bot::safety::check(
+        &root.join("safety"),
+        loaded.content.as_ref(),
+        &mut loaded.sources,
+        &mut found,
+    );
+    assert!(hazards.len() >= 40, "{} hazards", hazards.len());
+    let safety = std::fs::read_to_string(root.join("SAFETY.md")).unwrap();
+    let rows: Vec<&str> = safety.lines().filter(|l| l.starts_with("| HZ-")).collect();
+    let mut missing = Vec::new();
+    for hazard in &hazards {
+        let expected = format!(
+            "| {} | {} | {} |",
+            hazard.before.describe(),
+            hazard.after.describe(),
+            hazard.status.name()
+        );
+        let row = rows.iter().find(|r| r.starts_with(&format!("| {} |", hazard.id)));
+        if !row.is_some_and(|r| r.ends_with(&expected)) {
+            missing.push(format!("{}: {expected}, found {row:?}", hazard.id));
+        }
+    }
+    assert!(missing.is_empty(), "SAFETY.md's table differs from the log:\n{}", missing.join("\n"));
+    for row in rows {
+        let id = row.split('|').nth(1).unwrap().trim();
+        assert!(hazards.iter().any(|h| h.id == id), "SAFETY.md names `{id}`, which the log lacks");
+    }
+}

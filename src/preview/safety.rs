@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use crate::content::{Content, NodeIdx};
 use crate::markup::escape_html;
-use crate::safety::{Control, Hazard, Status};
+use crate::safety::{Control, Hazard};
 
 /// `safety.html`.
 pub fn page(content: &Content, hazards: &[Hazard]) -> String {
@@ -56,7 +56,7 @@ pub fn page(content: &Content, hazards: &[Hazard]) -> String {
             a = hazard.after.rating(),
             after = hazard.after.rating_name(),
             controls = controls.join(""),
-            status = status_name(hazard.status),
+            status = hazard.status.name(),
         );
     }
     out.push_str("</table>\n");
@@ -108,20 +108,11 @@ fn control_html(content: &Content, control: &Control) -> String {
     }
 }
 
-fn status_name(status: Status) -> &'static str {
-    match status {
-        Status::Open => "open",
-        Status::Mitigated => "mitigated",
-        Status::Closed => "closed",
-        Status::Transferred => "transferred",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::content::fixture::tree;
-    use crate::safety::{Likelihood, Risk, Severity};
+    use crate::safety::{Likelihood, Risk, Severity, Status};
 
     fn hazard() -> Hazard {
         let risk = |likelihood| Risk {

@@ -16,6 +16,18 @@ mod validate;
 
 pub use load::{DEFAULT_DIR, HAZARDS_DIR, SOURCES_FILE, check};
 pub use raw::Status;
+
+impl Status {
+    /// As written in the log.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::Mitigated => "mitigated",
+            Status::Closed => "closed",
+            Status::Transferred => "transferred",
+        }
+    }
+}
 pub use risk::{Likelihood, Risk, Severity};
 
 /// One hazard of the log, checked.

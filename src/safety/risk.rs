@@ -20,6 +20,19 @@ pub enum Severity {
     Catastrophic,
 }
 
+impl Severity {
+    /// As written in the log.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Minor => "minor",
+            Severity::Significant => "significant",
+            Severity::Considerable => "considerable",
+            Severity::Major => "major",
+            Severity::Catastrophic => "catastrophic",
+        }
+    }
+}
+
 /// How often it is expected to happen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -29,6 +42,19 @@ pub enum Likelihood {
     Medium,
     High,
     VeryHigh,
+}
+
+impl Likelihood {
+    /// As written in the log.
+    pub fn name(self) -> &'static str {
+        match self {
+            Likelihood::VeryLow => "very-low",
+            Likelihood::Low => "low",
+            Likelihood::Medium => "medium",
+            Likelihood::High => "high",
+            Likelihood::VeryHigh => "very-high",
+        }
+    }
 }
 
 /// One point of the matrix: the risk before or after the controls.
@@ -63,6 +89,12 @@ impl Risk {
             [3, 4, 4, 5, 5],
         ];
         MATRIX[self.likelihood as usize][self.severity as usize]
+    }
+
+    /// "3 medium (catastrophic, very-low)": the rating with what it is
+    /// made of, as SAFETY.md's table writes it.
+    pub fn describe(self) -> String {
+        format!("{} ({}, {})", self.rating_name(), self.severity.name(), self.likelihood.name())
     }
 
     /// The word for [`Self::rating`], as SAFETY.md's table writes it.
