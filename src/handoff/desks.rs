@@ -14,7 +14,7 @@ use arc_swap::ArcSwap;
 use chrono::{DateTime, Utc};
 
 use super::flow::{Command, Event};
-use super::{Cases, Desk, QuestionLimit, Sealer};
+use super::{Cases, Desk, QuestionLimit, Refusals, Sealer};
 use crate::content::{Content, DOCTORS_LINE, NodeKind};
 use crate::engine::{CallbackData, Duties};
 use crate::roster::Rosters;
@@ -27,6 +27,7 @@ pub struct Desks {
     lines: Vec<Desk>,
     pub sealer: Arc<Sealer>,
     pub limit: Arc<QuestionLimit>,
+    pub refusals: Arc<Refusals>,
 }
 
 /// The desks being served.
@@ -36,6 +37,7 @@ impl Desks {
     pub fn new(rosters: Rosters, sealer: Sealer) -> Self {
         let sealer = Arc::new(sealer);
         let limit = Arc::new(QuestionLimit::new());
+        let refusals = Arc::new(Refusals::default());
         let lines = rosters
             .into_lines()
             .into_iter()
@@ -43,10 +45,16 @@ impl Desks {
                 roster,
                 sealer: sealer.clone(),
                 limit: limit.clone(),
+                refusals: refusals.clone(),
                 cases: Arc::new(Mutex::new(Cases::new())),
             })
             .collect();
-        Desks { lines, sealer, limit }
+        Desks {
+            lines,
+            sealer,
+            limit,
+            refusals,
+        }
     }
 
     /// The same key, counts and timers with another roster: a line keeps
@@ -63,6 +71,7 @@ impl Desks {
                     roster,
                     sealer: self.sealer.clone(),
                     limit: self.limit.clone(),
+                    refusals: self.refusals.clone(),
                     cases,
                 }
             })
@@ -71,6 +80,7 @@ impl Desks {
             lines,
             sealer: self.sealer.clone(),
             limit: self.limit.clone(),
+            refusals: self.refusals.clone(),
         }
     }
 
