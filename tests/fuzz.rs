@@ -304,7 +304,7 @@ fn sealed_tickets() {
                 sealer.open_person(&text, holder + 1, now).is_err(),
                 "opened in another chat"
             );
-            prop_assert!(sealer.open_doctor(&text, holder, now).is_err());
+            prop_assert!(sealer.open_doctor(&text, holder, "doctors", now).is_err());
             Ok(())
         })
         .unwrap();

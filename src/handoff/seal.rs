@@ -187,36 +187,45 @@ impl Sealer {
     /// Seals a person's ticket for the case buttons sent to `holder`, the
     /// doctor's or duty chat: only taps and replies there can open it.
     pub fn seal_person(&self, ticket: &PersonTicket, holder: i64) -> String {
-        self.seal(ticket, holder)
+        self.seal(ticket, holder, "")
     }
 
     /// Opens a person's ticket used in chat `holder`.
     pub fn open_person(&self, sealed: &str, holder: i64, now: DateTime<Utc>) -> Result<PersonTicket, OpenError> {
-        self.open(sealed, holder, now)
+        self.open(sealed, holder, "", now)
     }
 
     /// Seals a doctor's ticket for the "Write back" button sent to the
-    /// person's chat `holder`.
-    pub fn seal_doctor(&self, ticket: &DoctorTicket, holder: i64) -> String {
-        self.seal(ticket, holder)
+    /// person's chat `holder`, from the line `line`: a follow-up stays on
+    /// that line even when the one who answered has left it.
+    pub fn seal_doctor(&self, ticket: &DoctorTicket, holder: i64, line: &str) -> String {
+        self.seal(ticket, holder, line)
     }
 
-    /// Opens a doctor's ticket used in chat `holder`.
-    pub fn open_doctor(&self, sealed: &str, holder: i64, now: DateTime<Utc>) -> Result<DoctorTicket, OpenError> {
-        self.open(sealed, holder, now)
+    /// Opens a doctor's ticket used in chat `holder`, if it was sealed on `line`.
+    pub fn open_doctor(
+        &self,
+        sealed: &str,
+        holder: i64,
+        line: &str,
+        now: DateTime<Utc>,
+    ) -> Result<DoctorTicket, OpenError> {
+        self.open(sealed, holder, line, now)
     }
 
-    /// Kind, deployment and the holder's chat: authenticated, never sent.
-    fn associated_data<T: Ticket>(&self, holder: i64) -> Vec<u8> {
+    /// Kind, deployment, the holder's chat and the line (a doctor's
+    /// ticket's; empty for a person's): authenticated, never sent.
+    fn associated_data<T: Ticket>(&self, holder: i64, line: &str) -> Vec<u8> {
         let mut aad = T::KIND.to_vec();
         aad.push(0);
         aad.extend(self.deployment.as_bytes());
         aad.push(0);
         aad.extend(holder.to_be_bytes());
+        aad.extend(line.as_bytes());
         aad
     }
 
-    fn seal<T: Ticket>(&self, ticket: &T, holder: i64) -> String {
+    fn seal<T: Ticket>(&self, ticket: &T, holder: i64, line: &str) -> String {
         let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
         let plaintext = ticket.to_bytes();
         let sealed = self.ring().ciphers[1]
@@ -224,7 +233,7 @@ impl Sealer {
                 &nonce,
                 Payload {
                     msg: &plaintext,
-                    aad: &self.associated_data::<T>(holder),
+                    aad: &self.associated_data::<T>(holder, line),
                 },
             )
             .expect("ChaCha20-Poly1305 encrypts any message shorter than 256 GiB");
@@ -233,13 +242,13 @@ impl Sealer {
         URL_SAFE_NO_PAD.encode(bytes)
     }
 
-    fn open<T: Ticket>(&self, sealed: &str, holder: i64, now: DateTime<Utc>) -> Result<T, OpenError> {
+    fn open<T: Ticket>(&self, sealed: &str, holder: i64, line: &str, now: DateTime<Utc>) -> Result<T, OpenError> {
         let bytes = URL_SAFE_NO_PAD.decode(sealed).map_err(|_| OpenError::Malformed)?;
         if bytes.len() < NONCE_LEN + TAG_LEN {
             return Err(OpenError::Malformed);
         }
         let (nonce, ciphertext) = bytes.split_at(NONCE_LEN);
-        let aad = self.associated_data::<T>(holder);
+        let aad = self.associated_data::<T>(holder, line);
         let payload = || Payload {
             msg: ciphertext,
             aad: &aad,
@@ -401,9 +410,12 @@ mod tests {
             expires: expiry_from(now()),
             opened: now(),
         };
-        let sealed = sealer.seal_doctor(&doctor, PERSON);
+        let sealed = sealer.seal_doctor(&doctor, PERSON, "doctors");
         assert!(format!("t{sealed}").len() <= 64, "{} bytes", sealed.len());
-        assert_eq!(sealer.open_doctor(&sealed, PERSON, now()).unwrap().chat, doctor.chat);
+        assert_eq!(
+            sealer.open_doctor(&sealed, PERSON, "doctors", now()).unwrap().chat,
+            doctor.chat
+        );
         assert!(!sealed.contains("1001234567890"));
     }
 
@@ -430,7 +442,7 @@ mod tests {
         let other_key = Sealer::new(EpochKey::generate(epoch_of(now()) - 1), now());
         assert_eq!(other_key.open_person(&sealed, DOCTOR, now()), Err(OpenError::Tampered));
         assert_eq!(
-            sealer.open_doctor(&sealed, DOCTOR, now()).map(|t| t.chat),
+            sealer.open_doctor(&sealed, DOCTOR, "doctors", now()).map(|t| t.chat),
             Err(OpenError::Tampered),
             "a person's ticket is not a doctor's"
         );
@@ -454,16 +466,24 @@ mod tests {
                 opened: now(),
             },
             PERSON,
+            "doctors",
         );
-        assert!(production.open_doctor(&sealed, PERSON, now()).is_ok());
+        assert!(production.open_doctor(&sealed, PERSON, "doctors", now()).is_ok());
         assert_eq!(
-            production.open_doctor(&sealed, 8_888, now()).map(|t| t.chat),
+            production
+                .open_doctor(&sealed, PERSON, "outreach", now())
+                .map(|t| t.chat),
+            Err(OpenError::Tampered),
+            "another line"
+        );
+        assert_eq!(
+            production.open_doctor(&sealed, 8_888, "doctors", now()).map(|t| t.chat),
             Err(OpenError::Tampered),
             "another account holding the person's link"
         );
         let staging = Sealer::new(key, now()).for_deployment("222");
         assert_eq!(
-            staging.open_doctor(&sealed, PERSON, now()).map(|t| t.chat),
+            staging.open_doctor(&sealed, PERSON, "doctors", now()).map(|t| t.chat),
             Err(OpenError::Tampered),
             "the same key in another deployment"
         );
@@ -547,7 +567,7 @@ mod tests {
         #[test]
         fn garbage_never_opens_or_panics(text in "[A-Za-z0-9_-]{0,90}") {
             prop_assert!(sealer().open_person(&text, DOCTOR, now()).is_err());
-            prop_assert!(sealer().open_doctor(&text, PERSON, now()).is_err());
+            prop_assert!(sealer().open_doctor(&text, PERSON, "doctors", now()).is_err());
         }
     }
 }

@@ -100,6 +100,7 @@ pub(super) fn answer<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, s
             opened: person.opened,
         },
         person.chat,
+        ctx.desk.roster.line(),
     );
     let person_locale = super::ticket_locale(content, person.locale);
     let header = content.text(
