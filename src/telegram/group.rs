@@ -82,18 +82,24 @@ pub async fn on_message(bot: &Tg, state: &BotState, me: &Me, message: &Message) 
 
 /// How `update`, from a group or the duty chat, waits while the chat is
 /// busy (`admission`): words for the bot that describe an emergency go
-/// first, then what a roster member sends (never dropped), then the rest.
+/// first, then what a roster member sends (never dropped), then the rest;
+/// a message neither for the bot nor a reply to it does not wait at all.
 pub fn waiting_class(state: &BotState, bot_username: &str, update: &Update) -> Class {
-    let words = match &update.kind {
-        UpdateKind::Message(message) => match input::from_group_message(message, bot_username) {
+    if let UpdateKind::Message(message) | UpdateKind::EditedMessage(message) = &update.kind {
+        let reply_to_bot = message
+            .reply_to_message()
+            .and_then(|replied| replied.from.as_ref())
+            .is_some_and(|author| author.username.as_deref() == Some(bot_username));
+        let words = match input::from_group_message(message, bot_username) {
             Some(GroupInput::Ask(GroupAsk::Command { argument, .. })) => Some(argument),
             Some(GroupInput::Ask(GroupAsk::Mention { text })) => Some(text),
-            _ => None,
-        },
-        _ => None,
-    };
-    if words.is_some_and(|words| state.content.load().is_emergency(words)) {
-        return Class::Emergency;
+            Some(GroupInput::TurnOff | GroupInput::TurnOn) => None,
+            None if !reply_to_bot => return Class::Unaddressed,
+            None => None,
+        };
+        if words.is_some_and(|words| state.content.load().is_emergency(words)) {
+            return Class::Emergency;
+        }
     }
     let member = update
         .from()

@@ -9,7 +9,7 @@
 //! order sent), then the other senders in turn, one update each. A sender
 //! who is neither has at most [`SENDER_WAITING`] updates waiting; past it
 //! their newest replaces their previous newest, as a private chat's burst
-//! is coalesced. Pure: it never sees an update's content, only the class
+//! is coalesced. What is not for the bot never waits. Pure: it never sees an update's content, only the class
 //! its caller gave it, and never logs.
 
 use std::collections::VecDeque;
@@ -21,8 +21,12 @@ pub enum Class {
     Emergency,
     /// From a member of the roster (a doctor's answer, a tap on a card).
     Member,
-    /// Anything else.
+    /// Anything else for the bot.
     Other,
+    /// Not for the bot (talk among members, another bot's command): there
+    /// is nothing to answer, so it never waits; it is let through only
+    /// when nothing else is in the chat's way.
+    Unaddressed,
 }
 
 /// Updates of one shared chat handed to teloxide's worker at once: it
@@ -97,6 +101,7 @@ impl<T> SharedLane<T> {
                 None
             }
             Class::Other => self.wait_other(sender, item),
+            Class::Unaddressed => None,
         };
         Arrival {
             admitted: None,
@@ -247,6 +252,22 @@ mod tests {
             1_000 - OTHERS_WAITING as u32 + 1,
             "the oldest left"
         );
+    }
+
+    #[test]
+    fn talk_that_is_not_for_the_bot_never_takes_a_members_place() {
+        let mut lane = SharedLane::default();
+        let arrivals = [
+            (1, 1, Class::Unaddressed),
+            (1, 2, Class::Unaddressed),
+            (1, 3, Class::Other),
+            (1, 4, Class::Unaddressed),
+            (1, 5, Class::Other),
+        ];
+        let (admitted, dropped) = arrive_all(&mut lane, &arrivals);
+        assert_eq!(admitted, [1], "let through when nothing is in the way");
+        assert!(dropped.is_empty(), "nothing to count: nothing was lost");
+        assert_eq!(drain(&mut lane), [3, 5]);
     }
 
     #[test]
