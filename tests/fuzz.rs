@@ -284,6 +284,7 @@ fn sealed_tickets() {
             opened: now,
         },
         holder,
+        now,
     );
     let mutated = (0..genuine.len(), any::<u8>()).prop_map({
         let genuine = genuine.clone();

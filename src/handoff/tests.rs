@@ -232,6 +232,7 @@ fn each_event_goes_to_the_line_holding_its_chat_or_asked_from() {
         },
         5550001,
         "outreach",
+        now,
     );
     let write_back = Event::WriteBack {
         from: from(5550001, 5550001),
@@ -302,6 +303,7 @@ fn a_follow_up_stays_on_its_line_when_the_one_who_answered_left_and_asks_again_w
         },
         person,
         "outreach",
+        now,
     );
     let roster = |lines: &str| {
         let mut sources = SourceMap::new();

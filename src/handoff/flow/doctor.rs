@@ -101,6 +101,7 @@ pub(super) fn answer<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, s
         },
         person.chat,
         ctx.desk.roster.line(),
+        ctx.now,
     );
     let person_locale = super::ticket_locale(content, person.locale);
     let header = content.text(

@@ -202,6 +202,7 @@ pub(super) fn follow_up<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>
             opened: doctor.opened,
         },
         doctor.chat,
+        ctx.now,
     );
     plan.actions.push(super::Action::Copy {
         to: doctor.chat,
@@ -404,7 +405,7 @@ fn open_case<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, asked: Asked, text: &str, l
 pub(super) fn deliver<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, mut transit: Transit) {
     let content = ctx.content;
     let chat = ctx.desk.chat_of(transit.route());
-    transit.ticket = ctx.desk.sealer.seal_person(&transit.person, chat);
+    transit.ticket = ctx.desk.sealer.seal_person(&transit.person, chat, ctx.now);
     let locale = ctx.desk.card_locale(content);
     let status = status_line(content, locale, &Status::New);
     let html = escape_html(&format!("{}\n{status}", transit.text(content, locale)));
