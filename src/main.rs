@@ -654,7 +654,7 @@ fn desks(rosters: overdose_bot::roster::Rosters, key_file: Option<&std::path::Pa
             "the doctors' line needs OVERDOSE_BOT_HANDOFF_KEY_FILE: make one with `overdose-bot handoff-key --out FILE` and keep it secret"
         )
     })?;
-    let key = keyfile::load(key_file)?;
+    let key = keyfile::open(key_file, Utc::now())?;
     let sealer = Sealer::new(key.clone(), Utc::now()).for_deployment(&bot_id());
     let oldest = sealer.oldest_key();
     if oldest.epoch != key.epoch {

@@ -3,7 +3,8 @@
 //! Every label value is chosen by the code or by the content (update kinds,
 //! node ids, outcomes, the content version): never by a user. Served on
 //! `--metrics ADDR` at `/metrics`, with `/healthz` (the process is up) and
-//! `/readyz` (content loaded and Telegram reachable).
+//! `/readyz` (content loaded, Telegram reachable, and the handoff key file
+//! rewritten after its last rotation).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -231,6 +232,10 @@ pub struct Metrics {
     /// The content version labelled 1 in `content_version`.
     version: Mutex<Option<String>>,
     telegram_reachable: AtomicBool,
+    /// The handoff key rotated in memory but its file still holds an older
+    /// key (`keyfile::rotate`): the promise that old keys exist nowhere is
+    /// broken until a write succeeds.
+    key_file_behind: AtomicBool,
 }
 
 impl Default for Metrics {
@@ -322,6 +327,7 @@ impl Metrics {
             time_to_answer,
             version: Mutex::new(None),
             telegram_reachable: AtomicBool::new(false),
+            key_file_behind: AtomicBool::new(false),
         }
     }
 
@@ -413,6 +419,14 @@ impl Metrics {
         self.telegram_reachable.load(Ordering::Relaxed)
     }
 
+    pub fn set_key_file_behind(&self, behind: bool) {
+        self.key_file_behind.store(behind, Ordering::Relaxed);
+    }
+
+    pub fn key_file_behind(&self) -> bool {
+        self.key_file_behind.load(Ordering::Relaxed)
+    }
+
     /// The Prometheus text exposition.
     pub fn render(&self) -> String {
         let mut text = String::new();
@@ -458,7 +472,9 @@ pub fn router(metrics: Arc<Metrics>) -> axum::Router {
             "/readyz",
             axum::routing::get(move || async move {
                 // Content is always loaded once serving starts; Telegram may not be reachable.
-                if ready.telegram_reachable() {
+                if ready.key_file_behind() {
+                    (StatusCode::SERVICE_UNAVAILABLE, "handoff key file not rewritten\n").into_response()
+                } else if ready.telegram_reachable() {
                     (StatusCode::OK, "ready\n").into_response()
                 } else {
                     (StatusCode::SERVICE_UNAVAILABLE, "telegram unreachable\n").into_response()

@@ -122,7 +122,13 @@ pub async fn run(service: Service) -> Result<(), ServiceError> {
     };
     tokio::spawn(reload_worker(reloadable, metrics.clone(), reload_requests));
     if let Some(line) = line {
-        tokio::spawn(crate::keyfile::rotate(line.desk, line.key_file, KEY_ROTATION_CHECK));
+        let sealer = line.desk.load().sealer.clone();
+        tokio::spawn(crate::keyfile::rotate(
+            sealer,
+            line.key_file,
+            KEY_ROTATION_CHECK,
+            metrics.clone(),
+        ));
     }
     let options = ServeOptions {
         mode,

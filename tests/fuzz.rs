@@ -295,6 +295,7 @@ fn sealed_tickets() {
             opened: now,
         },
         holder,
+        now,
     );
     let mutated = (0..genuine.len(), any::<u8>()).prop_map({
         let genuine = genuine.clone();
@@ -315,7 +316,7 @@ fn sealed_tickets() {
                 sealer.open_person(&text, holder + 1, now).is_err(),
                 "opened in another chat"
             );
-            prop_assert!(sealer.open_doctor(&text, holder, now).is_err());
+            prop_assert!(sealer.open_doctor(&text, holder, "doctors", now).is_err());
             Ok(())
         })
         .unwrap();

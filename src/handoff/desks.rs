@@ -14,7 +14,7 @@ use arc_swap::ArcSwap;
 use chrono::{DateTime, Utc};
 
 use super::flow::{Command, Event};
-use super::{Cases, Desk, QuestionLimit, Sealer};
+use super::{Cases, Desk, QuestionLimit, Refusals, Sealer};
 use crate::content::{Content, DOCTORS_LINE, NodeKind};
 use crate::engine::{CallbackData, Duties};
 use crate::roster::Rosters;
@@ -27,6 +27,7 @@ pub struct Desks {
     lines: Vec<Desk>,
     pub sealer: Arc<Sealer>,
     pub limit: Arc<QuestionLimit>,
+    pub refusals: Arc<Refusals>,
 }
 
 /// The desks being served.
@@ -36,6 +37,7 @@ impl Desks {
     pub fn new(rosters: Rosters, sealer: Sealer) -> Self {
         let sealer = Arc::new(sealer);
         let limit = Arc::new(QuestionLimit::new());
+        let refusals = Arc::new(Refusals::default());
         let lines = rosters
             .into_lines()
             .into_iter()
@@ -43,10 +45,16 @@ impl Desks {
                 roster,
                 sealer: sealer.clone(),
                 limit: limit.clone(),
+                refusals: refusals.clone(),
                 cases: Arc::new(Mutex::new(Cases::new())),
             })
             .collect();
-        Desks { lines, sealer, limit }
+        Desks {
+            lines,
+            sealer,
+            limit,
+            refusals,
+        }
     }
 
     /// The same key, counts and timers with another roster: a line keeps
@@ -63,6 +71,7 @@ impl Desks {
                     roster,
                     sealer: self.sealer.clone(),
                     limit: self.limit.clone(),
+                    refusals: self.refusals.clone(),
                     cases,
                 }
             })
@@ -71,6 +80,7 @@ impl Desks {
             lines,
             sealer: self.sealer.clone(),
             limit: self.limit.clone(),
+            refusals: self.refusals.clone(),
         }
     }
 
@@ -107,8 +117,8 @@ impl Desks {
     /// The lines `event` goes to, decided here only:
     /// - a question or a tap on "Write your question": the line of the
     ///   handoff page it was asked from (its `line:`);
-    /// - a follow-up or "Write back": the line holding the chat the answer
-    ///   came from (read from the doctor's ticket);
+    /// - a follow-up or "Write back": the line that answered (sealed into
+    ///   the doctor's ticket), even if the one who answered has left it;
     /// - an answer, a case tap or a command: the line holding the chat it
     ///   came from; a coordinator's command from elsewhere (their private
     ///   chat) goes to every line, so `/oncall` shows them all;
@@ -124,12 +134,20 @@ impl Desks {
             Event::Question { position, .. } | Event::Ask { position, .. } => {
                 self.line(line_at(content, position)).unwrap_or(self.doctors())
             }
-            Event::FollowUp { from, ticket, .. } | Event::WriteBack { from, ticket, .. } => {
-                match self.sealer.open_doctor(ticket, from.chat, now) {
-                    Ok(doctor) => by_chat(doctor.chat),
-                    Err(_) => self.doctors(),
-                }
-            }
+            // The line that answered is sealed into the ticket: the one
+            // whose id opens it, even when the chat that answered has left
+            // the roster. None opens it (expired, forged, or its line taken
+            // out of the roster): the doctors' line, which cannot open it
+            // either and tells the person to ask again.
+            Event::FollowUp { from, ticket, .. } | Event::WriteBack { from, ticket, .. } => self
+                .lines
+                .iter()
+                .find(|desk| {
+                    self.sealer
+                        .open_doctor(ticket, from.chat, desk.roster.line(), now)
+                        .is_ok()
+                })
+                .unwrap_or(self.doctors()),
             Event::Command { from, command, .. } => match self.holding_chat(from.chat) {
                 Some(desk) => desk,
                 None if *command != Command::Reload && self.doctors().roster.is_admin(from.user) => {

@@ -49,7 +49,20 @@ pub enum KeyFileError {
     Format,
     #[error("the key file's key is not base64 of 32 bytes; make one with `overdose-bot handoff-key --out FILE`")]
     Key,
+    #[error(
+        "the key file's epoch {epoch} is ahead of the clock (the current epoch is {current}): keys would not rotate until then; check the clock, or make a new file with `overdose-bot handoff-key --out FILE --force`"
+    )]
+    Future { epoch: i64, current: i64 },
+    #[error(
+        "the key file's epoch {epoch} is older than ten years (the current epoch is {current}); make a new file with `overdose-bot handoff-key --out FILE --force`"
+    )]
+    TooOld { epoch: i64, current: i64 },
 }
+
+/// The most epochs a key file may lag behind the clock and still be
+/// stepped forward at start: ten years (a step costs microseconds; an
+/// absurd epoch once made the start spin forever).
+pub const MAX_EPOCHS_BEHIND: i64 = 10 * 366 / EPOCH_DAYS;
 
 impl EpochKey {
     /// A fresh random key for `epoch`.
@@ -83,6 +96,28 @@ impl EpochKey {
             key = key.next();
         }
         key
+    }
+
+    /// Whether a key file holding this key can serve at `now`: its epoch is
+    /// at most the current one (a file holds the previous epoch's key; one
+    /// more allows a replica whose clock is a little behind the one that
+    /// rotated it) and at most [`MAX_EPOCHS_BEHIND`] old. Ahead of the
+    /// clock, keys would silently stop rotating until the clock caught up.
+    pub fn check_epoch(&self, now: DateTime<Utc>) -> Result<(), KeyFileError> {
+        let current = epoch_of(now);
+        if self.epoch > current {
+            return Err(KeyFileError::Future {
+                epoch: self.epoch,
+                current,
+            });
+        }
+        if self.epoch < current - MAX_EPOCHS_BEHIND {
+            return Err(KeyFileError::TooOld {
+                epoch: self.epoch,
+                current,
+            });
+        }
+        Ok(())
     }
 
     /// The key file's text: `epoch N` and `key BASE64`.
@@ -155,5 +190,28 @@ mod tests {
             .with_timezone(&Utc);
         let week_later = monday + chrono::Duration::days(EPOCH_DAYS);
         assert_eq!(epoch_of(week_later), epoch_of(monday) + 1);
+    }
+
+    #[test]
+    fn an_epoch_ahead_of_the_clock_or_absurdly_old_is_refused_the_next_one_accepted() {
+        let now = DateTime::parse_from_rfc3339("2026-12-07T06:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let current = epoch_of(now);
+        let check = |epoch: i64| EpochKey::generate(epoch).check_epoch(now);
+        assert_eq!(check(current - 1), Ok(()), "the usual file: the previous epoch");
+        assert_eq!(check(current), Ok(()), "rotated by a replica whose clock is ahead");
+        assert_eq!(check(current - MAX_EPOCHS_BEHIND), Ok(()), "a bot down for years");
+        assert_eq!(
+            check(current + 1),
+            Err(KeyFileError::Future {
+                epoch: current + 1,
+                current
+            })
+        );
+        for absurd in [i64::MIN, -1, current - MAX_EPOCHS_BEHIND - 1] {
+            assert!(matches!(check(absurd), Err(KeyFileError::TooOld { .. })), "{absurd}");
+        }
+        assert!(matches!(check(i64::MAX), Err(KeyFileError::Future { .. })));
     }
 }

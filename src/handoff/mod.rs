@@ -13,6 +13,7 @@ mod desks;
 pub mod epoch;
 pub mod flow;
 pub mod limit;
+pub mod refusals;
 pub mod seal;
 
 use std::borrow::Cow;
@@ -24,6 +25,7 @@ pub use desks::{Desks, SharedDesk, line_at};
 pub use epoch::{EpochKey, KeyFileError, epoch_of};
 pub use flow::Cases;
 pub use limit::QuestionLimit;
+pub use refusals::Refusals;
 pub use seal::{CaseCode, DoctorTicket, OpenError, PersonTicket, Sealer, TICKET_LIFETIME_DAYS, expiry_from};
 
 use crate::content::{Content, Locale};
@@ -88,6 +90,9 @@ pub struct Desk {
     pub roster: Roster,
     pub sealer: Arc<Sealer>,
     pub limit: Arc<QuestionLimit>,
+    /// Refusals told to people off the roster in shared chats (shared by
+    /// all lines, kept across roster reloads).
+    pub refusals: Arc<Refusals>,
     /// Cases whose timers run (in memory; kept across roster reloads).
     pub cases: Arc<Mutex<Cases>>,
 }
@@ -98,6 +103,7 @@ impl Desk {
             roster,
             sealer: Arc::new(sealer),
             limit: Arc::new(QuestionLimit::new()),
+            refusals: Arc::new(Refusals::default()),
             cases: Arc::new(Mutex::new(Cases::new())),
         }
     }

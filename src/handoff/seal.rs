@@ -112,9 +112,12 @@ trait Ticket: Sized {
     fn from_bytes(bytes: &[u8]) -> Option<Self>;
 }
 
-/// Seals with the current epoch's key; opens with it or the previous
-/// epoch's ([`super::epoch`]), so tickets stay valid across an epoch's end
-/// and become undecryptable one epoch after they expire.
+/// Seals with the key of the epoch the clock is in; opens with the
+/// previous, the current or the next epoch's ([`super::epoch`]), so tickets
+/// stay valid across an epoch's end, replicas whose clocks or rotation
+/// checks differ a little open each other's tickets, and a ticket becomes
+/// undecryptable one epoch after it expires. Every seal and open first
+/// steps the keys forward to the clock's epoch.
 pub struct Sealer {
     ring: RwLock<Ring>,
     /// Which deployment seals and opens: the bot's id, so tickets of a
@@ -122,18 +125,29 @@ pub struct Sealer {
     deployment: String,
 }
 
-/// The keys held: the previous epoch's and the current one's. Ciphers zero
-/// their keys on drop (`chacha20poly1305`), as `EpochKey` does.
+/// The keys held: the previous epoch's, the current one's and the next
+/// one's (derived from the current one anyway, so holding it reveals
+/// nothing more). Ciphers zero their keys on drop (`chacha20poly1305`), as
+/// `EpochKey` does.
 struct Ring {
     previous: EpochKey,
-    ciphers: [ChaCha20Poly1305; 2],
+    ciphers: [ChaCha20Poly1305; 3],
 }
 
 impl Ring {
     fn starting_at(previous: EpochKey) -> Self {
         let current = previous.next();
-        let ciphers = [&previous, &current].map(|key| ChaCha20Poly1305::new(Key::from_slice(key.bytes())));
+        let next = current.next();
+        let ciphers = [&previous, &current, &next].map(|key| ChaCha20Poly1305::new(Key::from_slice(key.bytes())));
         Ring { previous, ciphers }
+    }
+
+    /// The cipher of `now`'s epoch: the current one's, or the previous
+    /// one's while a key file from a replica a little ahead is newer than
+    /// the clock.
+    fn sealing(&self, now: DateTime<Utc>) -> &ChaCha20Poly1305 {
+        let offset = (epoch_of(now) - self.previous.epoch).clamp(0, 1);
+        &self.ciphers[offset as usize]
     }
 }
 
@@ -168,8 +182,9 @@ impl Sealer {
     }
 
     /// Moves to `now`'s epoch when one has ended, dropping the key that is
-    /// no longer needed; returns the new oldest key to write to the key
-    /// file, or `None` when nothing changed.
+    /// no longer needed; returns the new oldest key, or `None` when nothing
+    /// changed. Sealing and opening call it too, so the key file is
+    /// rewritten by comparing epochs (`keyfile::rotate`), not by this.
     pub fn advance(&self, now: DateTime<Utc>) -> Option<EpochKey> {
         let wanted = epoch_of(now) - 1;
         let mut ring = self.ring.write().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -186,45 +201,57 @@ impl Sealer {
 
     /// Seals a person's ticket for the case buttons sent to `holder`, the
     /// doctor's or duty chat: only taps and replies there can open it.
-    pub fn seal_person(&self, ticket: &PersonTicket, holder: i64) -> String {
-        self.seal(ticket, holder)
+    pub fn seal_person(&self, ticket: &PersonTicket, holder: i64, now: DateTime<Utc>) -> String {
+        self.seal(ticket, holder, "", now)
     }
 
     /// Opens a person's ticket used in chat `holder`.
     pub fn open_person(&self, sealed: &str, holder: i64, now: DateTime<Utc>) -> Result<PersonTicket, OpenError> {
-        self.open(sealed, holder, now)
+        self.open(sealed, holder, "", now)
     }
 
     /// Seals a doctor's ticket for the "Write back" button sent to the
-    /// person's chat `holder`.
-    pub fn seal_doctor(&self, ticket: &DoctorTicket, holder: i64) -> String {
-        self.seal(ticket, holder)
+    /// person's chat `holder`, from the line `line`: a follow-up stays on
+    /// that line even when the one who answered has left it.
+    pub fn seal_doctor(&self, ticket: &DoctorTicket, holder: i64, line: &str, now: DateTime<Utc>) -> String {
+        self.seal(ticket, holder, line, now)
     }
 
-    /// Opens a doctor's ticket used in chat `holder`.
-    pub fn open_doctor(&self, sealed: &str, holder: i64, now: DateTime<Utc>) -> Result<DoctorTicket, OpenError> {
-        self.open(sealed, holder, now)
+    /// Opens a doctor's ticket used in chat `holder`, if it was sealed on `line`.
+    pub fn open_doctor(
+        &self,
+        sealed: &str,
+        holder: i64,
+        line: &str,
+        now: DateTime<Utc>,
+    ) -> Result<DoctorTicket, OpenError> {
+        self.open(sealed, holder, line, now)
     }
 
-    /// Kind, deployment and the holder's chat: authenticated, never sent.
-    fn associated_data<T: Ticket>(&self, holder: i64) -> Vec<u8> {
+    /// Kind, deployment, the holder's chat and the line (a doctor's
+    /// ticket's; empty for a person's): authenticated, never sent.
+    fn associated_data<T: Ticket>(&self, holder: i64, line: &str) -> Vec<u8> {
         let mut aad = T::KIND.to_vec();
         aad.push(0);
         aad.extend(self.deployment.as_bytes());
         aad.push(0);
         aad.extend(holder.to_be_bytes());
+        aad.extend(line.as_bytes());
         aad
     }
 
-    fn seal<T: Ticket>(&self, ticket: &T, holder: i64) -> String {
+    fn seal<T: Ticket>(&self, ticket: &T, holder: i64, line: &str, now: DateTime<Utc>) -> String {
+        self.advance(now);
         let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
         let plaintext = ticket.to_bytes();
-        let sealed = self.ring().ciphers[1]
+        let sealed = self
+            .ring()
+            .sealing(now)
             .encrypt(
                 &nonce,
                 Payload {
                     msg: &plaintext,
-                    aad: &self.associated_data::<T>(holder),
+                    aad: &self.associated_data::<T>(holder, line),
                 },
             )
             .expect("ChaCha20-Poly1305 encrypts any message shorter than 256 GiB");
@@ -233,13 +260,14 @@ impl Sealer {
         URL_SAFE_NO_PAD.encode(bytes)
     }
 
-    fn open<T: Ticket>(&self, sealed: &str, holder: i64, now: DateTime<Utc>) -> Result<T, OpenError> {
+    fn open<T: Ticket>(&self, sealed: &str, holder: i64, line: &str, now: DateTime<Utc>) -> Result<T, OpenError> {
         let bytes = URL_SAFE_NO_PAD.decode(sealed).map_err(|_| OpenError::Malformed)?;
         if bytes.len() < NONCE_LEN + TAG_LEN {
             return Err(OpenError::Malformed);
         }
         let (nonce, ciphertext) = bytes.split_at(NONCE_LEN);
-        let aad = self.associated_data::<T>(holder);
+        self.advance(now);
+        let aad = self.associated_data::<T>(holder, line);
         let payload = || Payload {
             msg: ciphertext,
             aad: &aad,
@@ -388,7 +416,7 @@ mod tests {
     #[test]
     fn tickets_round_trip_and_fit_callback_data() {
         let sealer = sealer();
-        let sealed = sealer.seal_person(&person(123_456_789), DOCTOR);
+        let sealed = sealer.seal_person(&person(123_456_789), DOCTOR, now());
         assert!(format!("t{sealed}").len() <= 64, "{} bytes", sealed.len());
         let opened = sealer.open_person(&sealed, DOCTOR, now()).unwrap();
         assert_eq!(opened.chat, 123_456_789);
@@ -401,9 +429,12 @@ mod tests {
             expires: expiry_from(now()),
             opened: now(),
         };
-        let sealed = sealer.seal_doctor(&doctor, PERSON);
+        let sealed = sealer.seal_doctor(&doctor, PERSON, "doctors", now());
         assert!(format!("t{sealed}").len() <= 64, "{} bytes", sealed.len());
-        assert_eq!(sealer.open_doctor(&sealed, PERSON, now()).unwrap().chat, doctor.chat);
+        assert_eq!(
+            sealer.open_doctor(&sealed, PERSON, "doctors", now()).unwrap().chat,
+            doctor.chat
+        );
         assert!(!sealed.contains("1001234567890"));
     }
 
@@ -411,15 +442,15 @@ mod tests {
     fn the_same_ticket_seals_differently_each_time() {
         let sealer = sealer();
         assert_ne!(
-            sealer.seal_person(&person(1), DOCTOR),
-            sealer.seal_person(&person(1), DOCTOR)
+            sealer.seal_person(&person(1), DOCTOR, now()),
+            sealer.seal_person(&person(1), DOCTOR, now())
         );
     }
 
     #[test]
     fn tampered_expired_wrong_key_and_wrong_kind_are_refused() {
         let sealer = sealer();
-        let sealed = sealer.seal_person(&person(42), DOCTOR);
+        let sealed = sealer.seal_person(&person(42), DOCTOR, now());
         let mut flipped = sealed.clone().into_bytes();
         let middle = flipped.len() / 2;
         flipped[middle] = if flipped[middle] == b'A' { b'B' } else { b'A' };
@@ -430,7 +461,7 @@ mod tests {
         let other_key = Sealer::new(EpochKey::generate(epoch_of(now()) - 1), now());
         assert_eq!(other_key.open_person(&sealed, DOCTOR, now()), Err(OpenError::Tampered));
         assert_eq!(
-            sealer.open_doctor(&sealed, DOCTOR, now()).map(|t| t.chat),
+            sealer.open_doctor(&sealed, DOCTOR, "doctors", now()).map(|t| t.chat),
             Err(OpenError::Tampered),
             "a person's ticket is not a doctor's"
         );
@@ -454,16 +485,25 @@ mod tests {
                 opened: now(),
             },
             PERSON,
+            "doctors",
+            now(),
         );
-        assert!(production.open_doctor(&sealed, PERSON, now()).is_ok());
+        assert!(production.open_doctor(&sealed, PERSON, "doctors", now()).is_ok());
         assert_eq!(
-            production.open_doctor(&sealed, 8_888, now()).map(|t| t.chat),
+            production
+                .open_doctor(&sealed, PERSON, "outreach", now())
+                .map(|t| t.chat),
+            Err(OpenError::Tampered),
+            "another line"
+        );
+        assert_eq!(
+            production.open_doctor(&sealed, 8_888, "doctors", now()).map(|t| t.chat),
             Err(OpenError::Tampered),
             "another account holding the person's link"
         );
         let staging = Sealer::new(key, now()).for_deployment("222");
         assert_eq!(
-            staging.open_doctor(&sealed, PERSON, now()).map(|t| t.chat),
+            staging.open_doctor(&sealed, PERSON, "doctors", now()).map(|t| t.chat),
             Err(OpenError::Tampered),
             "the same key in another deployment"
         );
@@ -479,7 +519,7 @@ mod tests {
         };
         // Within the window, the key still held at `later`:
         let sealer_later = Sealer::new(sealer.oldest_key(), later - Duration::days(1));
-        let sealed = sealer_later.seal_person(&ongoing, DOCTOR);
+        let sealed = sealer_later.seal_person(&ongoing, DOCTOR, later - Duration::days(1));
         let opened = sealer_later.open_person(&sealed, DOCTOR, later).unwrap();
         let early = now() - opened.opened;
         assert!(
@@ -497,7 +537,7 @@ mod tests {
     #[test]
     fn tickets_survive_one_epoch_end_and_die_with_the_next() {
         let sealer = sealer();
-        let sealed = sealer.seal_person(&person(7), DOCTOR);
+        let sealed = sealer.seal_person(&person(7), DOCTOR, now());
         let next_epoch = now() + Duration::days(EPOCH_DAYS);
         assert!(sealer.advance(next_epoch).is_some(), "the oldest key moves on");
         assert!(sealer.advance(next_epoch).is_none(), "once per epoch");
@@ -516,7 +556,7 @@ mod tests {
     fn a_leaked_key_opens_nothing_older_than_one_epoch() {
         let first = EpochKey::generate(epoch_of(now()) - 1);
         let sealer = Sealer::new(first, now());
-        let old = sealer.seal_person(&person(7), DOCTOR);
+        let old = sealer.seal_person(&person(7), DOCTOR, now());
         let two_epochs_on = now() + Duration::days(2 * EPOCH_DAYS);
         sealer.advance(two_epochs_on);
         // Everything the bot holds now, as a thief would.
@@ -529,7 +569,7 @@ mod tests {
         let file = EpochKey::generate(epoch_of(now()) - 5);
         let a = Sealer::new(file.clone(), now());
         let b = Sealer::new(file, now());
-        let sealed = a.seal_person(&person(9), DOCTOR);
+        let sealed = a.seal_person(&person(9), DOCTOR, now());
         assert_eq!(b.open_person(&sealed, DOCTOR, now()).unwrap().chat, 9);
         assert_eq!(a.oldest_key().epoch, epoch_of(now()) - 1, "stepped forward at start");
     }
@@ -543,11 +583,53 @@ mod tests {
         assert!(code.chars().all(|c| c.is_ascii_alphanumeric() && !"ILOU".contains(c)));
     }
 
+    #[test]
+    fn replicas_open_each_others_tickets_right_after_an_epoch_ends_and_with_clocks_apart() {
+        let key = EpochKey::generate(epoch_of(now()) - 1);
+        let (a, b, c) = (
+            Sealer::new(key.clone(), now()),
+            Sealer::new(key.clone(), now()),
+            Sealer::new(key, now()),
+        );
+        let boundary = DateTime::from_timestamp((epoch_of(now()) + 1) * EPOCH_DAYS * 24 * 3600, 0).unwrap();
+        let (after, behind) = (boundary + Duration::seconds(1), boundary - Duration::seconds(5));
+        // A's rotation check ran at once, B's has not (it runs every 15 minutes).
+        assert!(a.advance(after).is_some());
+        let from_a = a.seal_person(&person(1), DOCTOR, after);
+        assert_eq!(b.open_person(&from_a, DOCTOR, after).map(|t| t.chat), Ok(1));
+        // C's clock is five seconds behind: A's ticket is of C's next epoch.
+        assert_eq!(c.open_person(&from_a, DOCTOR, behind).map(|t| t.chat), Ok(1));
+        let from_c = c.seal_person(&person(2), DOCTOR, behind);
+        assert_eq!(a.open_person(&from_c, DOCTOR, after).map(|t| t.chat), Ok(2));
+    }
+
+    #[test]
+    fn the_sealing_key_is_the_clocks_epochs_even_before_a_rotation_check() {
+        let sealer = sealer();
+        let two_epochs_on = now() + Duration::days(2 * EPOCH_DAYS);
+        let ticket = PersonTicket {
+            expires: expiry_from(two_epochs_on),
+            opened: two_epochs_on,
+            ..person(3)
+        };
+        let sealed = sealer.seal_person(&ticket, DOCTOR, two_epochs_on);
+        assert_eq!(
+            sealer.oldest_key().epoch,
+            epoch_of(two_epochs_on) - 1,
+            "stepped forward"
+        );
+        let restarted = Sealer::new(sealer.oldest_key(), two_epochs_on);
+        assert_eq!(
+            restarted.open_person(&sealed, DOCTOR, two_epochs_on).map(|t| t.chat),
+            Ok(3)
+        );
+    }
+
     proptest! {
         #[test]
         fn garbage_never_opens_or_panics(text in "[A-Za-z0-9_-]{0,90}") {
             prop_assert!(sealer().open_person(&text, DOCTOR, now()).is_err());
-            prop_assert!(sealer().open_doctor(&text, PERSON, now()).is_err());
+            prop_assert!(sealer().open_doctor(&text, PERSON, "doctors", now()).is_err());
         }
     }
 }

@@ -231,6 +231,8 @@ fn each_event_goes_to_the_line_holding_its_chat_or_asked_from() {
             opened: now,
         },
         5550001,
+        "outreach",
+        now,
     );
     let write_back = Event::WriteBack {
         from: from(5550001, 5550001),
@@ -282,4 +284,86 @@ fn a_reload_keeps_the_key_the_counts_and_each_lines_timers() {
         reloaded.line("outreach").is_none(),
         "a line taken out of the roster is gone"
     );
+}
+
+#[test]
+fn a_follow_up_stays_on_its_line_when_the_one_who_answered_left_and_asks_again_when_the_line_is_gone() {
+    use crate::handoff::flow::{Action, Ctx, Event, Said, Sender};
+    let desks = desks();
+    let content = tree();
+    let now = at("2026-11-24T12:00:00+03:00");
+    let person = 5550001;
+    let ticket = desks.sealer.seal_doctor(
+        &DoctorTicket {
+            chat: 301,
+            message: 7,
+            case: CaseCode::random(),
+            expires: expiry_from(now),
+            opened: now,
+        },
+        person,
+        "outreach",
+        now,
+    );
+    let roster = |lines: &str| {
+        let mut sources = SourceMap::new();
+        let file = sources.add("roster.yaml", format!("{ROSTER}{lines}"));
+        let mut diagnostics = Diagnostics::default();
+        crate::roster::parse(&sources, file, &mut diagnostics).expect("valid roster")
+    };
+    // The line it went to, and the chats its plan sends to.
+    let follow_up = |desks: &Desks| -> (String, Vec<i64>) {
+        let event = || Event::FollowUp {
+            from: Sender {
+                user: person,
+                chat: person,
+                private: true,
+                language: Some("en"),
+            },
+            said: Said {
+                id: 40,
+                text: "and now?",
+                relayable: true,
+                edited: false,
+                date: now,
+                replied: Some((39, now)),
+            },
+            ticket: &ticket,
+        };
+        let desk = desks.lines_for(content, &event(), now)[0];
+        let ctx = Ctx {
+            content,
+            desk,
+            now,
+            bot: "test_bot",
+        };
+        let chats = crate::handoff::flow::handle(&ctx, event())
+            .iter()
+            .filter_map(|a| match a {
+                Action::Send { to, .. } | Action::Copy { to, .. } => Some(*to),
+                _ => None,
+            })
+            .collect();
+        (desk.roster.line().to_owned(), chats)
+    };
+
+    // Olga left; Pavel works the outreach line now.
+    let olga_left = desks.with_rosters(roster(
+        "lines:\n  - id: outreach\n    duty_chat: -100600\n    people: [{ id: pavel, name: Pavel, chat: 302, languages: [ru] }]\n    shifts: [{ person: pavel, days: [daily], from: \"10:00\", to: \"18:00\" }]\n",
+    ));
+    let (line, chats) = follow_up(&olga_left);
+    assert_eq!(line, "outreach");
+    assert!(
+        chats.contains(&302),
+        "a new case for the outreach line's worker on shift: {chats:?}"
+    );
+    assert!(
+        chats.iter().all(|chat| [302, -100600, person].contains(chat)),
+        "nothing reached the doctors' line: {chats:?}"
+    );
+
+    // The outreach line is gone: the person is told to ask again, nobody else.
+    let (line, chats) = follow_up(&desks.with_rosters(roster("")));
+    assert_eq!(line, "doctors");
+    assert_eq!(chats, [person], "only the person hears: ask again");
 }

@@ -14,6 +14,12 @@
 //! dispatcher's per-chat queues are as long as the largest budget, so
 //! handing an update to a worker never waits.
 //!
+//! A shared chat (a group, the duty chat) is not one person: its updates
+//! wait in [`SharedLane`], a lane per sender, so one member's burst never
+//! displaces another's update; an emergency goes first and a roster
+//! member's update is never dropped (the caller's [`Classify`] says which
+//! an update is, asked only of updates that have to wait).
+//!
 //! Chats are known here by a keyed hash of their id (the key is random per
 //! process), and only while they have updates in flight: an idle chat
 //! leaves nothing behind. teloxide's workers are keyed by the same hash
@@ -32,6 +38,7 @@ use teloxide::types::{AllowedUpdate, CallbackQueryId, Update, UpdateKind};
 use teloxide::update_listeners::{AsUpdateStream, UpdateListener};
 
 use super::delivery::Tg;
+use super::shared_lane::{Class, SharedLane};
 use crate::metrics::Metrics;
 
 /// Updates of one chat in flight at once. A person tapping through the
@@ -65,10 +72,15 @@ pub fn worker(update: &Update) -> Option<u64> {
     update.chat().map(|chat| KEYS.hash_one(chat.id.0))
 }
 
+/// Says how an update that has to wait in a shared chat waits: an
+/// emergency, a roster member's, or other.
+pub type Classify = Box<dyn Fn(&Update) -> Class + Send + Sync>;
+
 /// The admission state shared by the listener adaptor and the handlers.
 pub struct Admission {
     // std Mutex: held only to count, never across `.await`.
     lanes: Mutex<HashMap<u64, Lane>>,
+    classify: Classify,
     /// Held-back updates let in once their chat has room.
     released: unbounded::UnboundedSender<Update>,
     /// Callback queries dropped here, to be answered.
@@ -76,11 +88,16 @@ pub struct Admission {
     metrics: Arc<Metrics>,
 }
 
-/// One chat's updates in flight and the newest one held back.
-#[derive(Default)]
-struct Lane {
-    in_flight: usize,
-    held: Option<Update>,
+/// One chat's updates in flight and those waiting.
+enum Lane {
+    /// A person's own chat: a count and the newest update held back
+    /// (boxed: an update is large, and most chats hold none).
+    Private {
+        in_flight: usize,
+        held: Option<Box<Update>>,
+    },
+    /// A group or channel: a lane per sender.
+    Shared(SharedLane<Update>),
 }
 
 /// The held-back updates, read by [`Admitted`].
@@ -89,7 +106,7 @@ pub struct Released(unbounded::UnboundedReceiver<Update>);
 impl Admission {
     /// Also starts the task that answers dropped taps; it ends with the
     /// last [`Admission`].
-    pub fn new(bot: Tg, metrics: Arc<Metrics>) -> (Arc<Admission>, Released) {
+    pub fn new(bot: Tg, metrics: Arc<Metrics>, classify: Classify) -> (Arc<Admission>, Released) {
         let (released, receiver) = unbounded::unbounded();
         let (spinners, mut taps) = tokio::sync::mpsc::channel::<CallbackQueryId>(SPINNER_QUEUE);
         tokio::spawn(stream::poll_fn(move |cx| taps.poll_recv(cx)).for_each_concurrent(
@@ -104,6 +121,7 @@ impl Admission {
         ));
         let admission = Admission {
             lanes: Mutex::new(HashMap::new()),
+            classify,
             released,
             spinners,
             metrics,
@@ -117,27 +135,50 @@ impl Admission {
         let Some(key) = lane_key(&update) else {
             return vec![update];
         };
-        let budget = budget(&update);
         let mut lanes = self.lanes.lock().unwrap_or_else(|e| e.into_inner());
-        let lane = lanes.entry(key).or_default();
-        if lane.in_flight >= budget {
-            if let Some(replaced) = lane.held.replace(update) {
-                self.coalesced(replaced);
+        let lane = lanes.entry(key).or_insert_with(|| {
+            if is_shared(&update) {
+                Lane::Shared(SharedLane::default())
+            } else {
+                Lane::Private {
+                    in_flight: 0,
+                    held: None,
+                }
+            }
+        });
+        match lane {
+            Lane::Private { in_flight, held } => self.admit_private(in_flight, held, update),
+            Lane::Shared(lane) => {
+                let arrival = lane.arrive(sender_key(&update), update, |update| (self.classify)(update));
+                if let Some(dropped) = arrival.dropped {
+                    self.coalesced(dropped);
+                }
+                arrival.admitted.into_iter().collect()
+            }
+        }
+    }
+
+    /// A private chat: up to the budget at once, then only the newest held.
+    fn admit_private(&self, in_flight: &mut usize, held: &mut Option<Box<Update>>, update: Update) -> Vec<Update> {
+        let budget = budget(&update);
+        if *in_flight >= budget {
+            if let Some(replaced) = held.replace(Box::new(update)) {
+                self.coalesced(*replaced);
             }
             return Vec::new();
         }
         let mut admitted = Vec::with_capacity(2);
         // Something held back has a smaller budget and is older: it goes
         // first if there is room for both.
-        if let Some(held) = lane.held.take() {
-            if lane.in_flight + 1 < budget {
-                lane.in_flight += 1;
-                admitted.push(held);
+        if let Some(held) = held.take() {
+            if *in_flight + 1 < budget {
+                *in_flight += 1;
+                admitted.push(*held);
             } else {
-                self.coalesced(held);
+                self.coalesced(*held);
             }
         }
-        lane.in_flight += 1;
+        *in_flight += 1;
         admitted.push(update);
         admitted
     }
@@ -149,14 +190,23 @@ impl Admission {
         let Some(lane) = lanes.get_mut(&key) else {
             return;
         };
-        lane.in_flight = lane.in_flight.saturating_sub(1);
-        let in_flight = lane.in_flight;
-        if let Some(held) = lane.held.take_if(|held| in_flight < budget(held)) {
-            lane.in_flight += 1;
+        let (next, idle) = match lane {
+            Lane::Private { in_flight, held } => {
+                *in_flight = in_flight.saturating_sub(1);
+                let room = *in_flight;
+                let next = held.take_if(|held| room < budget(held)).map(|held| *held);
+                if next.is_some() {
+                    *in_flight += 1;
+                }
+                (next, *in_flight == 0 && held.is_none())
+            }
+            Lane::Shared(lane) => (lane.done(), lane.is_idle()),
+        };
+        if let Some(next) = next {
             // The receiver lives as long as the listener; after it, nothing is dispatched anyway.
-            let _ = self.released.unbounded_send(held);
+            let _ = self.released.unbounded_send(next);
         }
-        if lane.in_flight == 0 && lane.held.is_none() {
+        if idle {
             lanes.remove(&key);
         }
     }
@@ -204,6 +254,26 @@ impl Drop for Ticket {
 /// person's private chat has the person's id).
 fn lane_key(update: &Update) -> Option<u64> {
     worker(update).or_else(|| update.from().map(|user| KEYS.hash_one(user.id.0 as i64)))
+}
+
+/// Whether `update` comes from a chat shared by several people: a group,
+/// a supergroup or a channel.
+fn is_shared(update: &Update) -> bool {
+    update.chat().is_some_and(|chat| !chat.is_private())
+}
+
+/// Who sent `update` within its chat (an anonymous admin or a channel
+/// writes as a chat), by keyed hash.
+fn sender_key(update: &Update) -> u64 {
+    let sender_chat = match &update.kind {
+        UpdateKind::Message(message) | UpdateKind::EditedMessage(message) => message.sender_chat.as_ref(),
+        _ => None,
+    };
+    match (update.from(), sender_chat) {
+        (_, Some(chat)) => KEYS.hash_one(chat.id.0),
+        (Some(user), None) => KEYS.hash_one(user.id.0 as i64),
+        (None, None) => 0,
+    }
 }
 
 /// A reply to a message: perhaps a question to the doctors or an answer.
@@ -318,6 +388,15 @@ mod tests {
         update(id, serde_json::json!({ "message": message }))
     }
 
+    fn in_group(id: i32, from: i64, text: &str) -> Update {
+        let message = serde_json::json!({
+            "message_id": id, "date": 1_700_000_000, "text": text,
+            "chat": { "id": -100_200, "type": "supergroup", "title": "G" },
+            "from": { "id": from, "is_bot": false, "first_name": "P" },
+        });
+        update(id, serde_json::json!({ "message": message }))
+    }
+
     fn tap(id: i32, chat: i64) -> Update {
         update(
             id,
@@ -336,7 +415,13 @@ mod tests {
     fn admission() -> (Arc<Admission>, Released, Arc<Metrics>) {
         let metrics = Arc::new(Metrics::new());
         let bot = Bot::new("1:test").set_api_url("http://127.0.0.1:9".parse().unwrap());
-        let (admission, released) = Admission::new(bot, metrics.clone());
+        // Group messages that say "help!" are emergencies, those of user 77 a member's.
+        let classify: Classify = Box::new(|update: &Update| match &update.kind {
+            UpdateKind::Message(m) if m.text() == Some("help!") => Class::Emergency,
+            _ if update.from().is_some_and(|u| u.id.0 == 77) => Class::Member,
+            _ => Class::Other,
+        });
+        let (admission, released) = Admission::new(bot, metrics.clone(), classify);
         (admission, released, metrics)
     }
 
@@ -397,5 +482,31 @@ mod tests {
             .collect();
         assert_eq!(admitted.len(), BUDGET);
         assert_eq!(coalesced(&metrics, "callback_query"), 2);
+    }
+
+    #[tokio::test]
+    async fn in_a_group_each_sender_waits_in_their_own_lane_and_an_emergency_goes_first() {
+        let (admission, mut released, metrics) = admission();
+        let mut arrivals: Vec<Update> = (1..=12).map(|id| in_group(id, 5, "/bus")).collect();
+        arrivals.insert(6, in_group(50, 6, "help!"));
+        arrivals.insert(9, in_group(60, 77, "a doctor's answer"));
+        let admitted: Vec<Update> = arrivals.into_iter().flat_map(|u| admission.admit(u)).collect();
+        assert_eq!(ids(&admitted), [1], "one at a time: the rest can still be reordered");
+        let mut order = ids(&admitted);
+        let mut ticket = admission.ticket(&admitted[0]);
+        for _ in 0..5 {
+            drop(ticket);
+            let next = released.0.next().await.unwrap();
+            order.push(next.id.0 as i32);
+            ticket = admission.ticket(&next);
+        }
+        drop(ticket);
+        assert_eq!(
+            order,
+            [1, 50, 60, 2, 3, 12],
+            "the emergency, the member, then the burst's first and newest"
+        );
+        assert_eq!(coalesced(&metrics, "message"), 8);
+        assert_eq!(admission.chats(), 0);
     }
 }

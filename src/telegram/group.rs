@@ -8,14 +8,15 @@
 use std::time::Instant;
 
 use teloxide::prelude::*;
-use teloxide::types::{ChatMemberKind, InlineKeyboardButton, InlineKeyboardMarkup, Me};
+use teloxide::types::{ChatMemberKind, InlineKeyboardButton, InlineKeyboardMarkup, Me, UpdateKind};
 
 use super::delivery::{Failure, Tg, error_kind};
 use super::input::{self, GroupInput};
 use super::pacing::Priority;
+use super::shared_lane::Class;
 use super::state::BotState;
 use crate::content::Content;
-use crate::engine::{self, GroupAnswer};
+use crate::engine::{self, GroupAnswer, GroupAsk};
 
 /// Answers `message`, sent in a group, if it is for the bot.
 pub async fn on_message(bot: &Tg, state: &BotState, me: &Me, message: &Message) {
@@ -77,6 +78,34 @@ pub async fn on_message(bot: &Tg, state: &BotState, me: &Me, message: &Message) 
             tracing::warn!(update = "group", shown, error = %error_kind(&error), micros, "delivery failed")
         }
     }
+}
+
+/// How `update`, from a group or the duty chat, waits while the chat is
+/// busy (`admission`): words for the bot that describe an emergency go
+/// first, then what a roster member sends (never dropped), then the rest;
+/// a message neither for the bot nor a reply to it does not wait at all.
+pub fn waiting_class(state: &BotState, bot_username: &str, update: &Update) -> Class {
+    if let UpdateKind::Message(message) | UpdateKind::EditedMessage(message) = &update.kind {
+        let reply_to_bot = message
+            .reply_to_message()
+            .and_then(|replied| replied.from.as_ref())
+            .is_some_and(|author| author.username.as_deref() == Some(bot_username));
+        let words = match input::from_group_message(message, bot_username) {
+            Some(GroupInput::Ask(GroupAsk::Command { argument, .. })) => Some(argument),
+            Some(GroupInput::Ask(GroupAsk::Mention { text })) => Some(text),
+            Some(GroupInput::TurnOff | GroupInput::TurnOn) => None,
+            None if !reply_to_bot => return Class::Unaddressed,
+            None => None,
+        };
+        if words.is_some_and(|words| state.content.load().is_emergency(words)) {
+            return Class::Emergency;
+        }
+    }
+    let member = update
+        .from()
+        .zip(state.desks())
+        .is_some_and(|(user, desks)| desks.iter().any(|desk| desk.roster.is_member(user.id.0 as i64)));
+    if member { Class::Member } else { Class::Other }
 }
 
 /// The short answer with its button to `t.me/<bot>?start=<page>`.

@@ -54,6 +54,7 @@ async fn on_message(bot: Tg, state: Arc<BotState>, me: Me, message: Message) -> 
         return Ok(());
     }
     if !message.chat.is_private() {
+        // Its replies consult the group's switch.
         group::on_message(&bot, &state, &me, &message).await;
         return Ok(());
     }
@@ -80,8 +81,14 @@ async fn on_message(bot: Tg, state: Arc<BotState>, me: Me, message: Message) -> 
 
 /// Messages of the lines: replies to their prompts, cards and answers,
 /// their commands, the follow-up link. True when handled.
+/// Outside private chats only the duty chats' replies and the roster
+/// commands (which the flow answers in the duty chats only): the line never
+/// speaks in another group, whose replies consult its switch (`group`).
 async fn handoff_message(bot: &Tg, state: &BotState, desks: &Desks, me: &Me, message: &Message) -> bool {
-    if let Some(incoming) = handoff::classify(message, me) {
+    let private = message.chat.is_private();
+    if (private || is_duty_chat(desks, message.chat.id))
+        && let Some(incoming) = handoff::classify(message, me)
+    {
         handoff::on_incoming(bot, state, desks, me, message, incoming).await;
         return true;
     }
@@ -92,7 +99,8 @@ async fn handoff_message(bot: &Tg, state: &BotState, desks: &Desks, me: &Me, mes
         "oncall" => Command::OnCall,
         "roster" => Command::Roster,
         "reload" => Command::Reload,
-        "start" => {
+        // A `/start` payload is read in private chats only.
+        "start" if private => {
             return match handoff::follow_up_link(&state.content.load_full(), argument) {
                 Some(ticket) => {
                     handoff::on_follow_up_link(bot, state, desks, me, message, ticket).await;
@@ -110,10 +118,15 @@ async fn handoff_message(bot: &Tg, state: &BotState, desks: &Desks, me: &Me, mes
 async fn on_callback(bot: Tg, state: Arc<BotState>, me: Me, query: CallbackQuery) -> HandlerResult {
     let started = Instant::now();
     state.delivery.metrics.update("callback_query");
+    let desks = state.desks();
+    if refused_outside_private(&query, desks.as_deref()) {
+        state.delivery.answer_callback(&bot, query.id.clone(), None).await;
+        tracing::info!(update = "callback", "a tap refused outside a private chat");
+        return Ok(());
+    }
     if companion::on_callback(&bot, &state, &query).await {
         return Ok(());
     }
-    let desks = state.desks();
     if let Some(desks) = &desks
         && handoff::on_callback(&bot, &state, desks, &me, &query).await
     {
@@ -170,15 +183,50 @@ async fn on_inline_query(bot: Tg, state: Arc<BotState>, me: Me, query: InlineQue
     Ok(())
 }
 
-/// Whether every button under `message` is a menu button (or "Write your
-/// question", or "Clear this chat" and its confirmation).
+/// Whether `query`, tapped outside a private chat, is refused before
+/// anyone sees it. The bot puts only case buttons into shared chats (and
+/// only into duty chats), so every other tap there is forged (Telegram
+/// lets a client send any data, DESIGN: "forged callback data"): a menu
+/// would turn a group's short answer into the main menu, a companion
+/// would start check-ins, feedback would overwrite a card. "Clear this
+/// chat" and "Write your question" pass to their owners, which refuse them
+/// with an explanation.
+fn refused_outside_private(query: &CallbackQuery, desks: Option<&Desks>) -> bool {
+    let Some(message) = &query.message else {
+        // An inline-mode message: nothing there is edited or started.
+        return false;
+    };
+    let chat = message.chat();
+    if chat.is_private() {
+        return false;
+    }
+    match Prefix::of_callback(query.data.as_deref().unwrap_or_default()) {
+        Some((Prefix::ClearChat | Prefix::Ask, _)) => false,
+        Some((Prefix::Take | Prefix::Resolve | Prefix::Reopen | Prefix::Case, _)) => {
+            !desks.is_some_and(|desks| is_duty_chat(desks, chat.id))
+        }
+        _ => true,
+    }
+}
+
+/// Whether `chat` is the duty chat of one of the lines.
+fn is_duty_chat(desks: &Desks, chat: ChatId) -> bool {
+    desks.iter().any(|desk| desk.roster.duty_chat() == chat.0)
+}
+
+/// Whether `message` is a menu: it has buttons, and every one is a menu
+/// button (or "Write your question", or "Clear this chat" and its
+/// confirmation). A message with no buttons (a group's short answer, an
+/// answer) is not.
 fn is_menu(message: &Message) -> bool {
-    handoff::keyboard_data(message).iter().all(|data| {
-        matches!(
-            Prefix::of_callback(data),
-            Some((Prefix::Menu | Prefix::Ask | Prefix::ClearChat | Prefix::Companion, _))
-        )
-    })
+    let data = handoff::keyboard_data(message);
+    !data.is_empty()
+        && data.iter().all(|data| {
+            matches!(
+                Prefix::of_callback(data),
+                Some((Prefix::Menu | Prefix::Ask | Prefix::ClearChat | Prefix::Companion, _))
+            )
+        })
 }
 
 fn kind_of(input: &Input<'_>) -> &'static str {

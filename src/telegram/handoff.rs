@@ -89,6 +89,13 @@ pub fn keyboard_data(message: &Message) -> Vec<&str> {
         .collect()
 }
 
+/// Whether one of `message`'s buttons is of kind `prefix`.
+fn carries(message: &Message, prefix: Prefix) -> bool {
+    keyboard_data(message)
+        .iter()
+        .any(|data| Prefix::of_callback(data).is_some_and(|(p, _)| p == prefix))
+}
+
 /// `/start W<ticket>`: the link in a follow-up prompt was tapped. A page's
 /// id is never one, whatever letter it starts with.
 pub fn follow_up_link<'a>(content: &Content, payload: &'a str) -> Option<&'a str> {
@@ -149,7 +156,12 @@ pub async fn on_callback(bot: &Tg, state: &BotState, desks: &Desks, me: &Me, que
         Prefix::Feedback => Event::Feedback {
             from,
             answer: rest,
-            message: Some(message.id().0),
+            // Only the question that asked for it is edited: a forged tap
+            // on a card or an answer must not overwrite it.
+            message: query
+                .regular_message()
+                .filter(|m| carries(m, Prefix::Feedback))
+                .map(|m| m.id.0),
         },
         Prefix::SendToDoctor => Event::SendToDoctor { from, message: rest },
         Prefix::Ask => Event::Ask { from, position: rest },

@@ -22,6 +22,7 @@ mod media;
 mod pacing;
 mod plans;
 mod run;
+mod shared_lane;
 mod state;
 mod sweep;
 mod timers;

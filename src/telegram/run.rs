@@ -9,8 +9,9 @@ use std::time::Duration;
 use teloxide::dispatching::Dispatcher;
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
+use teloxide::stop::StopToken;
 use teloxide::types::{AllowedUpdate, Me};
-use teloxide::update_listeners::{Polling, webhooks};
+use teloxide::update_listeners::{Polling, UpdateListener, webhooks};
 use teloxide::{ApiError, RequestError};
 use url::Url;
 
@@ -18,6 +19,7 @@ use super::admission::{self, Admission, Admitted};
 use super::commands;
 use super::companion;
 use super::delivery::{Delivery, Tg, error_kind};
+use super::group;
 use super::handlers::schema;
 use super::media::FileIdCache;
 use super::pacing::{PaceLimits, Pacer};
@@ -147,7 +149,11 @@ pub async fn serve(
     });
     let timers = tokio::spawn(plans::run_timers(bot.clone(), state.clone(), me.username().to_owned()));
     let companion_timers = tokio::spawn(companion::run_timers(bot.clone(), state.clone()));
-    let (admission, released) = Admission::new(bot.clone(), options.metrics.clone());
+    let classify = {
+        let (state, username) = (state.clone(), me.username().to_owned());
+        Box::new(move |update: &Update| group::waiting_class(&state, &username, update))
+    };
+    let (admission, released) = Admission::new(bot.clone(), options.metrics.clone(), classify);
     let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
         .dependencies(dptree::deps![state.clone(), admission.clone()])
         // Admission lets no chat have more updates in flight than this, so
@@ -159,17 +165,26 @@ pub async fn serve(
         .default_handler(|_| async {})
         .build();
     let token = dispatcher.shutdown_token();
+    let (listener_stop, stop_listening) = tokio::sync::oneshot::channel::<StopToken>();
     let bot_for_stop = bot.clone();
     tokio::spawn(async move {
         shutdown.await;
         tracing::info!("shutting down: finishing updates in flight");
         // The dispatcher may still be starting; it accepts the request once running.
-        loop {
+        let done = loop {
             match token.shutdown() {
-                Ok(done) => break done.await,
+                Ok(done) => break done,
                 Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
             }
+        };
+        // teloxide wakes its dispatching loop about the request only if the
+        // loop is waiting at that moment (`Notify::notify_waiters`); busy
+        // with an update, it would poll on forever. Stopping the listener
+        // ends its stream, which the loop always sees.
+        if let Ok(stop) = stop_listening.await {
+            stop.stop();
         }
+        done.await
     });
 
     let result = match options.mode {
@@ -181,7 +196,8 @@ pub async fn serve(
                 .delete_webhook()
                 .await
                 .build();
-            let listener = Admitted::new(listener, admission, released);
+            let mut listener = Admitted::new(listener, admission, released);
+            let _ = listener_stop.send(listener.stop_token());
             // Not teloxide's LoggingErrorHandler: its Debug output of an
             // unparsable getUpdates response would carry people's messages.
             let metrics = options.metrics.clone();
@@ -215,7 +231,8 @@ pub async fn serve(
                 .map_err(|e| ServeError::Webhook(error_kind(&e)))?;
             let (listener, stop, router) = webhooks::axum_no_setup(webhook);
             let router = webhook::guarded(router, &secret);
-            let listener = Admitted::new(listener, admission, released);
+            let mut listener = Admitted::new(listener, admission, released);
+            let _ = listener_stop.send(listener.stop_token());
             tokio::spawn(async move {
                 if let Err(error) = axum::serve(tcp, router).with_graceful_shutdown(stop).await {
                     tracing::error!(%error, "webhook server failed");

@@ -49,6 +49,14 @@ fn handles_cases(ctx: &Ctx<'_>, from: Sender<'_>) -> bool {
     ctx.desk.roster.is_member(from.user) && (from.private || from.chat == ctx.desk.roster.duty_chat())
 }
 
+/// Whether `from` may be told a refusal now: always in a private chat and
+/// to a roster member; someone else in a shared chat at most once per
+/// `refusals::REFUSE_EVERY`, so refusals never queue up in front of a
+/// doctor's answer.
+fn may_refuse(ctx: &Ctx<'_>, from: Sender<'_>) -> bool {
+    from.private || ctx.desk.roster.is_member(from.user) || ctx.desk.refusals.allow(from.user, from.chat, ctx.now)
+}
+
 /// A doctor's reply to a card or a copy: a header and the answer to the
 /// person, then the outcome to the doctor.
 pub(super) fn answer<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, said: Said<'_>, ticket: &str) {
@@ -65,7 +73,9 @@ pub(super) fn answer<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, s
     };
     if let Some((event, text)) = refusal {
         plan.count(event);
-        plan.say(from.chat, &content.text(locale, text, &[]), Some(said.id));
+        if may_refuse(ctx, from) {
+            plan.say(from.chat, &content.text(locale, text, &[]), Some(said.id));
+        }
         return;
     }
     let person = match ctx.desk.sealer.open_person(ticket, from.chat, ctx.now) {
@@ -90,6 +100,8 @@ pub(super) fn answer<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, s
             opened: person.opened,
         },
         person.chat,
+        ctx.desk.roster.line(),
+        ctx.now,
     );
     let person_locale = super::ticket_locale(content, person.locale);
     let header = content.text(
@@ -284,6 +296,9 @@ pub(super) fn command<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, 
     };
     if !allowed {
         plan.count(HandoffEvent::CommandRefused);
+        if !may_refuse(ctx, from) {
+            return;
+        }
         let text = match command {
             Command::Reload => Msg::CommandAdminsOnly,
             Command::OnCall | Command::Roster => Msg::CommandNotMember,

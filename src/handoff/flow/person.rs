@@ -95,7 +95,11 @@ pub(super) fn write_back<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_
     if tapped && !tapped_in_private(ctx, plan, from, locale) {
         return;
     }
-    match ctx.desk.sealer.open_doctor(ticket, from.chat, ctx.now) {
+    match ctx
+        .desk
+        .sealer
+        .open_doctor(ticket, from.chat, ctx.desk.roster.line(), ctx.now)
+    {
         Ok(doctor) => {
             let case = doctor.case.to_string();
             let text = escape_html(&content.text(
@@ -156,7 +160,11 @@ pub(super) fn follow_up<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>
     if refused(ctx, plan, from, &said, locale) {
         return;
     }
-    let doctor = match ctx.desk.sealer.open_doctor(ticket, from.chat, ctx.now) {
+    let doctor = match ctx
+        .desk
+        .sealer
+        .open_doctor(ticket, from.chat, ctx.desk.roster.line(), ctx.now)
+    {
         Ok(doctor) => doctor,
         Err(error) => {
             plan.count(super::refusal_event(error));
@@ -172,7 +180,8 @@ pub(super) fn follow_up<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>
     };
     if !ctx.desk.roster.holds_chat(doctor.chat) {
         // The doctor left the roster or the duty chat was replaced since the
-        // answer: the follow-up becomes a new case for whoever is on duty.
+        // answer: the follow-up becomes a new case for whoever is on duty on
+        // the same line (the line is sealed into the ticket).
         plan.count(HandoffEvent::FollowUpRerouted);
         let card_locale = ctx.desk.card_locale(content);
         let case = doctor.case.to_string();
@@ -193,6 +202,7 @@ pub(super) fn follow_up<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>
             opened: doctor.opened,
         },
         doctor.chat,
+        ctx.now,
     );
     plan.actions.push(super::Action::Copy {
         to: doctor.chat,
@@ -395,7 +405,7 @@ fn open_case<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, asked: Asked, text: &str, l
 pub(super) fn deliver<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, mut transit: Transit) {
     let content = ctx.content;
     let chat = ctx.desk.chat_of(transit.route());
-    transit.ticket = ctx.desk.sealer.seal_person(&transit.person, chat);
+    transit.ticket = ctx.desk.sealer.seal_person(&transit.person, chat, ctx.now);
     let locale = ctx.desk.card_locale(content);
     let status = status_line(content, locale, &Status::New);
     let html = escape_html(&format!("{}\n{status}", transit.text(content, locale)));

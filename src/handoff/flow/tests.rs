@@ -633,3 +633,43 @@ fn a_photo_sent_to_the_doctor_is_copied_from_the_persons_own_chat_under_a_card()
     assert_eq!(counts(&group), [HandoffEvent::QuestionNotPrivate]);
     assert!(matches!(group[1], Action::Toast(Some(_))));
 }
+
+#[test]
+fn someone_off_the_roster_is_told_once_per_five_minutes_in_the_duty_chat_a_member_every_time() {
+    let line = Line::new(evening());
+    let reply = |from, said| {
+        line.run(Event::Answer {
+            from,
+            said,
+            ticket: "x",
+        })
+    };
+    let stranger = doctor(555, DUTY);
+    let told: usize = (0..40).map(|_| sends(&reply(stranger, said(9, "hi"))).len()).sum();
+    assert_eq!(told, 1, "forty replies, one refusal");
+    assert_eq!(
+        counts(&reply(stranger, said(9, "hi"))),
+        [HandoffEvent::AnswerRefused],
+        "still counted"
+    );
+    let oncall = line.run(Event::Command {
+        from: stranger,
+        command: Command::OnCall,
+        message: 1,
+    });
+    assert_eq!(counts(&oncall), [HandoffEvent::CommandRefused]);
+    assert!(sends(&oncall).is_empty(), "the same window");
+    line.wait(crate::handoff::refusals::REFUSE_EVERY);
+    assert_eq!(sends(&reply(stranger, said(9, "hi"))).len(), 1);
+
+    let in_private: usize = (0..3)
+        .map(|_| sends(&reply(doctor(555, 555), said(9, "hi"))).len())
+        .sum();
+    assert_eq!(in_private, 3, "a private chat is their own");
+    let edited = || Said {
+        edited: true,
+        ..said(10, "edited")
+    };
+    let member: usize = (0..3).map(|_| sends(&reply(doctor(ANNA, DUTY), edited())).len()).sum();
+    assert_eq!(member, 3, "a doctor is always told");
+}
