@@ -572,6 +572,7 @@ fn rewording_a_safety_message_away_breaks_its_control() {
     let file = std::fs::read_dir(&content)
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .find(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("even if the child seems fine")))
         .expect("a page says it");
     let text = std::fs::read_to_string(&file).unwrap();

@@ -39,7 +39,7 @@ fn dot_has_every_button_and_a_red_emergency_path() {
     let edges = dot.lines().filter(|l| l.contains(" -> ")).count();
     assert_eq!(
         edges,
-        6 + 2 + 11 + 1 + 2 + 2,
+        6 + 3 + 11 + 1 + 2 + 2,
         "every button is one edge, and each page a check-in shows"
     );
     assert!(
@@ -58,7 +58,7 @@ fn mermaid_marks_menus_and_the_emergency_links() {
     let mermaid = graph("mermaid");
     assert!(mermaid.starts_with("flowchart TD\n"));
     assert!(mermaid.contains("[[\"Start<br/><small>start</small>\"]]"), "{mermaid}");
-    assert!(mermaid.contains("linkStyle 0,6,7 stroke:#c00"), "{mermaid}");
+    assert!(mermaid.contains("linkStyle 0,6,7,8 stroke:#c00"), "{mermaid}");
     assert!(
         mermaid.contains("[/\"Where is the bus?<br/><small>bus</small>\"/]"),
         "{mermaid}"
