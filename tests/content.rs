@@ -576,7 +576,11 @@ fn rewording_a_safety_message_away_breaks_its_control() {
         .find(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("even if the child seems fine")))
         .expect("a page says it");
     let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(&file, text.replace("even if the child seems fine", "if the child seems unwell")).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("even if the child seems fine", "if the child seems unwell"),
+    )
+    .unwrap();
     let mut reworded = load_from(&content);
     let errors = log_errors(&mut reworded);
     assert_eq!(errors.len(), 1, "{errors:#?}");

@@ -132,9 +132,16 @@ fn safety_md_lists_every_hazard_as_the_log_rates_it() {
             missing.push(format!("{}: {expected}, found {row:?}", hazard.id));
         }
     }
-    assert!(missing.is_empty(), "SAFETY.md's table differs from the log:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "SAFETY.md's table differs from the log:\n{}",
+        missing.join("\n")
+    );
     for row in rows {
         let id = row.split('|').nth(1).unwrap().trim();
-        assert!(hazards.iter().any(|h| h.id == id), "SAFETY.md names `{id}`, which the log lacks");
+        assert!(
+            hazards.iter().any(|h| h.id == id),
+            "SAFETY.md names `{id}`, which the log lacks"
+        );
     }
 }

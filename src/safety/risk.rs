@@ -94,7 +94,12 @@ impl Risk {
     /// "3 medium (catastrophic, very-low)": the rating with what it is
     /// made of, as SAFETY.md's table writes it.
     pub fn describe(self) -> String {
-        format!("{} ({}, {})", self.rating_name(), self.severity.name(), self.likelihood.name())
+        format!(
+            "{} ({}, {})",
+            self.rating_name(),
+            self.severity.name(),
+            self.likelihood.name()
+        )
     }
 
     /// The word for [`Self::rating`], as SAFETY.md's table writes it.
