@@ -590,3 +590,19 @@ fn rewording_a_safety_message_away_breaks_its_control() {
         "{errors:#?}"
     );
 }
+
+/// A parent whose baby is not breathing reaches the emergency page by the
+/// emergency rule; the child's CPR (5 breaths first) is one tap from it.
+#[test]
+fn the_emergency_page_leads_to_the_childrens_page() {
+    let content = Tree::Shipped.content();
+    for (code, message) in [("ru", "младенец не дышит"), ("en", "baby not breathing")] {
+        let locale = content.locale_by_code(code).unwrap();
+        let screen = engine::handle(&content, locale, Input::Text { text: message });
+        assert_eq!(screen.shows, Shows::Node(content.emergency()), "{message}");
+    }
+    assert!(
+        buttons_of(&content, "not-breathing").contains(&"children".to_owned()),
+        "the emergency page links the children's page"
+    );
+}
