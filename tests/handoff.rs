@@ -164,8 +164,11 @@ async fn question_card_take_answer_and_follow_up_without_identities() {
     })
     .await;
     let code = case_code(&card.text);
+    // Very sleepy after pills: search answers it with an urgent page, so
+    // the case is urgent although it was asked from a calm menu.
+    assert!(card.text.starts_with("🔴 URGENT"), "{}", card.text);
     assert!(
-        card.text.starts_with(&format!("🆕 Case {code} · language: en · ")),
+        card.text.contains(&format!("\n🆕 Case {code} · language: en · ")),
         "{}",
         card.text
     );
@@ -175,7 +178,6 @@ async fn question_card_take_answer_and_follow_up_without_identities() {
         card.text
     );
     assert_eq!(card.labels(), ["🙋 Take", "✅ Resolve"]);
-    assert!(!card.text.contains("URGENT"), "asked from the main menu: {}", card.text);
     let copy = shows(&telegram, &anna_chat, "the copied question", |m| m.text == question).await;
     assert_eq!(
         copy.reply_to,

@@ -355,14 +355,25 @@ struct Origin {
     urgent: bool,
 }
 
+/// Whether search answers the question with an urgent page first ("chest
+/// pain after coke" finds the stimulants page): such a question is urgent
+/// wherever it was asked from, as it would be asked from that page.
+fn about_an_urgent_page(content: &crate::content::Content, locale: Locale, text: &str) -> bool {
+    content
+        .search(locale, text, 1)
+        .first()
+        .is_some_and(|&node| content.node(node).is_urgent())
+}
+
 /// A new case: its card goes to the doctor on duty, or the duty chat if
 /// that fails or nobody is on shift. Urgent when asked from the emergency
-/// path or when the message itself describes an emergency.
+/// path, when the message itself describes an emergency, or when its words
+/// lead to an urgent page.
 fn open_case<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, asked: Asked, text: &str, locale: Locale, origin: Origin) {
     let content = ctx.content;
     let code = content.locale_code(locale);
     let case = CaseCode::random();
-    let urgent = origin.urgent || content.is_emergency(text);
+    let urgent = origin.urgent || content.is_emergency(text) || about_an_urgent_page(content, locale, text);
     if urgent {
         plan.count(HandoffEvent::QuestionUrgent);
     }

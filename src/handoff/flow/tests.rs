@@ -349,6 +349,22 @@ fn an_urgent_question_shows_the_emergency_page_first_is_marked_and_moves_on_afte
 }
 
 #[test]
+fn a_question_whose_words_lead_to_an_urgent_page_is_urgent_from_anywhere() {
+    let line = Line::new(evening());
+    // Not an emergency message, but search answers it with an urgent page.
+    let actions = question(&line, 5, "what about step 11");
+    let (card, _) = card_in(&actions, ANNA).unwrap();
+    assert!(card.starts_with("🔴 URGENT"), "{card}");
+    assert_eq!(
+        counts(&actions),
+        [HandoffEvent::QuestionUrgent, HandoffEvent::QuestionSent]
+    );
+    let calm = question(&line, 6, "hello");
+    let (card, _) = card_in(&calm, ANNA).unwrap();
+    assert!(!card.starts_with("🔴 URGENT"), "{card}");
+}
+
+#[test]
 fn taking_tells_the_person_updates_the_other_cards_reminds_then_returns_the_case_to_the_pool() {
     let line = Line::new(evening());
     let first = question(&line, 5, "hello");
