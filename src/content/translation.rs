@@ -46,6 +46,9 @@ pub struct Status {
     /// The stamps as read.
     pub stamps: Stamps,
     pub entries: Vec<Entry>,
+    /// Each node's entries (indices into `entries`): a node's state is
+    /// looked up, not searched for among every text of the content.
+    pub by_node: std::collections::HashMap<String, Vec<usize>>,
     /// Per non-primary locale: whether its emergency path is complete, so
     /// the language menu may offer it.
     pub offered: Vec<bool>,
@@ -55,10 +58,11 @@ impl Status {
     /// The state of node `id` in non-primary locale number `locale`: its
     /// worst text.
     pub fn of_node(&self, id: &str, locale: usize) -> State {
-        self.entries
-            .iter()
-            .filter(|e| e.node.as_deref() == Some(id))
-            .map(|e| e.locales[locale].0)
+        self.by_node
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|&index| self.entries[index].locales[locale].0)
             .max()
             .unwrap_or(State::Current)
     }

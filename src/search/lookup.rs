@@ -6,7 +6,7 @@
 //!
 //! A word matches another when they are equal, one begins with the other
 //! (three letters at least), or they are within two edits (insert, delete,
-//! substitute, swap neighbours). [`Lookup`] finds a superset of those
+//! substitute, swap neighbours; not for numbers). [`Lookup`] finds a superset of those
 //! candidates from three structures built once per content load; the
 //! search then scores each candidate exactly as before, so the results do
 //! not change, only the work:
@@ -34,6 +34,9 @@ pub(super) struct Lookup {
     /// Hashes of each spelling with up to two letters left out, with the
     /// word, sorted.
     deletions: Vec<(u64, u32)>,
+    /// The words of emergency phrases, sorted: few, and all the emergency
+    /// rule compares a message with.
+    emergency: Vec<u32>,
 }
 
 impl Lookup {
@@ -44,7 +47,7 @@ impl Lookup {
             let id = id as u32;
             for spelling in spellings {
                 lookup.spellings.push((spelling.iter().collect(), id));
-                if (MIN_LEN..=MAX_TYPO_LEN).contains(&spelling.len()) {
+                if typo_matched(spelling) {
                     deletions(spelling, |hash| lookup.deletions.push((hash, id)));
                 }
             }
@@ -64,9 +67,35 @@ impl Lookup {
         for query in [stem, surface] {
             self.begun_by(query, &mut found);
             self.beginnings_of(query, &mut found);
-            if (MIN_LEN + 1..=MAX_TYPO_LEN).contains(&query.len()) {
+            if query.len() > MIN_LEN && typo_matched(query) {
                 self.typos_of(query, &mut found);
             }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().map(|id| id as usize).collect()
+    }
+
+    /// Marks the words of emergency phrases.
+    pub(super) fn set_emergency_words(&mut self, words: impl IntoIterator<Item = usize>) {
+        self.emergency = words.into_iter().map(|id| id as u32).collect();
+        self.emergency.sort_unstable();
+        self.emergency.dedup();
+    }
+
+    /// The words of emergency phrases, and the words spelt exactly
+    /// `stem` or `surface`, sorted and without repeats.
+    pub(super) fn emergency_candidates(&self, stem: &[char], surface: &[char]) -> Vec<usize> {
+        let mut found = self.emergency.clone();
+        for query in [stem, surface] {
+            let query: String = query.iter().collect();
+            let start = self.spellings.partition_point(|(s, _)| s.as_str() < query.as_str());
+            found.extend(
+                self.spellings[start..]
+                    .iter()
+                    .take_while(|(s, _)| *s == query)
+                    .map(|&(_, id)| id),
+            );
         }
         found.sort_unstable();
         found.dedup();
@@ -133,6 +162,12 @@ impl Lookup {
     }
 }
 
+/// Whether the search compares `spelling` for typos: three to 31 letters,
+/// no digits (numbers match only exactly or by their beginning).
+fn typo_matched(spelling: &[char]) -> bool {
+    (MIN_LEN..=MAX_TYPO_LEN).contains(&spelling.len()) && !spelling.iter().any(char::is_ascii_digit)
+}
+
 /// Calls `each` with the hash of `word` and of every form of it with one
 /// or two letters left out.
 fn deletions(word: &[char], mut each: impl FnMut(u64)) {
@@ -191,8 +226,8 @@ mod tests {
         /// (words of a small alphabet, so that near misses are common).
         #[test]
         fn candidates_hold_every_word_the_search_would_match(
-            words in proptest::collection::vec("[абвгд]{1,9}", 1..40),
-            query in "[абвгд]{1,10}",
+            words in proptest::collection::vec("[абвгд1]{1,9}", 1..40),
+            query in "[абвгд1]{1,10}",
         ) {
             let lookup = lookup(&words.iter().map(String::as_str).collect::<Vec<_>>());
             let query = chars(&query);

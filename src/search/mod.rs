@@ -197,6 +197,18 @@ pub struct Match {
     pub points: f32,
 }
 
+/// Which words a query word is compared with.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Every word it may match: to rank pages.
+    Ranking,
+    /// The words of emergency phrases, and the words it equals (a word of
+    /// the vocabulary is itself, not a typo of an emergency word): all the
+    /// emergency rule needs, so reading a message for it costs the same on
+    /// any size of content.
+    EmergencyRule,
+}
+
 /// A query word's matches in the vocabulary.
 struct Hits {
     /// Same polarity: (word, similarity, how).
@@ -313,6 +325,14 @@ impl SearchIndex {
             }
             index.counters = counters(index, emergency);
             index.lookup = Lookup::build(index.words.iter().map(|w| [&*w.stem_chars, &*w.surface_chars]));
+            index.lookup.set_emergency_words(
+                index
+                    .words
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, w)| !w.emergency_uses.is_empty())
+                    .map(|(id, _)| id),
+            );
         }
         SearchIndex { locales, emergency }
     }
@@ -342,7 +362,7 @@ impl SearchIndex {
         self.locales.iter().any(|index| {
             readings.iter().any(|(reading, text)| {
                 let terms = terms(text, index.stemmer.as_ref(), MAX_QUERY_TERMS);
-                let hits = index.hits(&terms);
+                let hits = index.hits(&terms, Scope::EmergencyRule);
                 let (_, emergency) = index.evaluate_as(&terms, &hits, false, false);
                 let emergency = index.confirm(*reading, &terms, &hits, emergency);
                 matches!(emergency, Some((_, None)))
@@ -356,7 +376,7 @@ impl SearchIndex {
     pub fn emergency_phrase_in(&self, locale: usize, text: &str) -> Option<&str> {
         let index = self.locales.get(locale)?;
         let terms = terms(text, index.stemmer.as_ref(), MAX_QUERY_TERMS);
-        let hits = index.hits(&terms);
+        let hits = index.hits(&terms, Scope::EmergencyRule);
         match index.evaluate_as(&terms, &hits, false, false).1 {
             Some((phrase, None)) => Some(&index.phrases[phrase].text),
             _ => None,
@@ -439,7 +459,7 @@ impl SearchIndex {
                 if terms.is_empty() {
                     continue;
                 }
-                let hits = index.hits(&terms);
+                let hits = index.hits(&terms, Scope::Ranking);
                 let (scores, found) = index.evaluate(&terms, &hits, details);
                 let found = index.confirm(reading, &terms, &hits, found);
                 emergency |= matches!(found, Some((_, None)));
@@ -498,7 +518,7 @@ impl SearchIndex {
 
 impl LocaleIndex {
     /// Each query term's matches in the vocabulary.
-    fn hits(&self, terms: &[Term]) -> Vec<Hits> {
+    fn hits(&self, terms: &[Term], scope: Scope) -> Vec<Hits> {
         terms
             .iter()
             .map(|term| {
@@ -509,7 +529,11 @@ impl LocaleIndex {
                     same: Vec::new(),
                     opposite: Vec::new(),
                 };
-                for id in self.lookup.candidates(&stem, &surface) {
+                let candidates = match scope {
+                    Scope::Ranking => self.lookup.candidates(&stem, &surface),
+                    Scope::EmergencyRule => self.lookup.emergency_candidates(&stem, &surface),
+                };
+                for id in candidates {
                     let word = &self.words[id];
                     if term_script != word.script && term_script != Script::Other && word.script != Script::Other {
                         continue;
@@ -841,7 +865,10 @@ fn similarity_chars(query: &[char], term: &[char]) -> (f32, How) {
     if prefix && (shorter >= 4 || (shorter == 3 && query_len.abs_diff(term_len) <= 1)) {
         return (0.8, How::Prefix);
     }
-    if query_len.abs_diff(term_len) > 2 || shorter < 3 || query_len < 4 {
+    // Numbers are not typo-matched: 112 is not 113, and a time or an
+    // address in a message would otherwise match every number of the content.
+    let numeric = |word: &[char]| word.iter().any(char::is_ascii_digit);
+    if query_len.abs_diff(term_len) > 2 || shorter < 3 || query_len < 4 || numeric(query) || numeric(term) {
         return (0.0, How::Same);
     }
     let distance = edit_distance(query, term);

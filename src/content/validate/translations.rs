@@ -159,12 +159,19 @@ pub fn check(
         offered.push(complete);
     }
 
+    let mut by_node: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+    for (index, entry) in entries.iter().enumerate() {
+        if let Some(node) = &entry.node {
+            by_node.entry(node.clone()).or_default().push(index);
+        }
+    }
     Status {
         primary: primary.to_owned(),
         locales: others.iter().map(|(_, c)| (*c).clone()).collect(),
         tracked: raw_stamps.is_some(),
         stamps,
         entries,
+        by_node,
         offered,
     }
 }
