@@ -357,12 +357,16 @@ struct Origin {
 
 /// Whether search answers the question with an urgent page first ("chest
 /// pain after coke" finds the stimulants page): such a question is urgent
-/// wherever it was asked from, as it would be asked from that page.
+/// wherever it was asked from, as it would be asked from that page. The
+/// emergency page does not count here: whether a message describes an
+/// emergency is the emergency rule's to say (its keywords, whole), and a
+/// loose match ("I lost my passport" near "lost consciousness") must not
+/// cry wolf on every card.
 fn about_an_urgent_page(content: &crate::content::Content, locale: Locale, text: &str) -> bool {
     content
         .search(locale, text, 1)
         .first()
-        .is_some_and(|&node| content.node(node).is_urgent())
+        .is_some_and(|&node| node != content.emergency() && content.node(node).is_urgent())
 }
 
 /// A new case: its card goes to the doctor on duty, or the duty chat if
