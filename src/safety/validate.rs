@@ -119,8 +119,19 @@ pub fn validate(
             });
         }
     }
-    hazards.sort_by(|a, b| a.id.cmp(&b.id));
+    hazards.sort_by_cached_key(|h| natural_key(&h.id));
     hazards
+}
+
+/// `HZ-CHAN-2` before `HZ-CHAN-10`: the id's parts, numbers compared as
+/// numbers.
+fn natural_key(id: &str) -> Vec<(String, u64)> {
+    id.split('-')
+        .map(|part| match part.parse::<u64>() {
+            Ok(number) => (String::new(), number),
+            Err(_) => (part.to_owned(), 0),
+        })
+        .collect()
 }
 
 /// `HZ-` and at least one capital, digit or dash.
@@ -570,6 +581,13 @@ mod tests {
         assert!(defines_fn(text, "other_watch_two"));
         assert!(!defines_fn(text, "naloxone"));
         assert!(!defines_fn(text, "watch"));
+    }
+
+    #[test]
+    fn hazards_are_listed_in_natural_order() {
+        let mut ids = ["HZ-CHAN-10", "HZ-CHAN-2", "HZ-COMP-WEAROFF", "HZ-CHAN-1"];
+        ids.sort_by_cached_key(|id| natural_key(id));
+        assert_eq!(ids, ["HZ-CHAN-1", "HZ-CHAN-2", "HZ-CHAN-10", "HZ-COMP-WEAROFF"]);
     }
 
     #[test]
