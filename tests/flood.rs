@@ -317,3 +317,99 @@ async fn in_a_crowd_the_emergency_page_goes_before_the_waiting_menus() {
         .unwrap();
     finish(&telegram, bot).await;
 }
+
+/// A crowd whose answers take three seconds of Telegram's overall rate,
+/// so that they are still being sent when the witness writes.
+const BURST: i64 = 150;
+
+/// The crowd writes; once its first menu is sent, the witness describes an
+/// emergency. Returns how many of the crowd's menus were sent between the
+/// witness's message and the emergency page, and the witness's update id.
+async fn witness_during_a_burst(telegram: &FakeTelegram, first_id: i64) -> (usize, i64) {
+    let crowd: Vec<(TestUser, TestChat)> = (0..BURST).map(|n| person(first_id + n, "Reader")).collect();
+    let in_crowd = |chat: &serde_json::Value| crowd.iter().any(|(_, c)| *chat == c.id);
+    for (user, chat) in &crowd {
+        telegram.send_text(chat, user, "/start");
+    }
+    telegram
+        .wait_for("the burst's first menu", STEP_TIMEOUT, |requests| {
+            requests
+                .iter()
+                .any(|r| r.method == "sendMessage" && in_crowd(&r.params["chat_id"]))
+        })
+        .await
+        .unwrap();
+    let (witness, witness_chat) = person(first_id + 999, "Witness");
+    let sent_before = telegram.requests().len();
+    let witness_update = telegram.send_text(&witness_chat, &witness, "not breathing");
+
+    telegram
+        .wait_for("the emergency page", STEP_TIMEOUT, |requests| {
+            !answers_in(requests, witness_chat.id).is_empty()
+        })
+        .await
+        .unwrap();
+    let requests = telegram.requests();
+    let page = answers_in(&requests, witness_chat.id)[0];
+    let (emergency_page, _) = expected(&Tree::Shipped.content(), "en", Input::Text { text: "not breathing" });
+    assert_eq!(page.params["text"], emergency_page);
+    let menus_between = requests[sent_before..]
+        .iter()
+        .take_while(|r| !std::ptr::eq(*r, page))
+        .filter(|r| r.method == "sendMessage" && in_crowd(&r.params["chat_id"]))
+        .count();
+    telegram
+        .wait_for("every menu of the crowd", SETTLE, |requests| {
+            crowd.iter().all(|(_, chat)| !answers_in(requests, chat.id).is_empty())
+        })
+        .await
+        .unwrap();
+    (menus_between, witness_update)
+}
+
+/// The stall this guards against: teloxide's dispatcher awaited a handler
+/// waiting for its pacer slot, and no getUpdates went out for seconds while
+/// a crowd's answers were paced, so an emergency written meanwhile was not
+/// even read (the previous test failed with "waited for 35 of the 60").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn updates_keep_being_fetched_while_a_paced_burst_is_sent() {
+    let telegram = FakeTelegram::start().await;
+    let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
+    let (menus_between, witness_update) = witness_during_a_burst(&telegram, 6_400_000).await;
+    assert!(
+        menus_between < BURST as usize / 5,
+        "the emergency page waited for {menus_between} of the crowd's menus"
+    );
+    // The bot asked for the updates after the witness's while the crowd's
+    // menus were still going out.
+    let requests = telegram.requests();
+    let last_menu = requests.iter().rposition(|r| r.method == "sendMessage").unwrap();
+    assert!(
+        requests[..last_menu]
+            .iter()
+            .any(|r| r.method == "getUpdates" && r.params["offset"].as_i64() > Some(witness_update)),
+        "no getUpdates after the witness's update before the burst was sent"
+    );
+    finish(&telegram, bot).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn through_the_webhook_an_emergency_during_a_paced_burst_is_not_held_up() {
+    let telegram = FakeTelegram::start().await;
+    let listen = free_address();
+    let url = format!("http://{listen}/telegram");
+    let bot = start_bot(
+        &telegram,
+        Tree::Shipped,
+        &["--webhook-url", &url, "--listen", &listen],
+        &[("OVERDOSE_BOT_WEBHOOK_SECRET", "burst-secret")],
+    )
+    .await;
+    telegram.wait_for_calls("setWebhook", 1, STEP_TIMEOUT).await.unwrap();
+    let (menus_between, _) = witness_during_a_burst(&telegram, 6_500_000).await;
+    assert!(
+        menus_between < BURST as usize / 5,
+        "the emergency page waited for {menus_between} of the crowd's menus"
+    );
+    finish(&telegram, bot).await;
+}

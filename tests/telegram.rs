@@ -927,3 +927,26 @@ async fn server_errors_from_telegram_are_retried() {
     );
     finish(&telegram, bot).await;
 }
+
+/// An update teloxide cannot read (here a message without its chat) is
+/// skipped: the bot goes on with the next one and logs only that it
+/// skipped one, never the update, which would carry a person's words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_update_is_skipped_without_its_words_in_the_logs() {
+    let (telegram, bot) = shipped_bot().await;
+    let alice = alice();
+    let chat = TestChat::private(&alice);
+    telegram.push_update(serde_json::json!({
+        "message": { "message_id": 77, "date": 1_700_000_000, "text": "my dealer Sergei on Sadovaya" }
+    }));
+    telegram.send_text(&chat, &alice, "/start");
+    answered(&telegram, "the menu after the unreadable update", |requests| {
+        requests
+            .iter()
+            .any(|r| r.method == "sendMessage" && r.params["chat_id"] == chat.id)
+    })
+    .await;
+    let logs = finish(&telegram, bot).await;
+    assert!(logs.contains("an update teloxide cannot read was skipped"), "{logs}");
+    assert!(!logs.contains("Sadovaya") && !logs.contains("Sergei"), "{logs}");
+}

@@ -1,18 +1,16 @@
-//! Bounded admission per chat, in front of teloxide's dispatcher, so that
-//! no chat can hold up another.
+//! Bounded admission per chat, in front of the dispatching loop, so that
+//! no chat can hold up another or fill the bot's memory.
 //!
-//! teloxide hands each chat's updates to that chat's worker through a
-//! queue, and when one queue is full its single dispatching loop waits for
-//! room: every other chat waits with it (a forward of 100 messages held up
-//! everyone for half a minute). [`Admitted`] wraps the update listener
-//! (polling and webhook alike) and lets at most a small budget of each
-//! chat's updates be in flight, admitted and not yet handled. Past the
-//! budget it holds back only the chat's newest update, which goes in when
-//! the chat's next update is done, and drops the ones it replaces: counted
-//! by kind in `overdose_bot_updates_coalesced_total`, and a dropped button
-//! tap still gets its callback answered so that its spinner stops. The
-//! dispatcher's per-chat queues are as long as the largest budget, so
-//! handing an update to a worker never waits.
+//! Each chat's updates are handled one after another in its lane
+//! (`dispatch`); a forward of 100 messages would queue 100 answers there,
+//! paced at one a second, and the chat's next real question would wait
+//! behind them. [`Admitted`] wraps the update listener (polling and
+//! webhook alike) and lets at most a small budget of each chat's updates be
+//! in flight, admitted and not yet handled. Past the budget it holds back
+//! only the chat's newest update, which goes in when the chat's next update
+//! is done, and drops the ones it replaces: counted by kind in
+//! `overdose_bot_updates_coalesced_total`, and a dropped button tap still
+//! gets its callback answered so that its spinner stops.
 //!
 //! A shared chat (a group, the duty chat) is not one person: its updates
 //! wait in [`SharedLane`], a lane per sender, so one member's burst never
@@ -22,8 +20,8 @@
 //!
 //! Chats are known here by a keyed hash of their id (the key is random per
 //! process), and only while they have updates in flight: an idle chat
-//! leaves nothing behind. teloxide's workers are keyed by the same hash
-//! ([`worker`]), so its table of workers holds no chat id either. Never logs.
+//! leaves nothing behind. The dispatching loop's lanes are keyed by the same
+//! hash ([`worker`]), so they hold no chat id either. Never logs.
 
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
@@ -52,10 +50,6 @@ pub const BUDGET: usize = 4;
 /// or a question sent as an album, must not lose a message.
 pub const REPLY_BUDGET: usize = 32;
 
-/// The length of teloxide's per-chat queues: no chat ever has more updates
-/// admitted than this, so the dispatcher never waits for room.
-pub const WORKER_QUEUE: usize = REPLY_BUDGET;
-
 /// Callback answers for dropped taps waiting to be sent; beyond this a
 /// spinner is left to Telegram, which stops it after a few seconds.
 const SPINNER_QUEUE: usize = 256;
@@ -65,10 +59,10 @@ const SPINNER_ANSWERS_AT_ONCE: usize = 8;
 /// Keys chat and user ids into the hashes chats are known by.
 static KEYS: LazyLock<RandomState> = LazyLock::new(RandomState::new);
 
-/// teloxide's distribution function: one worker per chat, as teloxide's
-/// default, but known by the keyed hash of the chat id. Updates without a
-/// chat (inline queries) are handled concurrently, as by default.
-pub fn worker(update: &Update) -> Option<u64> {
+/// The dispatching loop's lane of an update: one per chat, known by the
+/// keyed hash of the chat id. Updates without a chat (inline queries) have
+/// none and are handled at once.
+pub fn lane(update: &Update) -> Option<u64> {
     update.chat().map(|chat| KEYS.hash_one(chat.id.0))
 }
 
@@ -249,11 +243,10 @@ impl Drop for Ticket {
     }
 }
 
-/// Updates are counted per chat, as teloxide's workers take them
-/// ([`worker`]), or per person for those without a chat (inline queries; a
+/// Updates are counted per chat, as the lanes take them ([`lane`]), or per person for those without a chat (inline queries; a
 /// person's private chat has the person's id).
 fn lane_key(update: &Update) -> Option<u64> {
-    worker(update).or_else(|| update.from().map(|user| KEYS.hash_one(user.id.0 as i64)))
+    lane(update).or_else(|| update.from().map(|user| KEYS.hash_one(user.id.0 as i64)))
 }
 
 /// Whether `update` comes from a chat shared by several people: a group,
@@ -470,7 +463,6 @@ mod tests {
         let replies: Vec<Update> = (6..=40).flat_map(|id| admission.admit(message(id, 5, true))).collect();
         assert_eq!(ids(&replies[..2]), [5, 6], "the held-back update keeps its place");
         assert_eq!(menus.len() + replies.len(), REPLY_BUDGET);
-        assert!(menus.len() + replies.len() <= WORKER_QUEUE);
         assert_eq!(coalesced(&metrics, "message"), 40 - REPLY_BUDGET as u64 - 1);
     }
 

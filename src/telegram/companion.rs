@@ -26,7 +26,7 @@ use crate::metrics::CompanionEvent;
 use crate::payload::Prefix;
 
 /// A tap on a companion button; false for other data. The plan is carried
-/// out by a task of its own: the dispatcher's worker never waits for a send.
+/// out by a task of its own: the tapping chat's lane never waits for a send.
 pub async fn on_callback(bot: &Tg, state: &Arc<BotState>, query: &CallbackQuery) -> bool {
     let data = query.data.as_deref().unwrap_or_default();
     let (Some(message), Some((Prefix::Companion, rest))) = (&query.message, Prefix::of_callback(data)) else {

@@ -11,6 +11,7 @@ mod clear;
 mod commands;
 mod companion;
 mod delivery;
+mod dispatch;
 mod group;
 mod group_switch;
 mod handlers;

@@ -6,19 +6,17 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use teloxide::dispatching::Dispatcher;
-use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
-use teloxide::stop::StopToken;
 use teloxide::types::{AllowedUpdate, Me};
-use teloxide::update_listeners::{Polling, UpdateListener, webhooks};
+use teloxide::update_listeners::{Polling, webhooks};
 use teloxide::{ApiError, RequestError};
 use url::Url;
 
-use super::admission::{self, Admission, Admitted};
+use super::admission::{Admission, Admitted};
 use super::commands;
 use super::companion;
 use super::delivery::{Delivery, Tg, error_kind};
+use super::dispatch::dispatch;
 use super::group;
 use super::handlers::schema;
 use super::media::FileIdCache;
@@ -75,8 +73,6 @@ pub enum ServeError {
     },
     #[error("cannot register the webhook with Telegram: {0}")]
     Webhook(String),
-    #[error("cannot start dispatching: {0}")]
-    Dispatch(String),
 }
 
 /// Wait before the next getUpdates after `errors` failures in a row: 0.5 s
@@ -154,40 +150,14 @@ pub async fn serve(
         Box::new(move |update: &Update| group::waiting_class(&state, &username, update))
     };
     let (admission, released) = Admission::new(bot.clone(), options.metrics.clone(), classify);
-    let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
-        .dependencies(dptree::deps![state.clone(), admission.clone()])
-        // Admission lets no chat have more updates in flight than this, so
-        // handing an update to a chat's worker never waits.
-        .worker_queue_size(admission::WORKER_QUEUE)
-        .distribution_function(admission::worker)
-        // Updates no branch handles (chat member changes, polls, ...) are
-        // dropped silently: teloxide's default would log their content.
-        .default_handler(|_| async {})
-        .build();
-    let token = dispatcher.shutdown_token();
-    let (listener_stop, stop_listening) = tokio::sync::oneshot::channel::<StopToken>();
+    let dependencies = dptree::deps![bot.clone(), me.clone(), state.clone(), admission.clone()];
     let bot_for_stop = bot.clone();
-    tokio::spawn(async move {
+    let shutdown = async move {
         shutdown.await;
         tracing::info!("shutting down: finishing updates in flight");
-        // The dispatcher may still be starting; it accepts the request once running.
-        let done = loop {
-            match token.shutdown() {
-                Ok(done) => break done,
-                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-            }
-        };
-        // teloxide wakes its dispatching loop about the request only if the
-        // loop is waiting at that moment (`Notify::notify_waiters`); busy
-        // with an update, it would poll on forever. Stopping the listener
-        // ends its stream, which the loop always sees.
-        if let Ok(stop) = stop_listening.await {
-            stop.stop();
-        }
-        done.await
-    });
+    };
 
-    let result = match options.mode {
+    match options.mode {
         Mode::Polling => {
             let listener = Polling::builder(bot)
                 .allowed_updates(ALLOWED_UPDATES.to_vec())
@@ -196,18 +166,15 @@ pub async fn serve(
                 .delete_webhook()
                 .await
                 .build();
-            let mut listener = Admitted::new(listener, admission, released);
-            let _ = listener_stop.send(listener.stop_token());
+            let listener = Admitted::new(listener, admission, released);
             // Not teloxide's LoggingErrorHandler: its Debug output of an
             // unparsable getUpdates response would carry people's messages.
             let metrics = options.metrics.clone();
-            let listener_errors = Arc::new(move |error: RequestError| {
+            let on_error = move |error: RequestError| {
                 metrics.set_telegram_reachable(false);
-                async move {
-                    tracing::warn!(error = %error_kind(&error), "polling failed; retrying");
-                }
-            });
-            dispatcher.try_dispatch_with_listener(listener, listener_errors).await
+                tracing::warn!(error = %error_kind(&error), "polling failed; retrying");
+            };
+            dispatch(listener, schema(), dependencies, on_error, shutdown).await;
         }
         Mode::Webhook { url, listen, secret } => {
             let tcp = tokio::net::TcpListener::bind(listen)
@@ -231,23 +198,19 @@ pub async fn serve(
                 .map_err(|e| ServeError::Webhook(error_kind(&e)))?;
             let (listener, stop, router) = webhooks::axum_no_setup(webhook);
             let router = webhook::guarded(router, &secret);
-            let mut listener = Admitted::new(listener, admission, released);
-            let _ = listener_stop.send(listener.stop_token());
+            let listener = Admitted::new(listener, admission, released);
             tokio::spawn(async move {
                 if let Err(error) = axum::serve(tcp, router).with_graceful_shutdown(stop).await {
                     tracing::error!(%error, "webhook server failed");
                 }
             });
-            dispatcher
-                .try_dispatch_with_listener(listener, LoggingErrorHandler::new())
-                .await
+            dispatch(listener, schema(), dependencies, |never| match never {}, shutdown).await;
         }
-    };
+    }
     timers.abort();
     companion_timers.abort();
     plans::lose_timers(&bot_for_stop, &state, me.username()).await;
     companion::stop(&bot_for_stop, &state).await;
-    result.map_err(|e| ServeError::Dispatch(error_kind(&e)))?;
     tracing::info!(deliveries = %state.delivery.metrics.summary(), "stopped");
     Ok(())
 }

@@ -29,7 +29,7 @@ pub enum Class {
     Unaddressed,
 }
 
-/// Updates of one shared chat handed to teloxide's worker at once: it
+/// Updates of one shared chat handed to its lane at once: the lane
 /// handles them one by one anyway, and what waits here can still be
 /// reordered.
 pub const IN_FLIGHT: usize = 1;
