@@ -3,15 +3,18 @@
 //! shipped tree and a generated 10,000-node tree).
 //!
 //! `cargo bench --bench engine`; figures are reported in BENCHMARKS.md and
-//! the issues' closing notes, never asserted in tests.
+//! the issues' closing notes, never asserted in tests. `cargo test` runs
+//! each benchmark once (criterion's test mode, `test = true` in
+//! Cargo.toml), so a benchmark whose setup breaks fails the tests.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use loadgen::GeneratedTree;
-use overdose_bot::content::{LoadOptions, Loaded, ValidateOptions, load};
+use overdose_bot::content::{Content, LoadOptions, Loaded, ValidateOptions, load};
 use overdose_bot::diagnostics::{Format, render};
 use overdose_bot::engine::{self, Input};
 
@@ -71,40 +74,31 @@ fn engine_benches(c: &mut Criterion) {
             )
         })
     });
-    group.bench_function("free_text_search", |b| {
-        b.iter(|| {
-            engine::handle(
-                black_box(content),
-                locale,
-                Input::Text {
-                    text: black_box("он не дышит посинел"),
-                },
-            )
-        })
-    });
-    group.bench_function("free_text_search_not_emergency", |b| {
-        b.iter(|| {
-            engine::handle(
-                black_box(content),
-                locale,
-                Input::Text {
-                    text: black_box("сколько колоть налоксон"),
-                },
-            )
-        })
-    });
-    group.bench_function("free_text_search_long_message", |b| {
-        b.iter(|| {
-            engine::handle(
-                black_box(content),
-                locale,
-                Input::Text {
-                    text: black_box(LONG_MESSAGE),
-                },
-            )
-        })
-    });
+    search_benches(&mut group, content);
     group.finish();
+}
+
+/// The same messages searched on any tree, so that the shipped content and
+/// a generated 10,000-node tree can be compared message by message.
+fn search_benches(group: &mut BenchmarkGroup<'_, WallTime>, content: &Content) {
+    let locale = content.default_locale();
+    for (name, message) in [
+        ("free_text_search", "он не дышит посинел"),
+        ("free_text_search_not_emergency", "сколько колоть налоксон"),
+        ("free_text_search_long_message", LONG_MESSAGE),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                engine::handle(
+                    black_box(content),
+                    locale,
+                    Input::Text {
+                        text: black_box(message),
+                    },
+                )
+            })
+        });
+    }
 }
 
 /// A long message as people write to the doctors' line (48 words).
@@ -120,9 +114,15 @@ fn load_benches(c: &mut Criterion) {
 
     let generated = GeneratedTree::new(10_000);
     let options = options(generated.dir.clone());
-    must_load(&options);
+    let loaded = must_load(&options);
     group.sample_size(10);
     group.bench_function("generated_10k_nodes", |b| b.iter(|| load(black_box(&options))));
+    group.finish();
+
+    // Search must not grow with the tree: each message on 10,000 nodes
+    // against the same message on the shipped content (`engine/...`).
+    let mut group = c.benchmark_group("engine_10k_nodes");
+    search_benches(&mut group, loaded.content.as_ref().unwrap());
     group.finish();
 }
 

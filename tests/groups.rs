@@ -111,6 +111,7 @@ async fn each_group_command_gets_a_short_answer_and_a_button_to_the_private_chat
     assert!(answers.iter().all(|m| !m.text.contains("Vasya") && !m.force_reply));
 
     // The groups' command menu, in both languages; admins also see /bot_off.
+    support::command_menus_registered(&telegram, &Tree::Shipped.content()).await;
     for code in ["en", "ru", ""] {
         let groups = telegram.commands(&json!({ "type": "all_group_chats" }), code);
         assert_eq!(groups, ["bus", "help", "naloxone", "overdose"], "language {code:?}");

@@ -103,6 +103,7 @@ async fn emergency_path_cpr_back_and_home_edit_one_message() {
     let bot_messages = telegram.chat(&chat).into_iter().filter(|m| m.from_bot).count();
     assert_eq!(bot_messages, 1, "taps edit the menu in place");
 
+    support::command_menus_registered(&telegram, &Tree::Shipped.content()).await;
     let commands = telegram.requests_of("setMyCommands");
     let languages: Vec<_> = commands
         .iter()

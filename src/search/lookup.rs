@@ -43,9 +43,15 @@ impl Lookup {
     /// Indexes each word's spellings (`words[i]` are word `i`'s).
     pub(super) fn build<'a>(words: impl IntoIterator<Item = [&'a [char]; 2]>) -> Self {
         let mut lookup = Lookup::default();
-        for (id, spellings) in words.into_iter().enumerate() {
+        for (id, [stem, surface]) in words.into_iter().enumerate() {
             let id = id as u32;
-            for spelling in spellings {
+            // A word spelt as its stem is indexed once.
+            let spellings = if stem == surface {
+                &[stem][..]
+            } else {
+                &[stem, surface][..]
+            };
+            for &spelling in spellings {
                 lookup.spellings.push((spelling.iter().collect(), id));
                 if typo_matched(spelling) {
                     deletions(spelling, |hash| lookup.deletions.push((hash, id)));
@@ -86,20 +92,20 @@ impl Lookup {
     /// The words of emergency phrases, and the words spelt exactly
     /// `stem` or `surface`, sorted and without repeats.
     pub(super) fn emergency_candidates(&self, stem: &[char], surface: &[char]) -> Vec<usize> {
-        let mut found = self.emergency.clone();
+        let mut found: Vec<usize> = self.emergency.iter().map(|&id| id as usize).collect();
         for query in [stem, surface] {
             let query: String = query.iter().collect();
             let start = self.spellings.partition_point(|(s, _)| s.as_str() < query.as_str());
-            found.extend(
-                self.spellings[start..]
-                    .iter()
-                    .take_while(|(s, _)| *s == query)
-                    .map(|&(_, id)| id),
-            );
+            let exact = self.spellings[start..].iter().take_while(|(s, _)| *s == query);
+            // Few or none: each put in its place, so the list stays sorted
+            // without sorting every emergency word again per query word.
+            for &(_, id) in exact {
+                if let Err(at) = found.binary_search(&(id as usize)) {
+                    found.insert(at, id as usize);
+                }
+            }
         }
-        found.sort_unstable();
-        found.dedup();
-        found.into_iter().map(|id| id as usize).collect()
+        found
     }
 
     /// Words that begin with `query` (or are it).

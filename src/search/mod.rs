@@ -101,6 +101,9 @@ struct Word {
     stem: String,
     stem_chars: Box<[char]>,
     surface_chars: Box<[char]>,
+    /// `letters` of the stem and of the spelling.
+    stem_letters: u64,
+    surface_letters: u64,
     /// A function word: optional for a phrase to count as matched in full.
     minor: bool,
     negated: bool,
@@ -287,6 +290,8 @@ impl SearchIndex {
                             stem: term.stem.clone(),
                             stem_chars: term.stem.chars().collect(),
                             surface_chars: term.surface.chars().collect(),
+                            stem_letters: letters(&term.stem.chars().collect::<Vec<_>>()),
+                            surface_letters: letters(&term.surface.chars().collect::<Vec<_>>()),
                             negated: term.negated,
                             weight: 1.0,
                             uses: Vec::new(),
@@ -525,6 +530,7 @@ impl LocaleIndex {
                 let term_script = script(&term.stem);
                 let stem: Vec<char> = term.stem.chars().collect();
                 let surface: Vec<char> = term.surface.chars().collect();
+                let (stem_letters, surface_letters) = (letters(&stem), letters(&surface));
                 let mut hits = Hits {
                     same: Vec::new(),
                     opposite: Vec::new(),
@@ -544,6 +550,11 @@ impl LocaleIndex {
                         && !stem.starts_with(&word.stem_chars)
                         && !word.surface_chars.starts_with(&surface)
                         && !surface.starts_with(&word.surface_chars)
+                    {
+                        continue;
+                    }
+                    if !may_be_similar(&stem, stem_letters, &word.stem_chars, word.stem_letters)
+                        && !may_be_similar(&surface, surface_letters, &word.surface_chars, word.surface_letters)
                     {
                         continue;
                     }
@@ -848,6 +859,27 @@ fn similarity_of(term: &[char], surface: &[char], word: &Word) -> (f32, How) {
     }
 }
 
+/// The letters of a word as a set of 64 buckets. One edit changes at most
+/// two buckets (a substitution takes a letter out and puts one in; a swap of
+/// neighbours none), so words whose sets differ in more than four buckets
+/// are more than two edits apart.
+fn letters(word: &[char]) -> u64 {
+    word.iter().fold(0, |set, &letter| set | 1 << (u32::from(letter) % 64))
+}
+
+/// False only when `similarity_chars` would give the pair nothing: neither
+/// begins the other and they are more than two edits apart. Asked first,
+/// it spares the edit distance for most pairs (`check` asks it for every
+/// keyword against every emergency word).
+fn may_be_similar(query: &[char], query_letters: u64, term: &[char], term_letters: u64) -> bool {
+    if (query_letters ^ term_letters).count_ones() <= 4 {
+        return true;
+    }
+    // A word's beginning has no letter the word lacks.
+    (term_letters & !query_letters == 0 && query.starts_with(term))
+        || (query_letters & !term_letters == 0 && term.starts_with(query))
+}
+
 /// 1 for equal, less for prefixes and typos, 0 for unrelated words.
 fn similarity(query: &str, term: &str) -> (f32, How) {
     let query: Vec<char> = query.chars().collect();
@@ -1034,6 +1066,16 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The letter sets never rule out a pair the search would match
+        /// (a small alphabet and lengths 1-9, so that near misses abound).
+        #[test]
+        fn the_letter_sets_never_rule_out_a_match(a in "[абвгд1ж]{1,9}", b in "[абвгд1ж]{1,9}") {
+            let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            if similarity_chars(&a, &b).0 > 0.0 {
+                proptest::prop_assert!(may_be_similar(&a, letters(&a), &b, letters(&b)));
+            }
+        }
+
         #[test]
         fn any_text_is_searched_explained_and_judged_without_panic(text in "\\PC{0,200}") {
             let index = index();

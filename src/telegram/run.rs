@@ -110,9 +110,17 @@ pub async fn serve(
         me = connect(&bot) => me?,
         () = &mut shutdown => return Ok(()),
     };
-    if let Err(error) = commands::register(&bot, &content.load()).await {
-        tracing::warn!(error = %error_kind(&error), "cannot register the command menu; continuing");
-    }
+    // The command menus (a call per scope and Telegram language, some 50)
+    // are registered beside serving, not before it: on Telegram that is
+    // seconds in which nobody would be answered after a restart.
+    let registration = {
+        let (bot, content) = (bot.clone(), content.load_full());
+        tokio::spawn(async move {
+            if let Err(error) = commands::register(&bot, &content).await {
+                tracing::warn!(error = %error_kind(&error), "cannot register the command menu; continuing");
+            }
+        })
+    };
     let mode_name = match &options.mode {
         Mode::Polling => "polling",
         Mode::Webhook { .. } => "webhook",
@@ -207,6 +215,7 @@ pub async fn serve(
             dispatch(listener, schema(), dependencies, |never| match never {}, shutdown).await;
         }
     }
+    registration.abort();
     timers.abort();
     companion_timers.abort();
     plans::lose_timers(&bot_for_stop, &state, me.username()).await;

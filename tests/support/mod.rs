@@ -52,6 +52,26 @@ impl Tree {
     }
 }
 
+/// Waits until the bot has registered every command menu: a setMyCommands
+/// call per scope (private, groups, group admins) and Telegram language,
+/// and per scope once more without a language for the default locale.
+/// The bot registers them beside serving, so a test that reads them waits.
+pub async fn command_menus_registered(telegram: &FakeTelegram, content: &Content) {
+    let calls: usize = content
+        .locales()
+        .map(|locale| 3 * (content.language_codes(locale).count() + usize::from(locale == content.default_locale())))
+        .sum();
+    telegram
+        .wait_for("every command menu", STEP_TIMEOUT, |requests| {
+            let menus = requests
+                .iter()
+                .filter(|r| r.method == "setMyCommands" && r.params["scope"]["type"] != "chat");
+            menus.count() >= calls
+        })
+        .await
+        .unwrap();
+}
+
 /// What the engine answers `input` with, in locale `code`: (HTML, labels).
 pub fn expected(content: &Content, code: &str, input: Input<'_>) -> (String, Vec<String>) {
     let locale = content.locale_by_code(code).expect("locale exists");
