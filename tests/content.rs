@@ -116,6 +116,58 @@ fn every_screen_has_the_numbers_and_the_disclaimer() {
     }
 }
 
+/// Russian words that address the reader as «ты»: every page and message
+/// says «вы» (issue 21: `naloxone-facts` once said «не введёшь»).
+/// Second-person singular verbs end in -ешь, -ёшь or -ишь; «лишь», «мышь»
+/// and «тишь» only look like them.
+fn addresses_as_ty(text: &str) -> Vec<String> {
+    const PRONOUNS: [&str; 15] = [
+        "ты",
+        "тебя",
+        "тебе",
+        "тобой",
+        "твой",
+        "твоя",
+        "твоё",
+        "твое",
+        "твои",
+        "твоего",
+        "твоей",
+        "твоих",
+        "твоим",
+        "твоему",
+        "твою",
+    ];
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|word| {
+            PRONOUNS.contains(word)
+                || (["ешь", "ёшь", "ишь"].iter().any(|ending| word.ends_with(ending))
+                    && !["лишь", "мышь", "тишь"].contains(word))
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn every_russian_screen_and_message_says_vy_not_ty() {
+    assert_eq!(addresses_as_ty("Если не введёшь, позвони"), ["введёшь"]);
+    assert!(addresses_as_ty("Вы можете лишь ждать").is_empty());
+    let content = Tree::Shipped.content();
+    let ru = content.locale_by_code("ru").unwrap();
+    for (_, node) in content.nodes() {
+        let screen = &node.screen(ru).plain;
+        assert_eq!(addresses_as_ty(screen), Vec::<String>::new(), "`{}`", node.id());
+    }
+    // The UI's messages, and the companions' check-ins (no keywords there).
+    let companions = support::root().join("content/companion.yaml");
+    let ui = std::fs::read_dir(support::root().join("locales/ru")).unwrap();
+    for path in ui.map(|file| file.unwrap().path()).chain([companions]) {
+        let messages = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(addresses_as_ty(&messages), Vec::<String>::new(), "{}", path.display());
+    }
+}
+
 #[test]
 fn ask_a_doctor_is_offered_where_people_need_it() {
     let content = Tree::Shipped.content();
