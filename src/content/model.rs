@@ -416,9 +416,12 @@ impl Content {
         self.search.explain(locale.0, query)
     }
 
-    /// The emergency phrase `text` contains, read in `locale` as typed.
-    pub fn emergency_phrase_in(&self, locale: Locale, text: &str) -> Option<&str> {
-        self.search.emergency_phrase_in(locale.0, text)
+    /// Titles and keywords of other pages that read as an emergency as
+    /// typed: (locale, page, the text, the emergency phrase it contains).
+    pub fn read_as_emergency(&self) -> impl Iterator<Item = (Locale, NodeIdx, &str, &str)> {
+        self.search
+            .read_as_emergency()
+            .map(|(locale, node, text, phrase)| (Locale(locale), NodeIdx(node), text, phrase))
     }
 
     fn locale(&self, locale: Locale) -> &LocaleData {

@@ -94,6 +94,11 @@ struct LocaleIndex {
     /// Stems whose negation is part of an emergency phrase: "дыш" for "не
     /// дышит". A message asserting one is not read as an emergency.
     counters: Vec<String>,
+    /// Phrases of other pages that read as an emergency, with the emergency
+    /// phrase each contains: `check` warns about them (W0008). Found while
+    /// building, from the terms already read, so `check` does not read every
+    /// keyword a second time.
+    read_as_emergency: Vec<(usize, usize)>,
 }
 
 /// One distinct term of the index.
@@ -258,8 +263,12 @@ impl SearchIndex {
                 boosts: HashMap::new(),
                 emergency_phrases: Vec::new(),
                 counters: Vec::new(),
+                read_as_emergency: Vec::new(),
             })
             .collect();
+        // The terms of other pages' phrases, until the emergency words are
+        // known: (locale, phrase, terms).
+        let mut others: Vec<(usize, usize, Vec<Term>)> = Vec::new();
         let mut ids: Vec<HashMap<(bool, String), usize>> = vec![HashMap::new(); locales.len()];
         for document in documents {
             let Some(index) = locales.get_mut(document.locale) else {
@@ -281,7 +290,7 @@ impl SearchIndex {
                 }
                 let phrase = index.phrases.len();
                 let mut words = Vec::with_capacity(terms.len());
-                for (position, term) in terms.into_iter().enumerate() {
+                for (position, term) in terms.iter().enumerate() {
                     let key = (term.negated, term.stem.clone());
                     let id = *ids.entry(key).or_insert_with(|| {
                         index.words.push(Word {
@@ -315,6 +324,9 @@ impl SearchIndex {
                 if is_emergency {
                     index.emergency_phrases.push(phrase);
                 }
+                if Some(document.node) != emergency {
+                    others.push((document.locale, phrase, terms));
+                }
             }
         }
         for index in &mut locales {
@@ -338,6 +350,13 @@ impl SearchIndex {
                     .filter(|(_, w)| !w.emergency_uses.is_empty())
                     .map(|(id, _)| id),
             );
+        }
+        for (locale, phrase, terms) in others {
+            let index = &mut locales[locale];
+            let hits = index.hits(&terms, Scope::EmergencyRule);
+            if let Some((found, None)) = index.evaluate_as(&terms, &hits, false, false).1 {
+                index.read_as_emergency.push((phrase, found));
+            }
         }
         SearchIndex { locales, emergency }
     }
@@ -375,17 +394,21 @@ impl SearchIndex {
         })
     }
 
-    /// The emergency phrase `text` contains in locale `locale` as typed, if
-    /// it reads as an emergency there: for `check`, which warns about
-    /// keywords of other pages that do.
-    pub fn emergency_phrase_in(&self, locale: usize, text: &str) -> Option<&str> {
-        let index = self.locales.get(locale)?;
-        let terms = terms(text, index.stemmer.as_ref(), MAX_QUERY_TERMS);
-        let hits = index.hits(&terms, Scope::EmergencyRule);
-        match index.evaluate_as(&terms, &hits, false, false).1 {
-            Some((phrase, None)) => Some(&index.phrases[phrase].text),
-            _ => None,
-        }
+    /// The titles and keywords of other pages that read as an emergency as
+    /// typed, for `check`: (locale, node, the text, the emergency phrase it
+    /// contains).
+    pub fn read_as_emergency(&self) -> impl Iterator<Item = (usize, usize, &str, &str)> {
+        self.locales.iter().enumerate().flat_map(|(locale, index)| {
+            index.read_as_emergency.iter().map(move |&(phrase, found)| {
+                let phrase_of = &index.phrases[phrase];
+                (
+                    locale,
+                    phrase_of.node,
+                    phrase_of.text.as_str(),
+                    index.phrases[found].text.as_str(),
+                )
+            })
+        })
     }
 
     /// The ranking of `search` (every node above the threshold), with why.

@@ -313,12 +313,16 @@ impl Drop for TempDir {
 
 /// Whether `logs` mention `secret` as a word of its own. The bot logs at
 /// debug level in the tests, with microsecond timestamps, and a chat id
-/// inside a timestamp's digits ("06:49:13.070012Z" holds "7001") is no leak.
+/// inside a timestamp's digits ("06:49:13.070012Z" holds "7001") is no leak;
+/// nor is a measured duration that happens to equal an id ("micros=7101"
+/// once failed a run).
 pub fn mentions(logs: &str, secret: &str) -> bool {
+    const DURATIONS: [&str; 2] = ["micros=", "retry_in_ms="];
     logs.match_indices(secret).any(|(at, _)| {
         let before = logs[..at].chars().next_back();
         let after = logs[at + secret.len()..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        let a_duration = DURATIONS.iter().any(|field| logs[..at].ends_with(field));
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric) && !a_duration
     })
 }
 

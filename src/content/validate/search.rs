@@ -9,13 +9,22 @@
 //! on the page for someone unconscious but breathing is fine: it says the
 //! person breathes.
 
+use std::collections::HashMap;
+
 use super::Parsed;
-use crate::content::model::Content;
+use crate::content::model::{Content, Locale};
 use crate::diagnostics::yaml::spanned;
 use crate::diagnostics::{Code, Diagnostic, FileId, SourceMap, Span};
 
 pub fn check(sources: &SourceMap, parsed: &Parsed, content: &Content, push: &mut dyn FnMut(Diagnostic)) {
     let emergency = content.node(content.emergency()).id();
+    // What the search index found while reading the pages; reported here in
+    // the files' order, at each text's place.
+    let read: HashMap<(&str, Locale, &str), &str> = content
+        .read_as_emergency()
+        .map(|(locale, node, text, phrase)| ((content.node(node).id(), locale, text), phrase))
+        .collect();
+    let emergency_phrase_in = |id: &str, locale: Locale, text: &str| read.get(&(id, locale, text.trim())).copied();
     for (file, raw) in &parsed.nodes {
         let id = raw.id.value.as_str();
         // Companions are not searched: their titles are buttons, not answers.
@@ -30,7 +39,7 @@ pub fn check(sources: &SourceMap, parsed: &Parsed, content: &Content, push: &mut
             let Some(locale) = content.locale_by_code(code) else {
                 continue;
             };
-            if let Some(phrase) = content.emergency_phrase_in(locale, &title.value) {
+            if let Some(phrase) = emergency_phrase_in(id, locale, &title.value) {
                 push(diagnostic(
                     id,
                     "title",
@@ -50,7 +59,7 @@ pub fn check(sources: &SourceMap, parsed: &Parsed, content: &Content, push: &mut
             };
             let list_span = spanned(sources, *file, list);
             for keyword in &list.value {
-                if let Some(phrase) = content.emergency_phrase_in(locale, keyword) {
+                if let Some(phrase) = emergency_phrase_in(id, locale, keyword) {
                     let span = keyword_span(sources, *file, list_span, keyword);
                     push(diagnostic(id, "keyword", keyword, phrase, emergency, span));
                 }
