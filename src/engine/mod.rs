@@ -13,9 +13,9 @@ mod privacy;
 mod screen;
 pub mod timetable;
 
-pub use callback::{CallbackData, DecodeError, MAX_CRUMBS, MAX_LEN as MAX_CALLBACK_LEN};
+pub use callback::{CallbackData, DecodeError, MAX_LEN as MAX_CALLBACK_LEN};
 pub use duty::{Duties, Duty};
-pub use group::{GroupAnswer, GroupAsk, TURN_OFF, TURN_ON, group_answer};
+pub use group::{GroupAnswer, GroupAsk, group_answer};
 pub use privacy::{Cleared, clear_report};
 pub use screen::{Button, Notice, Screen, Shows};
 

@@ -2,13 +2,13 @@
 
 use std::borrow::Cow;
 
-use super::callback::{CallbackData, MAX_CRUMBS};
+use super::callback::CallbackData;
 use super::duty::{Duties, Duty};
 use crate::content::{Content, Locale, Media, NodeIdx, NodeKind};
 use crate::i18n::MessageKind;
 use crate::i18n::Msg;
 use crate::markup::{Rendered, escape_html};
-use crate::payload::Prefix;
+use crate::payload::{MAX_CRUMBS, Prefix};
 
 /// What a screen shows, for adapters' logs and metrics (never user data).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

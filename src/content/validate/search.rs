@@ -9,8 +9,8 @@
 //! on the page for someone unconscious but breathing is fine: it says the
 //! person breathes.
 
-use super::Parsed;
 use crate::content::model::Content;
+use crate::content::parsed::Parsed;
 use crate::diagnostics::yaml::spanned;
 use crate::diagnostics::{Code, Diagnostic, FileId, SourceMap, Span};
 
