@@ -13,6 +13,7 @@
 //! clock as on the real one. The only memory is [`Cases`], the timers of
 //! cases not yet taken or answered, in RAM.
 
+mod card;
 mod cases;
 mod doctor;
 mod person;
@@ -240,9 +241,9 @@ pub enum Action<'c> {
 pub enum Step {
     PromptSent,
     /// A case card arrived (or not): next, the question under it.
-    CardSent(Box<person::Transit>),
+    CardSent(Box<card::Transit>),
     QuestionCopied {
-        transit: Box<person::Transit>,
+        transit: Box<card::Transit>,
         card: i32,
     },
     /// The header above an answer arrived: next, the answer.
