@@ -10,13 +10,13 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 
 use super::card::{Asked, Reason, Transit, deliver, minutes};
+use super::counts::HandoffEvent;
 use super::{Action, Ctx, Plan};
 use crate::content::Content;
 use crate::handoff::seal::{CaseCode, PersonTicket};
 use crate::handoff::{Route, Status, card_buttons, status_line};
 use crate::i18n::Msg;
 use crate::markup::escape_html;
-use crate::metrics::HandoffEvent;
 
 /// A case no doctor has answered is forgotten after this (its cards stay
 /// in the chats, with their buttons).

@@ -15,10 +15,12 @@
 
 mod card;
 mod cases;
+mod counts;
 mod doctor;
 mod person;
 
 pub use cases::Cases;
+pub use counts::HandoffEvent;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -28,7 +30,6 @@ use crate::content::{Content, Locale};
 use crate::engine::{Button, Screen};
 use crate::i18n::Msg;
 use crate::markup::escape_html;
-use crate::metrics::HandoffEvent;
 
 /// What every decision may look at.
 #[derive(Clone, Copy)]

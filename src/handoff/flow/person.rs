@@ -4,6 +4,7 @@
 
 use super::card::{Asked, Reason, Transit, deliver};
 use super::cases;
+use super::counts::HandoffEvent;
 use super::{Ctx, Keyboard, Plan, Protect, Said, Sender, Step, Undelivered, failed_text, locale_bytes, start_link};
 use crate::content::{Content, Locale};
 use crate::engine::{self, Button, CallbackData};
@@ -11,7 +12,6 @@ use crate::handoff::seal::{CaseCode, PersonTicket, expiry_from};
 use crate::handoff::{Route, case_card, copy_button, path_of, urgent_path};
 use crate::i18n::Msg;
 use crate::markup::escape_html;
-use crate::metrics::HandoffEvent;
 use crate::payload::Prefix;
 
 /// "Write your question": the prompt, whose reply is the question.
