@@ -37,7 +37,20 @@ pub enum KeyFileProblem {
     Symlink { path: PathBuf },
     #[error("`{path}` may be read by others (mode {mode:o}); run `chmod 600` on it")]
     Readable { path: PathBuf, mode: u32 },
+    #[error(
+        "{var} is no longer read: keys now rotate in a key file. Run `overdose-bot handoff-key --out /var/lib/overdose-bot/handoff.key`, set OVERDOSE_BOT_HANDOFF_KEY_FILE to it and remove {var} (open cases start afresh)",
+        var = RETIRED_KEY_VAR
+    )]
+    Retired,
+    #[error(
+        "the doctors' line needs OVERDOSE_BOT_HANDOFF_KEY_FILE: make one with `overdose-bot handoff-key --out FILE` and keep it secret"
+    )]
+    Missing,
 }
+
+/// The environment variable that held a fixed key before keys rotated:
+/// refused while set, so nobody believes a key is in use that is not.
+pub const RETIRED_KEY_VAR: &str = "OVERDOSE_BOT_HANDOFF_KEY";
 
 /// How often a failed rewrite of the key file is tried again.
 pub const RETRY_WRITE: std::time::Duration = std::time::Duration::from_secs(60);
@@ -69,6 +82,27 @@ pub fn open(path: &Path, now: DateTime<Utc>) -> Result<EpochKey, KeyFileProblem>
     })?;
     probe_writable(path)?;
     Ok(key)
+}
+
+/// The lines' sealer for `deployment` (the bot's id), from the key file at
+/// `path`. A key file older than the previous epoch is stepped forward and
+/// rewritten at once, so the keys it held no longer exist.
+pub fn sealer(path: Option<&Path>, deployment: &str, now: DateTime<Utc>) -> Result<Sealer, KeyFileProblem> {
+    if std::env::var_os(RETIRED_KEY_VAR).is_some() {
+        return Err(KeyFileProblem::Retired);
+    }
+    let path = path.ok_or(KeyFileProblem::Missing)?;
+    let key = open(path, now)?;
+    let sealer = Sealer::new(key.clone(), now).for_deployment(deployment);
+    let oldest = sealer.oldest_key();
+    if oldest.epoch != key.epoch {
+        store(path, &oldest)?;
+        tracing::info!(
+            epoch = oldest.epoch,
+            "handoff key stepped forward; older keys destroyed"
+        );
+    }
+    Ok(sealer)
 }
 
 /// Reads the key file at `path`.

@@ -129,6 +129,11 @@ pub const fn is_node_id_char(c: char) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
 }
 
+/// How many steps Back remembers in a menu position; deeper paths forget
+/// their oldest steps. Here, not in the engine's codec, so that the content
+/// validator can warn about deeper pages without importing the engine.
+pub const MAX_CRUMBS: usize = 8;
+
 /// What a `/start` argument asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DeepLink<'a, N> {

@@ -1,6 +1,7 @@
 //! `serve` with everything around the bot: the metrics endpoint, reloads
 //! (file changes, SIGHUP, `/reload`), the handoff key's rotation, and a
-//! graceful stop on SIGINT or SIGTERM. `main` only parses arguments and
+//! graceful stop when the shutdown future given resolves (in `main`:
+//! [`shutdown_signal`], SIGINT or SIGTERM). `main` only parses arguments and
 //! builds a [`Service`].
 
 use std::net::SocketAddr;
@@ -80,8 +81,8 @@ const RELOAD_DEBOUNCE: Duration = Duration::from_millis(300);
 /// How often the serving bot checks whether a key epoch has ended.
 const KEY_ROTATION_CHECK: Duration = Duration::from_secs(15 * 60);
 
-/// Serves until SIGINT or SIGTERM, then finishes the updates in flight.
-pub async fn run(service: Service) -> Result<(), ServiceError> {
+/// Serves until `shutdown` resolves, then finishes the updates in flight.
+pub async fn run(service: Service, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServiceError> {
     let Service {
         content,
         sources,
@@ -137,7 +138,7 @@ pub async fn run(service: Service) -> Result<(), ServiceError> {
         desk,
         reload: Some(reloads),
     };
-    serve(shared, options, shutdown_signal()).await?;
+    serve(shared, options, shutdown).await?;
     Ok(())
 }
 
@@ -242,7 +243,7 @@ fn reload_all(reloadable: &Reloadable, metrics: &Metrics, cause: ReloadCause) ->
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM (systemd, docker stop).
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let terminate = async {
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             Ok(mut signal) => {

@@ -21,6 +21,10 @@
 //! Everything a tap needs travels in its button, so an answer still works
 //! after a restart lost the timer (it starts the next one).
 
+mod counts;
+
+pub use counts::CompanionEvent;
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -29,7 +33,6 @@ use crate::content::{Content, Locale, NodeIdx, NodeKey, NodeKind};
 use crate::engine::Screen;
 use crate::engine::companion::{self as screens, CompanionTap, Op};
 use crate::i18n::Msg;
-use crate::metrics::CompanionEvent;
 
 /// Most companions running at once in all chats: a flood of starts cannot
 /// grow memory without bound. Past it, the one unanswered longest goes

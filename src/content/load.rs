@@ -14,10 +14,11 @@ use serde_saphyr::Spanned;
 
 use super::budget::{Budget, MAX_FILES};
 use super::model::Content;
+use super::parsed::Parsed;
 use super::raw::{RawManifest, RawNode, RawServices};
 use super::stamps::{RawStamps, STAMPS_FILE};
 use super::translation;
-use super::validate::{self, Parsed};
+use super::validate;
 use crate::diagnostics::yaml::yaml_error;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, FileId, SourceMap};
 use crate::files::{self, FileKind, ReadError};

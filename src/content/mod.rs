@@ -10,6 +10,7 @@ pub(crate) mod fixture;
 mod keys;
 mod load;
 mod model;
+mod parsed;
 pub mod raw;
 pub mod stamps;
 pub mod texts;
@@ -20,7 +21,9 @@ pub use keys::{NodeKey, VersionTag};
 pub(crate) use load::refusal;
 pub use load::{LoadOptions, Loaded, MANIFEST_FILE, load};
 pub use model::{
-    Content, DOCTORS_LINE, EmergencyNumber, Locale, Media, Node, NodeIdx, Review, Translation, is_line_id,
+    Content, DOCTORS_LINE, EmergencyNumber, Locale, Media, Node, NodeIdx, Review, TURN_OFF, TURN_ON, Translation,
+    is_line_id,
 };
+pub use parsed::Parsed;
 pub use raw::{MediaKind, NodeKind};
-pub use validate::{DEFAULT_REVIEW_MAX_AGE_DAYS, Options as ValidateOptions, Parsed};
+pub use validate::{DEFAULT_REVIEW_MAX_AGE_DAYS, Options as ValidateOptions};

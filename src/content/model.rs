@@ -71,6 +71,12 @@ pub fn is_line_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// The command a group's admin turns the bot off with; the group's command
+/// menu then shows only [`TURN_ON`]. Reserved: content may not use it.
+pub const TURN_OFF: &str = "bot_off";
+/// The command that turns the bot back on in a group.
+pub const TURN_ON: &str = "bot_on";
+
 /// One screen of the tree.
 pub struct Node {
     pub(crate) id: String,

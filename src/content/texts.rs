@@ -7,8 +7,8 @@
 use serde_saphyr::Spanned;
 use sha2::{Digest, Sha256};
 
+use super::parsed::Parsed;
 use super::raw::{Localized, RawManifest, RawNode};
-use super::validate::Parsed;
 use crate::diagnostics::FileId;
 
 /// How many hex digits of SHA-256 a stamp keeps: short enough to read in a

@@ -15,10 +15,7 @@
 //! Decoding never panics: anything malformed is a [`DecodeError`].
 
 use crate::content::{NodeKey, VersionTag};
-use crate::payload::Prefix;
-
-/// How many steps Back remembers; deeper paths forget their oldest steps.
-pub const MAX_CRUMBS: usize = 8;
+use crate::payload::{MAX_CRUMBS, Prefix};
 
 const HEADER_LEN: usize = 1 + VersionTag::LEN + 2;
 

@@ -8,12 +8,6 @@ use crate::content::{Content, Locale, NodeIdx};
 use crate::markup::Rendered;
 use crate::payload::node_link;
 
-/// The command a group's admin turns the bot off with; the group's command
-/// menu then shows only [`TURN_ON`]. Reserved: content may not use it.
-pub const TURN_OFF: &str = "bot_off";
-/// The command that turns the bot back on in a group.
-pub const TURN_ON: &str = "bot_on";
-
 /// What was said to the bot in a group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GroupAsk<'a> {

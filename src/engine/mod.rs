@@ -5,6 +5,7 @@
 //! Navigation is stateless: the position (node, Back breadcrumb, locale) comes
 //! in with each button's callback data and goes out in the next buttons.
 
+mod buttons;
 mod callback;
 pub mod companion;
 mod duty;
@@ -13,11 +14,12 @@ mod privacy;
 mod screen;
 pub mod timetable;
 
-pub use callback::{CallbackData, DecodeError, MAX_CRUMBS, MAX_LEN as MAX_CALLBACK_LEN};
+pub use buttons::Button;
+pub use callback::{CallbackData, DecodeError, MAX_LEN as MAX_CALLBACK_LEN};
 pub use duty::{Duties, Duty};
-pub use group::{GroupAnswer, GroupAsk, TURN_OFF, TURN_ON, group_answer};
+pub use group::{GroupAnswer, GroupAsk, group_answer};
 pub use privacy::{Cleared, clear_report};
-pub use screen::{Button, Notice, Screen, Shows};
+pub use screen::{Notice, Screen, Shows};
 
 use chrono::{DateTime, Utc};
 

@@ -14,7 +14,8 @@
 
 use std::borrow::Cow;
 
-use super::screen::{Button, Screen, Shows, home};
+use super::buttons::{Button, home};
+use super::screen::{Screen, Shows};
 use crate::content::{Content, Locale};
 use crate::markup::Rendered;
 use crate::payload::Prefix;

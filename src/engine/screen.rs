@@ -2,13 +2,13 @@
 
 use std::borrow::Cow;
 
-use super::callback::{CallbackData, MAX_CRUMBS};
+use super::buttons::{Button, encode, home, link, start_button};
 use super::duty::{Duties, Duty};
 use crate::content::{Content, Locale, Media, NodeIdx, NodeKind};
 use crate::i18n::MessageKind;
 use crate::i18n::Msg;
 use crate::markup::{Rendered, escape_html};
-use crate::payload::Prefix;
+use crate::payload::{MAX_CRUMBS, Prefix};
 
 /// What a screen shows, for adapters' logs and metrics (never user data).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,13 +46,6 @@ pub enum Notice {
     NothingFound,
     /// A voice message, photo, sticker, ...
     Unsupported(MessageKind),
-}
-
-/// An inline button; `data` is callback data of at most 64 bytes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Button<'c> {
-    pub label: Cow<'c, str>,
-    pub data: String,
 }
 
 /// One answer: text in both formats, button rows, an optional attachment.
@@ -132,11 +125,11 @@ impl<'c> Screen<'c> {
         }
         if node.kind() == NodeKind::Companion {
             // Opened directly (search, a link): the button that starts it.
-            buttons.push(vec![super::companion::start_button(content, locale, position.node)]);
+            buttons.push(vec![start_button(content, locale, position.node)]);
         }
         buttons.extend(node.buttons().iter().map(|&target| {
             vec![if content.node(target).kind() == NodeKind::Companion {
-                super::companion::start_button(content, locale, target)
+                start_button(content, locale, target)
             } else {
                 link(content, locale, target, next_crumbs(content, position, target))
             }]
@@ -272,20 +265,6 @@ fn duty_line(content: &Content, locale: Locale, line: &str, duty: &Duty) -> Stri
     }
 }
 
-pub(super) fn link<'c>(content: &'c Content, locale: Locale, target: NodeIdx, crumbs: Vec<NodeIdx>) -> Button<'c> {
-    Button {
-        label: Cow::Borrowed(content.node(target).title(locale)),
-        data: encode(content, locale, target, &crumbs),
-    }
-}
-
-pub(super) fn home<'c>(content: &'c Content, locale: Locale) -> Button<'c> {
-    Button {
-        label: Cow::Borrowed(content.ui(locale).home.as_str()),
-        data: encode(content, locale, content.root(), &[]),
-    }
-}
-
 /// The breadcrumb for a tap from `from` to `target`: the path so far plus the
 /// current node, cut back if the target is already on it (cycles never grow
 /// it) and trimmed to the most recent [`MAX_CRUMBS`] steps.
@@ -303,15 +282,4 @@ fn next_crumbs(content: &Content, from: &Position, target: NodeIdx) -> Vec<NodeI
     let excess = crumbs.len().saturating_sub(MAX_CRUMBS);
     crumbs.drain(..excess);
     crumbs
-}
-
-fn encode(content: &Content, locale: Locale, target: NodeIdx, crumbs: &[NodeIdx]) -> String {
-    let code = content.locale_code(locale).as_bytes();
-    CallbackData {
-        version: content.version_tag(),
-        locale: [code[0], code[1]],
-        target: content.node(target).key(),
-        crumbs: crumbs.iter().map(|&c| content.node(c).key()).collect(),
-    }
-    .encode()
 }

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::content::VersionTag;
 use crate::content::fixture::tree;
-use crate::payload::Prefix;
+use crate::payload::{MAX_CRUMBS, Prefix};
 
 fn en() -> Locale {
     tree().locale_by_code("en").unwrap()

@@ -21,7 +21,11 @@ use hkdf::Hkdf;
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
-use super::seal::TICKET_LIFETIME_DAYS;
+/// How long a case stays answerable after its last message: each answer and
+/// follow-up seals a fresh ticket, so a conversation slides forward (never
+/// past `seal::MAX_CASE_DAYS`). Here, not in `seal`, because the epochs are
+/// cut to it and sealing reads the epochs.
+pub const TICKET_LIFETIME_DAYS: i64 = 7;
 
 /// How long one key seals new tickets: a ticket's lifetime.
 pub const EPOCH_DAYS: i64 = TICKET_LIFETIME_DAYS;

@@ -22,11 +22,11 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 
 pub use desks::{Desks, SharedDesk, line_at};
-pub use epoch::{EpochKey, KeyFileError, epoch_of};
-pub use flow::Cases;
+pub use epoch::{EpochKey, KeyFileError, TICKET_LIFETIME_DAYS, epoch_of};
+pub use flow::{Cases, HandoffEvent};
 pub use limit::QuestionLimit;
 pub use refusals::Refusals;
-pub use seal::{CaseCode, DoctorTicket, OpenError, PersonTicket, Sealer, TICKET_LIFETIME_DAYS, expiry_from};
+pub use seal::{CaseCode, DoctorTicket, OpenError, PersonTicket, Sealer, expiry_from};
 
 use crate::content::{Content, Locale};
 use crate::engine::{Button, CallbackData, Duty};

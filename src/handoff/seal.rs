@@ -30,12 +30,10 @@ use std::sync::RwLock;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::epoch::{EpochKey, epoch_of};
+use super::epoch::{EpochKey, TICKET_LIFETIME_DAYS, epoch_of};
 
-/// How long a case stays answerable after its last message: each answer and
-/// follow-up seals a fresh ticket, so a conversation slides forward...
-pub const TICKET_LIFETIME_DAYS: i64 = 7;
-/// ...but never past this many days after the question that opened it.
+/// A case's tickets slide forward by [`TICKET_LIFETIME_DAYS`] with each
+/// message, but never past this many days after the question that opened it.
 pub const MAX_CASE_DAYS: i64 = 28;
 
 const NONCE_LEN: usize = 12;

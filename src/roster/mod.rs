@@ -12,7 +12,7 @@ pub mod raw;
 mod table;
 
 pub use load::{load, parse};
-pub use table::{Segment, render_table};
+pub use table::{Segment, render_table, render_tables};
 
 use std::collections::BTreeMap;
 

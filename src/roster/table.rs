@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{DoctorIdx, Roster};
+use super::{DOCTORS_LINE, DoctorIdx, Roster, Rosters};
 
 /// A stretch of time with the same doctors on shift (none: a gap).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,6 +57,23 @@ impl Roster {
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// Each line's table for the `roster` command, the doctors' first; the
+/// others under their id.
+pub fn render_tables(rosters: &Rosters, now: DateTime<Utc>, days: i64) -> String {
+    let tables: Vec<String> = rosters
+        .iter()
+        .map(|roster| {
+            let table = render_table(roster, now, days);
+            if roster.line() == DOCTORS_LINE {
+                table
+            } else {
+                format!("[{}]\n{table}", roster.line())
+            }
+        })
+        .collect();
+    tables.join("\n")
 }
 
 /// The table for the `days` days from `now`.

@@ -10,8 +10,7 @@ use teloxide::prelude::*;
 use teloxide::types::{BotCommand, BotCommandScope};
 
 use super::delivery::Tg;
-use crate::content::{Content, Locale};
-use crate::engine::TURN_OFF;
+use crate::content::{Content, Locale, TURN_OFF};
 
 pub async fn register(bot: &Tg, content: &Content) -> Result<(), RequestError> {
     for locale in content.locales() {

@@ -20,9 +20,9 @@ use teloxide::types::{CallbackQueryId, MessageId};
 use super::delivery::{Failure, Tg};
 use super::pacing::Priority;
 use super::state::BotState;
+use crate::companion::CompanionEvent;
 use crate::companion::{Action, Ctx, Event};
 use crate::content::Content;
-use crate::metrics::CompanionEvent;
 use crate::payload::Prefix;
 
 /// A tap on a companion button; false for other data. The plan is carried

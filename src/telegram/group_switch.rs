@@ -21,7 +21,7 @@ use teloxide::prelude::*;
 use teloxide::types::{BotCommand, BotCommandScope, Recipient};
 
 use super::delivery::{Tg, error_kind};
-use crate::engine::TURN_ON;
+use crate::content::TURN_ON;
 
 /// How long a group's flag is trusted before it is read again.
 pub const CACHE_FOR: Duration = Duration::from_secs(60);

@@ -2,7 +2,8 @@
 
 use teloxide::types::Message;
 
-use crate::engine::{GroupAsk, Input, MessageKind, TURN_OFF, TURN_ON};
+use crate::content::{TURN_OFF, TURN_ON};
+use crate::engine::{GroupAsk, Input, MessageKind};
 
 /// The engine input for a message in a private chat: every message is
 /// one, except a command addressed to another bot.

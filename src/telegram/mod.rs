@@ -27,6 +27,9 @@ mod shared_lane;
 mod state;
 mod sweep;
 mod timers;
+mod token;
 mod webhook;
 
 pub use run::{Mode, ServeError, ServeOptions, serve};
+pub use token::bot_id;
+pub use webhook::{SILENCED_LOG_TARGETS, SecretError, secret as webhook_secret};

@@ -156,7 +156,7 @@ async fn execute(
             None
         }
         Action::TimersLost(count) => {
-            metrics.handoff_times(crate::metrics::HandoffEvent::TimerLost, count);
+            metrics.handoff_times(crate::handoff::HandoffEvent::TimerLost, count);
             tracing::warn!(
                 count,
                 "handoff: stopping loses the timers of cases not yet taken or answered"

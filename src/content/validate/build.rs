@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use super::Parsed;
 use super::fluent::format_error;
 use super::groups::Groups;
 use super::manifest::Manifest;
@@ -12,6 +11,7 @@ use crate::content::keys::{NodeKey, VersionTag};
 use crate::content::model::{
     Companion, Content, EmergencyNumber, Locale, LocaleData, Media, Node, NodeIdx, Review, Translation,
 };
+use crate::content::parsed::Parsed;
 use crate::content::raw::NodeKind;
 use crate::content::translation::{State, Status};
 use crate::diagnostics::{Diagnostic, SourceMap};

@@ -6,12 +6,12 @@ use std::collections::VecDeque;
 
 use serde_saphyr::Spanned;
 
-use super::Parsed;
 use super::manifest::Manifest;
 use super::nodes::CheckedNodes;
+use crate::content::parsed::Parsed;
 use crate::diagnostics::yaml::spanned;
 use crate::diagnostics::{Code, Diagnostic, SourceMap, did_you_mean};
-use crate::engine::MAX_CRUMBS;
+use crate::payload::MAX_CRUMBS;
 
 pub fn check(
     sources: &SourceMap,

@@ -5,13 +5,13 @@
 
 use std::collections::HashMap;
 
-use super::Parsed;
 use super::localized;
 use super::manifest::Manifest;
 use super::nodes::CheckedNodes;
+use crate::content::parsed::Parsed;
+use crate::content::{TURN_OFF, TURN_ON};
 use crate::diagnostics::yaml::spanned;
 use crate::diagnostics::{Code, Diagnostic, SourceMap, did_you_mean};
-use crate::engine::{TURN_OFF, TURN_ON};
 
 /// The longest summary, in characters: one line on a phone.
 pub const MAX_SUMMARY_CHARS: usize = 200;

@@ -14,42 +14,16 @@ mod search;
 mod services;
 mod translations;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
-
 use chrono::NaiveDate;
 
 use super::model::Content;
-use super::raw::{RawManifest, RawNode, RawServices};
-use super::stamps::RawStamps;
+use super::parsed::Parsed;
 use super::translation::Status;
-use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap};
 
 /// Default for `review_max_age_days`: medical guidance changes; a page nobody
 /// has looked at for a year deserves a second look.
 pub const DEFAULT_REVIEW_MAX_AGE_DAYS: u32 = 365;
-
-/// What the loader read and parsed.
-#[derive(Default)]
-pub struct Parsed {
-    pub manifest: Option<(FileId, RawManifest)>,
-    /// `services.yaml`, if the content has one.
-    pub services: Option<(FileId, RawServices)>,
-    /// Nodes in file order, each with the file it came from.
-    pub nodes: Vec<(FileId, RawNode)>,
-    /// Ids of nodes whose YAML did not parse: references to them are not errors.
-    pub broken_ids: HashSet<String>,
-    /// True if a whole file could not be parsed, so ids may be missing.
-    pub incomplete: bool,
-    /// `.ftl` files per locale code found in the locales directory.
-    pub locale_files: BTreeMap<String, Vec<FileId>>,
-    /// Media files that exist, by path relative to the content directory.
-    pub media: HashMap<String, Arc<[u8]>>,
-    /// Media files that exist but were refused, with the reason.
-    pub media_refused: HashMap<String, String>,
-    /// `translations.lock`, if the content directory has one.
-    pub stamps: Option<(FileId, RawStamps)>,
-}
 
 /// Settings of a validation run that do not live in the content.
 #[derive(Clone, Debug)]

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde_saphyr::Spanned;
 
-use super::localized::Locales;
-use super::{Parsed, localized};
+use super::localized::{self, Locales};
 use crate::content::keys::NodeKey;
 use crate::content::model::Review;
+use crate::content::parsed::Parsed;
 use crate::content::raw::{NodeKind, RawNode, ReviewStatus};
 use crate::diagnostics::yaml::{span_in_value, spanned};
 use crate::diagnostics::{Code, Diagnostic, FileId, SourceMap, did_you_mean};

@@ -11,8 +11,8 @@
 
 use std::collections::HashMap;
 
-use super::Parsed;
 use crate::content::model::{Content, Locale};
+use crate::content::parsed::Parsed;
 use crate::diagnostics::yaml::spanned;
 use crate::diagnostics::{Code, Diagnostic, FileId, SourceMap, Span};
 

@@ -4,9 +4,9 @@
 
 use std::collections::HashSet;
 
-use super::Parsed;
 use super::localized::text_in;
 use super::manifest::Manifest;
+use crate::content::parsed::Parsed;
 use crate::content::stamps::Stamps;
 use crate::content::texts::{self, hash};
 use crate::content::translation::{Entry, State, Status};

@@ -9,14 +9,14 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::person::{self, Asked, Transit};
+use super::card::{Asked, Reason, Transit, deliver, minutes};
+use super::counts::HandoffEvent;
 use super::{Action, Ctx, Plan};
-use crate::content::{Content, Locale};
+use crate::content::Content;
 use crate::handoff::seal::{CaseCode, PersonTicket};
 use crate::handoff::{Route, Status, card_buttons, status_line};
 use crate::i18n::Msg;
 use crate::markup::escape_html;
-use crate::metrics::HandoffEvent;
 
 /// A case no doctor has answered is forgotten after this (its cards stay
 /// in the chats, with their buttons).
@@ -50,27 +50,6 @@ impl Cases {
             .values()
             .filter(|p| p.due.is_some() || p.stage == Stage::InTransit)
             .count()
-    }
-}
-
-/// Why a card is sent, which its first line says for a case moving on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Reason {
-    New,
-    /// Nobody took it for this long.
-    NotTaken(Duration),
-    /// Taken but not answered for this long: back in the pool.
-    NotAnswered(Duration),
-}
-
-impl Reason {
-    pub(super) fn mark(self, content: &Content, locale: Locale) -> Option<String> {
-        let (message, waited) = match self {
-            Reason::New => return None,
-            Reason::NotTaken(waited) => (Msg::CaseEscalated, waited),
-            Reason::NotAnswered(waited) => (Msg::CaseReturned, waited),
-        };
-        Some(content.text(locale, message, &[("minutes", &person::minutes(waited))]))
     }
 }
 
@@ -274,10 +253,7 @@ pub(super) fn tick<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>) {
                 let text = ctx.content.text(
                     ctx.desk.card_locale(ctx.content),
                     Msg::CaseReminder,
-                    &[
-                        ("case", &case.to_string()),
-                        ("minutes", &person::minutes(answer_within)),
-                    ],
+                    &[("case", &case.to_string()), ("minutes", &minutes(answer_within))],
                 );
                 plan.say(chat, &text, Some(card));
                 if let Stage::Taken { reminded, .. } = &mut pending.stage {
@@ -303,7 +279,7 @@ fn move_on<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, pending: &mut Pending) {
     pending.stage = Stage::InTransit;
     pending.due = None;
     let transit = pending.transit(Reason::NotTaken(ctx.now - pending.opened), routes);
-    person::deliver(ctx, plan, transit);
+    deliver(ctx, plan, transit);
 }
 
 /// Taken and not answered even after the reminder: the cards are open
@@ -325,7 +301,7 @@ fn return_to_pool<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, pending: &mut Pending,
     pending.due = None;
     let waited = ctx.desk.roster.escalation().answer_within * 2;
     let transit = pending.transit(Reason::NotAnswered(waited), routes);
-    person::deliver(ctx, plan, transit);
+    deliver(ctx, plan, transit);
 }
 
 /// Every card of the case but `except` shows `status` (with its buttons).

@@ -5,6 +5,7 @@
 use chrono::Duration;
 
 use super::cases;
+use super::counts::HandoffEvent;
 use super::person::{ask_feedback, tell_taken};
 use super::{
     Action, Card, Command, Ctx, Keyboard, Plan, Protect, Said, Sender, Step, Undelivered, case_refusal, refusal_event,
@@ -13,7 +14,6 @@ use crate::handoff::seal::{DoctorTicket, PersonTicket, expiry_from};
 use crate::handoff::{CaseAction, Status, card_buttons, status_line, ticket_in, with_status, write_back_button};
 use crate::i18n::Msg;
 use crate::markup::escape_html;
-use crate::metrics::HandoffEvent;
 use crate::roster::render_table;
 
 /// An answer on its way to the person.

@@ -13,11 +13,14 @@
 //! clock as on the real one. The only memory is [`Cases`], the timers of
 //! cases not yet taken or answered, in RAM.
 
+mod card;
 mod cases;
+mod counts;
 mod doctor;
 mod person;
 
 pub use cases::Cases;
+pub use counts::HandoffEvent;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -27,7 +30,6 @@ use crate::content::{Content, Locale};
 use crate::engine::{Button, Screen};
 use crate::i18n::Msg;
 use crate::markup::escape_html;
-use crate::metrics::HandoffEvent;
 
 /// What every decision may look at.
 #[derive(Clone, Copy)]
@@ -240,9 +242,9 @@ pub enum Action<'c> {
 pub enum Step {
     PromptSent,
     /// A case card arrived (or not): next, the question under it.
-    CardSent(Box<person::Transit>),
+    CardSent(Box<card::Transit>),
     QuestionCopied {
-        transit: Box<person::Transit>,
+        transit: Box<card::Transit>,
         card: i32,
     },
     /// The header above an answer arrived: next, the answer.

@@ -1,57 +1,18 @@
 //! The person's side: prompts, questions, follow-ups, a photo or voice
-//! message sent to the doctor, feedback; and how a case card finds a chat
-//! that takes it.
+//! message sent to the doctor, feedback; and, once a case card is sent
+//! ([`super::card`]), the question under it or the next route.
 
-use chrono::Duration;
-
-use super::cases::{self, Reason};
+use super::card::{Asked, Reason, Transit, deliver};
+use super::cases;
+use super::counts::HandoffEvent;
 use super::{Ctx, Keyboard, Plan, Protect, Said, Sender, Step, Undelivered, failed_text, locale_bytes, start_link};
 use crate::content::{Content, Locale};
 use crate::engine::{self, Button, CallbackData};
 use crate::handoff::seal::{CaseCode, PersonTicket, expiry_from};
-use crate::handoff::{Route, Status, card_buttons, case_card, copy_button, path_of, status_line, urgent_path};
+use crate::handoff::{Route, case_card, copy_button, path_of, urgent_path};
 use crate::i18n::Msg;
 use crate::markup::escape_html;
-use crate::metrics::HandoffEvent;
 use crate::payload::Prefix;
-
-/// The person's message a case is about, by reference: it is copied from
-/// the person's own chat, and nothing of it is kept.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Asked {
-    pub chat: i64,
-    pub message: i32,
-}
-
-/// A case card on its way to a chat, with what to do next.
-#[derive(Clone, Debug)]
-pub struct Transit {
-    pub(super) person: PersonTicket,
-    pub(super) asked: Asked,
-    pub(super) urgent: bool,
-    /// The card's text without a status or a mark: every card of the case
-    /// starts with it.
-    pub(super) card: String,
-    pub(super) reason: Reason,
-    /// Where it goes: the first is being tried, the others if that fails.
-    pub(super) routes: Vec<Route>,
-    /// The person's ticket sealed for the first route's chat.
-    pub(super) ticket: String,
-}
-
-impl Transit {
-    fn route(&self) -> Route {
-        self.routes[0]
-    }
-
-    /// The card as sent: the mark of an escalation first, then the card.
-    pub(super) fn text(&self, content: &Content, locale: Locale) -> String {
-        match self.reason.mark(content, locale) {
-            Some(mark) => format!("{mark}\n{}", self.card),
-            None => self.card.clone(),
-        }
-    }
-}
 
 /// "Write your question": the prompt, whose reply is the question.
 pub(super) fn ask<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, position: &str) {
@@ -415,26 +376,6 @@ fn open_case<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, asked: Asked, text: &str, l
     deliver(ctx, plan, transit);
 }
 
-/// Sends `transit`'s card to its first route, with buttons holding the
-/// person's ticket sealed for that chat alone.
-pub(super) fn deliver<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, mut transit: Transit) {
-    let content = ctx.content;
-    let chat = ctx.desk.chat_of(transit.route());
-    transit.ticket = ctx.desk.sealer.seal_person(&transit.person, chat, ctx.now);
-    let locale = ctx.desk.card_locale(content);
-    let status = status_line(content, locale, &Status::New);
-    let html = escape_html(&format!("{}\n{status}", transit.text(content, locale)));
-    let buttons = card_buttons(content, locale, &Status::New, &transit.ticket);
-    plan.actions.push(super::Action::Send {
-        to: chat,
-        html,
-        keyboard: Keyboard::Buttons(buttons),
-        reply_to: None,
-        urgent: transit.urgent,
-        then: Some(Step::CardSent(Box::new(transit))),
-    });
-}
-
 /// The card arrived: the question goes under it. It did not: the next route.
 pub(super) fn card_sent<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, transit: Transit, result: Result<i32, Undelivered>) {
     let Ok(card) = result else {
@@ -583,9 +524,4 @@ fn limited<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, locale: Loc
 fn position_locale(content: &Content, position: &str) -> Option<Locale> {
     let data = CallbackData::decode(position).ok()?;
     content.locale_by_code(std::str::from_utf8(&data.locale).ok()?)
-}
-
-/// Whole minutes, as cards and reminders say them.
-pub(super) fn minutes(duration: Duration) -> String {
-    duration.num_minutes().max(1).to_string()
 }
