@@ -789,21 +789,31 @@ async fn groups_cannot_ask_or_read_the_roster() {
         m.text.contains("Dr Anna")
     })
     .await;
+    // A sentinel in the group, from the same sender: once it is answered,
+    // the group's /oncall before it has been handled.
+    let answered = telegram.chat(&group).iter().filter(|m| m.from_bot).count();
+    telegram.send_text(&group, &anna, "/naloxone");
     telegram
-        .settle(std::time::Duration::from_millis(300), STEP_TIMEOUT)
+        .wait_for("the sentinel's answer", STEP_TIMEOUT, |_| {
+            telegram.chat(&group).iter().filter(|m| m.from_bot).count() > answered
+        })
         .await
         .unwrap();
+    assert_eq!(
+        telegram.chat(&group).iter().filter(|m| m.from_bot).count(),
+        answered + 1,
+        "/oncall gets no answer in a group"
+    );
     let group_messages = telegram.chat(&group);
     assert!(
         group_messages.iter().all(|m| !m.force_reply),
         "no question prompt in a group"
     );
+    let from_bot: Vec<&ViewMessage> = group_messages.iter().filter(|m| m.from_bot).collect();
+    let (_sentinel, before) = from_bot.split_last().unwrap();
     assert!(
-        group_messages
-            .iter()
-            .filter(|m| m.from_bot)
-            .all(|m| m.message_id == screen.message_id),
-        "nothing but the menu in the group: {group_messages:#?}"
+        before.iter().all(|m| m.message_id == screen.message_id),
+        "nothing but the menu in the group before the sentinel: {group_messages:#?}"
     );
     finish(&telegram, bot).await;
 }
@@ -870,14 +880,17 @@ async fn edits_files_and_forged_buttons_are_refused() {
     }
     .encode();
     telegram.press_data(&anna_chat, &anna, card.message_id, &data);
-    shows(&telegram, &anna_chat, "the menu as a new message", |m| {
+    let menu = shows(&telegram, &anna_chat, "the menu as a new message", |m| {
         m.from_bot && m.message_id > card.message_id && m.button("Ask a doctor").is_some()
     })
     .await;
-    telegram
-        .settle(std::time::Duration::from_millis(300), STEP_TIMEOUT)
-        .await
-        .unwrap();
+    // A sentinel in the same chat: once it is answered, the forged tap
+    // before it has done all it would do.
+    telegram.send_text(&anna_chat, &anna, "/start naloxone");
+    shows(&telegram, &anna_chat, "the sentinel's answer", |m| {
+        m.from_bot && m.message_id > menu.message_id
+    })
+    .await;
 
     let anna_sees = telegram.chat(&anna_chat);
     let card_now = anna_sees.iter().find(|m| m.message_id == card.message_id).unwrap();
