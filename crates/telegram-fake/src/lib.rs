@@ -62,6 +62,7 @@ impl FakeTelegram {
             changed: Notify::new(),
             arrivals,
             webhook_connections: Arc::new(tokio::sync::Semaphore::new(webhook::MAX_CONNECTIONS)),
+            held: tokio::sync::Semaphore::new(0),
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -285,6 +286,12 @@ impl FakeTelegram {
             state,
             json!({ "inline_query": { "id": id, "from": user.json(), "query": query, "offset": "" } }),
         )
+    }
+
+    /// Lets one request held by `Fault::Held` be answered (the oldest
+    /// waiting, or the next to arrive).
+    pub fn release_held(&self) {
+        self.inner.held.add_permits(1);
     }
 
     /// Injects a raw update; returns its update_id.

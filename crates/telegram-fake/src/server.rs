@@ -29,6 +29,8 @@ pub struct Inner {
     pub arrivals: tokio::sync::broadcast::Sender<Arrival>,
     /// Bounds simultaneous webhook deliveries.
     pub webhook_connections: Arc<tokio::sync::Semaphore>,
+    /// Permits for requests held by `Fault::Held`, one per release.
+    pub held: tokio::sync::Semaphore,
 }
 
 /// A request as it arrived: which method, for which chat, when.
@@ -141,6 +143,21 @@ async fn handle(
             // also sees its effect on the chat.
             let response = answer(&inner, &canonical, &params, &uploads);
             record(&inner, recorded);
+            response
+        }
+        Some(Fault::Held) => {
+            record(
+                &inner,
+                Recorded {
+                    fault: None,
+                    ..recorded.clone()
+                },
+            );
+            if let Ok(permit) = inner.held.acquire().await {
+                permit.forget();
+            }
+            let response = answer(&inner, &canonical, &params, &uploads);
+            inner.changed.notify_waiters();
             response
         }
         Some(Fault::Delay(delay)) => {

@@ -35,6 +35,10 @@ pub enum Fault {
     /// Answers normally, after this long. Recorded without a fault: the
     /// request itself succeeds.
     Delay(Duration),
+    /// Answers normally once the test calls `FakeTelegram::release_held`:
+    /// a slow call whose length the test decides, with no race against a
+    /// clock. Recorded without a fault.
+    Held,
     /// Never answers: the connection is closed after the delay, as a dead
     /// network would (the client sees an error, not a response).
     DropConnection(Duration),
@@ -54,7 +58,7 @@ impl Fault {
             Fault::BotBlocked => (403, "Forbidden: bot was blocked by the user".to_owned()),
             Fault::ChatNotFound => (400, "Bad Request: chat not found".to_owned()),
             Fault::ServerError => (500, "Internal Server Error".to_owned()),
-            Fault::Delay(_) | Fault::DropConnection(_) | Fault::Unreachable => return None,
+            Fault::Delay(_) | Fault::Held | Fault::DropConnection(_) | Fault::Unreachable => return None,
         })
     }
 }
