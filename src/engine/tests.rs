@@ -243,7 +243,7 @@ fn language_choice_switches_every_following_screen() {
 }
 
 /// The fixture tree names no photo question, so photos too get the
-/// emergency page (the shipped content's question: `tests/content.rs`).
+/// emergency page (the shipped content's question: `tests/suite/content.rs`).
 #[test]
 fn voice_and_other_unreadable_messages_get_the_emergency_page() {
     for (kind, opening) in [

@@ -117,7 +117,7 @@ pub struct RawControl {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub watches_at_least: Option<Spanned<String>>,
-    /// A test that must exist: `tests/companion.rs::name`, a path from the
+    /// A test that must exist: `tests/suite/companion.rs::name`, a path from the
     /// repository's root and the name of a function in that file.
     #[serde(default)]
     #[schemars(with = "Option<String>")]

@@ -458,7 +458,7 @@ impl Checker<'_> {
             push(
                 Diagnostic::new(Code::HazardInvalid, format!("`{}` does not name a test", test.value))
                     .at(self.at(test))
-                    .help("write the file and the function: `tests/companion.rs::naloxone_watch_outlives_cpr`"),
+                    .help("write the file and the function: `tests/suite/companion.rs::naloxone_watch_outlives_cpr`"),
             );
             return;
         };

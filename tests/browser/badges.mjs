@@ -1,5 +1,5 @@
 // Reads the review and translation badges of the preview site in a real
-// headless Chromium, as a reviewer sees them. Run by tests/preview.rs:
+// headless Chromium, as a reviewer sees them. Run by tests/suite/preview.rs:
 //
 //   node tests/browser/badges.mjs <site dir> <page>...
 //

@@ -1,5 +1,5 @@
 // Follows the emergency path through the preview site in a real headless
-// Chromium, by clicking, and takes a screenshot. Run by tests/preview.rs:
+// Chromium, by clicking, and takes a screenshot. Run by tests/suite/preview.rs:
 //
 //   node tests/browser/preview.mjs <site dir> <screenshot.png>
 //

@@ -4,13 +4,11 @@
 //! admins turn the bot off and on, the flag kept in Telegram (it survives
 //! a restart); private chats are unaffected.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{RunningBot, Tree, mentions, start_bot};
 use overdose_bot::engine::{self, GroupAsk};
 use serde_json::json;
-use support::{RunningBot, Tree, mentions, start_bot};
 use telegram_fake::{FakeTelegram, STEP_TIMEOUT, TestChat, TestUser, ViewMessage};
 
 const BOT: &str = "overdose_test_bot";
@@ -114,7 +112,7 @@ async fn each_group_command_gets_a_short_answer_and_a_button_to_the_private_chat
     assert!(answers.iter().all(|m| !m.text.contains("Vasya") && !m.force_reply));
 
     // The groups' command menu, in both languages; admins also see /bot_off.
-    support::command_menus_registered(&telegram, &Tree::Shipped.content()).await;
+    crate::support::command_menus_registered(&telegram, &Tree::Shipped.content()).await;
     for code in ["en", "ru", ""] {
         let groups = telegram.commands(&json!({ "type": "all_group_chats" }), code);
         assert_eq!(groups, ["bus", "help", "naloxone", "overdose"], "language {code:?}");

@@ -4,10 +4,8 @@
 //! id starting with `w` (`wounds`, `where-naloxone`, ...): 23 of 26 links
 //! worked. `crate::payload` now owns every prefix; this proves it end to end.
 
-mod support;
-
+use crate::support::{DUTY_CHAT, RunningBot, TempDir, Tree, start_bot, write_key_file, write_roster};
 use overdose_bot::engine::{self, Duties, Duty, Input};
-use support::{DUTY_CHAT, RunningBot, TempDir, Tree, start_bot, write_key_file, write_roster};
 use telegram_fake::{FakeTelegram, STEP_TIMEOUT, TestChat, TestUser};
 
 /// Bot usernames in the fake's getMe.

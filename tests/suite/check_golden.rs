@@ -5,7 +5,7 @@
 //! would see them.
 //!
 //! After an intended change of the output, regenerate with
-//! `UPDATE_GOLDEN=1 cargo test --test check_golden` and review the diff.
+//! `UPDATE_GOLDEN=1 cargo test --test suite check_golden::` and review the diff.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -8,12 +8,10 @@
 //! `OVERDOSE_BOT_BROWSER_TESTS=required`, so CI never skips it. Elsewhere it
 //! is skipped, saying so, when they are missing.
 
-mod support;
-
 use std::path::Path;
 use std::process::Command;
 
-use support::{TempDir, Tree, root};
+use crate::support::{TempDir, Tree, root};
 
 #[test]
 fn the_preview_site_has_every_screen_and_chromium_can_walk_the_emergency_path() {

@@ -2,13 +2,11 @@
 //! connections, and Telegram unreachable for 30 s. The bot must recover by
 //! itself, lose no answer and no escalation, and never let one person's
 //! trouble stall another. Each test prints how many faults it survived
-//! (`cargo test --test faults -- --nocapture`).
-
-mod support;
+//! (`cargo test --test suite faults:: -- --nocapture`).
 
 use std::time::Duration;
 
-use support::{RunningBot, TempDir, Tree, start_bot, write_key_file, write_roster};
+use crate::support::{RunningBot, TempDir, Tree, start_bot, write_key_file, write_roster};
 use telegram_fake::{FakeTelegram, Fault, STEP_TIMEOUT, TestChat, TestUser, ViewMessage};
 
 fn people(count: i64) -> Vec<(TestUser, TestChat)> {

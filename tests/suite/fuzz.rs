@@ -3,21 +3,19 @@
 //! run them with
 //!
 //! ```sh
-//! cargo test --release --test fuzz -- --ignored --nocapture
+//! cargo test --release --test suite fuzz:: -- --ignored --nocapture
 //! ```
 //!
 //! `FUZZ_CASES` sets the cases per target (default 100,000).
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use crate::support::Tree;
 use overdose_bot::content::{Content, LoadOptions, ValidateOptions, load};
 use overdose_bot::engine::{CallbackData, Input, Shows, handle};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use support::Tree;
 
 fn cases() -> u32 {
     std::env::var("FUZZ_CASES")
@@ -131,8 +129,8 @@ fn free_text() {
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("overdose-bot-fuzz-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    support::copy_dir(&Tree::Shipped.dir(), &dir.join("content"));
-    support::copy_dir(&support::root().join("locales"), &dir.join("locales"));
+    crate::support::copy_dir(&Tree::Shipped.dir(), &dir.join("content"));
+    crate::support::copy_dir(&crate::support::root().join("locales"), &dir.join("locales"));
     dir
 }
 
@@ -210,7 +208,7 @@ fn fluent_loader() {
 #[ignore = "long: run with --ignored"]
 fn roster_loader() {
     use overdose_bot::diagnostics::{Diagnostics, SourceMap};
-    let original = std::fs::read(support::root().join("roster.example.yaml")).unwrap();
+    let original = std::fs::read(crate::support::root().join("roster.example.yaml")).unwrap();
     runner()
         .run(&mutations(), |mutations| {
             let bytes = mutated(&original, &mutations);

@@ -4,15 +4,13 @@
 //! untranslated pages fall back to the primary language with a note, and
 //! the language menu offers only locales whose emergency path is translated.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::support::{TempDir, root};
 use overdose_bot::content::{Content, LoadOptions, Loaded, ValidateOptions, load};
 use overdose_bot::diagnostics::Code;
 use overdose_bot::engine::{self, Input};
-use support::{TempDir, root};
 
 /// Runs `overdose-bot args...` in `dir`; (exit code, stdout).
 fn run(dir: &Path, args: &[&str]) -> (i32, String) {
@@ -199,7 +197,7 @@ fn signing_needs_a_listed_reviewer_and_a_page() {
 #[test]
 fn the_review_queue_of_the_shipped_content_is_every_page_as_a_draft() {
     let (_, queue) = run(&root(), &["review"]);
-    let content = support::Tree::Shipped.content();
+    let content = crate::support::Tree::Shipped.content();
     let advice = content.nodes().filter(|(_, n)| n.kind().gives_advice()).count();
     assert!(
         queue.starts_with(&format!("{advice} drafts, never reviewed:\n")),

@@ -5,12 +5,10 @@
 //! answered while the flood is still unanswered, and every flooded update
 //! is either answered or counted as coalesced.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{RunningBot, Tree, expected, start_bot};
 use overdose_bot::engine::Input;
-use support::{RunningBot, Tree, expected, start_bot};
 use telegram_fake::{FakeTelegram, Recorded, STEP_TIMEOUT, TestChat, TestUser};
 
 /// Updates the flooding person sends at once: more than teloxide's

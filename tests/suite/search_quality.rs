@@ -12,15 +12,13 @@
 //! message does not open the emergency page at once in the engine, and on
 //! any other query that the emergency rule would take for one.
 //!
-//! `cargo test --test search_quality -- --nocapture` prints the figures and
+//! `cargo test --test suite search_quality:: -- --nocapture` prints the figures and
 //! every miss (BENCHMARKS.md quotes them).
 
-mod support;
-
+use crate::support::Tree;
 use overdose_bot::content::Content;
 use overdose_bot::engine::{self, Input, Shows};
 use overdose_bot::i18n::MAX_SEARCH_RESULTS;
-use support::Tree;
 
 /// Floors per language, from what the search reaches (BENCHMARKS.md).
 const HIT_AT_1_FLOOR: f64 = 0.97;
@@ -43,7 +41,7 @@ fn queries() -> Vec<Query> {
 }
 
 fn queries_in(file: &'static str) -> Vec<Query> {
-    let path = support::root().join("tests/data").join(file);
+    let path = crate::support::root().join("tests/data").join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     text.lines()
         .enumerate()
@@ -222,7 +220,7 @@ fn the_search_command_explains_a_ranking() {
     let run = |args: &[&str]| {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_overdose-bot"))
             .args(args)
-            .current_dir(support::root())
+            .current_dir(crate::support::root())
             .env_remove("OVERDOSE_BOT_LANG")
             .output()
             .unwrap();

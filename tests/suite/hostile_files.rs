@@ -5,14 +5,12 @@
 //! hang and never die. Each case runs the real binary, so a stack overflow
 //! or a hang fails the test instead of the test runner.
 
-mod support;
-
 use std::os::unix::fs::symlink;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use support::{TempDir, copy_dir, root};
+use crate::support::{TempDir, copy_dir, root};
 
 const SECRET: &str = "123456:SECRET-TOKEN-never-printed";
 

@@ -6,16 +6,14 @@
 //! pages, the airway, naloxone repeated, no packets shown to the crew, the
 //! organisation's claims left to it, a photo answered with a question).
 //!
-//! `cargo test --test content -- --nocapture` prints the tap table quoted in
+//! `cargo test --test suite content:: -- --nocapture` prints the tap table quoted in
 //! the issue notes.
-
-mod support;
 
 use std::collections::{HashMap, VecDeque};
 
+use crate::support::Tree;
 use overdose_bot::content::{Content, NodeIdx, NodeKind};
 use overdose_bot::engine::{self, Input, MessageKind, Shows};
-use support::Tree;
 
 /// Taps from /start to every node, following buttons breadth-first; the
 /// photo question, which a photo opens, counts as one step.
@@ -160,8 +158,8 @@ fn every_russian_screen_and_message_says_vy_not_ty() {
         assert_eq!(addresses_as_ty(screen), Vec::<String>::new(), "`{}`", node.id());
     }
     // The UI's messages, and the companions' check-ins (no keywords there).
-    let companions = support::root().join("content/companion.yaml");
-    let ui = std::fs::read_dir(support::root().join("locales/ru")).unwrap();
+    let companions = crate::support::root().join("content/companion.yaml");
+    let ui = std::fs::read_dir(crate::support::root().join("locales/ru")).unwrap();
     for path in ui.map(|file| file.unwrap().path()).chain([companions]) {
         let messages = std::fs::read_to_string(&path).unwrap();
         assert_eq!(addresses_as_ty(&messages), Vec::<String>::new(), "{}", path.display());
@@ -269,7 +267,7 @@ fn neighbouring_languages_are_served_in_russian() {
 #[test]
 fn the_readme_counts_the_screens_right() {
     let content = Tree::Shipped.content();
-    let readme = std::fs::read_to_string(support::root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(crate::support::root().join("README.md")).unwrap();
     let claim = format!("{} screens in\neach language", content.nodes().len());
     assert!(readme.contains(&claim), "README.md should say \"{claim}\"");
 }
@@ -559,7 +557,7 @@ fn the_benchmarks_generated_tree_loads_without_errors() {
     let generated = loadgen::GeneratedTree::new(1_000);
     let loaded = overdose_bot::content::load(&overdose_bot::content::LoadOptions {
         content_dir: generated.dir.clone(),
-        locales_dir: support::root().join("locales"),
+        locales_dir: crate::support::root().join("locales"),
         validate: overdose_bot::content::ValidateOptions {
             today: chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
             review_max_age_days: None,
@@ -581,7 +579,7 @@ fn the_benchmarks_generated_tree_loads_without_errors() {
 fn load_from(dir: &std::path::Path) -> overdose_bot::content::Loaded {
     overdose_bot::content::load(&overdose_bot::content::LoadOptions {
         content_dir: dir.to_path_buf(),
-        locales_dir: support::root().join("locales"),
+        locales_dir: crate::support::root().join("locales"),
         validate: overdose_bot::content::ValidateOptions {
             today: chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
             review_max_age_days: None,
@@ -591,7 +589,7 @@ fn load_from(dir: &std::path::Path) -> overdose_bot::content::Loaded {
 
 /// The errors of the shipped hazard log checked against `content`.
 fn log_errors(loaded: &mut overdose_bot::content::Loaded) -> Vec<String> {
-    let safety = support::root().join("safety");
+    let safety = crate::support::root().join("safety");
     let content = loaded.content.as_ref().expect("the content loads");
     let mut found = overdose_bot::diagnostics::Diagnostics::default();
     overdose_bot::safety::check(&safety, Some(content), &mut loaded.sources, &mut found);
@@ -615,12 +613,12 @@ fn log_errors(loaded: &mut overdose_bot::content::Loaded) -> Vec<String> {
 /// safety message away breaks exactly the control that keeps it.
 #[test]
 fn rewording_a_safety_message_away_breaks_its_control() {
-    let mut shipped = load_from(&support::root().join("content"));
+    let mut shipped = load_from(&crate::support::root().join("content"));
     assert_eq!(log_errors(&mut shipped), Vec::<String>::new());
 
-    let dir = support::TempDir::new();
+    let dir = crate::support::TempDir::new();
     let content = dir.path().join("content");
-    support::copy_dir(&support::root().join("content"), &content);
+    crate::support::copy_dir(&crate::support::root().join("content"), &content);
     let file = std::fs::read_dir(&content)
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -4,12 +4,10 @@
 //! key, a file others may read, a place the bot cannot write, an epoch
 //! ahead of the clock or absurdly old), instead of starting silently.
 
-mod support;
-
 use std::os::unix::fs::PermissionsExt;
 
+use crate::support::{TempDir, Tree, write_roster};
 use overdose_bot::handoff::{EpochKey, epoch_of};
-use support::{TempDir, Tree, write_roster};
 use telegram_fake::FakeTelegram;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -47,7 +45,7 @@ async fn serve_refuses_a_key_file_that_would_break_its_promises_later() {
         (&blocked, "cannot write the key file"),
     ];
     for (path, reason) in cases {
-        let bot = support::spawn(
+        let bot = crate::support::spawn(
             telegram.url(),
             telegram.token().to_owned(),
             Tree::Shipped,

@@ -4,10 +4,8 @@
 //! before commands that arrived earlier; a doctor's answer is never lost
 //! among a stranger's replies, and the stranger is told off once.
 
-mod support;
-
+use crate::support::{DUTY_CHAT, RunningBot, TempDir, Tree, start_bot, write_key_file, write_roster};
 use overdose_bot::engine::{self, GroupAsk};
-use support::{DUTY_CHAT, RunningBot, TempDir, Tree, start_bot, write_key_file, write_roster};
 use telegram_fake::{FakeTelegram, STEP_TIMEOUT, TestChat, TestUser, ViewMessage};
 
 async fn finish(telegram: &FakeTelegram, bot: RunningBot) {

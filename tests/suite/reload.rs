@@ -1,8 +1,6 @@
 //! Reloading content: good files are swapped in whole, and each kind of
 //! broken file keeps the last good content serving.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -27,7 +25,7 @@ fn good_content_is_swapped_in_and_broken_content_keeps_the_last_good() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = std::env::temp_dir().join(format!("overdose-bot-reload-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    support::copy_dir(&root.join("tests/fixtures/tree/content"), &dir);
+    crate::support::copy_dir(&root.join("tests/fixtures/tree/content"), &dir);
     let options = options(dir.clone());
     let shared: SharedContent = Arc::new(ArcSwap::from_pointee(load(&options).content.unwrap()));
     let manifest = dir.join("bot.yaml");

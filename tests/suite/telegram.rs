@@ -3,13 +3,11 @@
 //! checked against the Bot API spec and Telegram's limits; every test asserts
 //! what the person finally sees, and that the bot exits 0 on SIGTERM.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{RunningBot, Tree, expected, start_bot};
 use overdose_bot::content::{NodeKey, VersionTag};
 use overdose_bot::engine::{CallbackData, Input, MessageKind};
-use support::{RunningBot, Tree, expected, start_bot};
 use telegram_fake::{FakeTelegram, Fault, STEP_TIMEOUT, TestChat, TestUser};
 
 fn alice() -> TestUser {
@@ -32,7 +30,7 @@ async fn finish(telegram: &FakeTelegram, bot: RunningBot) -> String {
         Vec::<String>::new(),
         "requests that break the Bot API spec"
     );
-    // Summed for the closing notes: `cargo test --test telegram -- --nocapture`.
+    // Summed for the closing notes: `cargo test --test suite telegram:: -- --nocapture`.
     println!(
         "validated {} Bot API requests against the spec",
         telegram.requests().len()
@@ -103,7 +101,7 @@ async fn emergency_path_cpr_back_and_home_edit_one_message() {
     let bot_messages = telegram.chat(&chat).into_iter().filter(|m| m.from_bot).count();
     assert_eq!(bot_messages, 1, "taps edit the menu in place");
 
-    support::command_menus_registered(&telegram, &Tree::Shipped.content()).await;
+    crate::support::command_menus_registered(&telegram, &Tree::Shipped.content()).await;
     let commands = telegram.requests_of("setMyCommands");
     let languages: Vec<_> = commands
         .iter()
@@ -592,7 +590,7 @@ async fn logs_never_name_the_person_or_what_they_wrote() {
         "налоксон срочно",
     ] {
         assert!(
-            !support::mentions(&logs, private),
+            !crate::support::mentions(&logs, private),
             "the logs contain {private:?}:\n{logs}"
         );
     }
@@ -605,7 +603,7 @@ async fn logs_never_name_the_person_or_what_they_wrote() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_or_rejected_tokens_are_one_line_errors() {
     let telegram = FakeTelegram::start().await;
-    let bot = support::spawn(telegram.url(), String::new(), Tree::Shipped, &[], &[]);
+    let bot = crate::support::spawn(telegram.url(), String::new(), Tree::Shipped, &[], &[]);
     let (code, logs) = bot.finish().await;
     assert_eq!(code, 2);
     assert!(
@@ -613,7 +611,7 @@ async fn missing_or_rejected_tokens_are_one_line_errors() {
         "{logs}"
     );
 
-    let bot = support::spawn(telegram.url(), "999:WRONG".to_owned(), Tree::Shipped, &[], &[]);
+    let bot = crate::support::spawn(telegram.url(), "999:WRONG".to_owned(), Tree::Shipped, &[], &[]);
     let (code, logs) = bot.finish().await;
     assert_eq!(code, 2);
     assert!(
@@ -647,7 +645,7 @@ async fn webhook_mode_refuses_requests_without_the_secret() {
     let url = format!("http://{listen}/telegram");
     let secret = "s3cret-token_value";
     // From a file: a flag would show the secret to every user in /proc.
-    let secret_dir = support::TempDir::new();
+    let secret_dir = crate::support::TempDir::new();
     let secret_file = secret_dir.path().join("webhook.secret");
     std::fs::write(&secret_file, format!("{secret}\n")).unwrap();
     let bot = start_bot(
@@ -716,13 +714,13 @@ async fn post(address: &str, path: &str, secret: Option<&str>, body: &str) -> St
         "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n{secret}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    support::http_exchange(address, &request).await
+    crate::support::http_exchange(address, &request).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refuses_to_serve_content_with_errors() {
     let telegram = FakeTelegram::start().await;
-    let bot = support::spawn(telegram.url(), telegram.token().to_owned(), Tree::Broken, &[], &[]);
+    let bot = crate::support::spawn(telegram.url(), telegram.token().to_owned(), Tree::Broken, &[], &[]);
     let (code, logs) = bot.finish().await;
     assert_eq!(code, 1);
     assert!(
@@ -769,9 +767,9 @@ async fn edited_messages_are_answered_like_new_ones() {
 async fn sighup_reloads_content_and_a_broken_reload_keeps_the_last_good() {
     let dir = std::env::temp_dir().join(format!("overdose-bot-e2e-reload-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    support::copy_dir(&Tree::Shipped.dir(), &dir);
+    crate::support::copy_dir(&Tree::Shipped.dir(), &dir);
     let telegram = FakeTelegram::start().await;
-    let bot = support::start_bot_in(&telegram, &dir, &[], &[]).await;
+    let bot = crate::support::start_bot_in(&telegram, &dir, &[], &[]).await;
     let (user, chat) = (alice(), TestChat::private(&alice()));
     let start = dir.join("start.yaml");
     let original = std::fs::read_to_string(&start).unwrap();
@@ -827,11 +825,15 @@ async fn metrics_and_health_endpoints_name_no_user() {
     answered(&telegram, "the edit", |r| count(r, "editMessageText") == 1).await;
 
     assert!(
-        support::http_get(&address, "/healthz")
+        crate::support::http_get(&address, "/healthz")
             .await
             .starts_with("HTTP/1.1 200")
     );
-    assert!(support::http_get(&address, "/readyz").await.starts_with("HTTP/1.1 200"));
+    assert!(
+        crate::support::http_get(&address, "/readyz")
+            .await
+            .starts_with("HTTP/1.1 200")
+    );
     let content = Tree::Shipped.content();
     let expected = [
         "overdose_bot_updates_total{kind=\"message\"} 1".to_owned(),
@@ -847,7 +849,7 @@ async fn metrics_and_health_endpoints_name_no_user() {
     // a moment after the fake has seen that request.
     let deadline = tokio::time::Instant::now() + STEP_TIMEOUT;
     let metrics = loop {
-        let metrics = support::http_get(&address, "/metrics").await;
+        let metrics = crate::support::http_get(&address, "/metrics").await;
         if expected.iter().all(|line| metrics.contains(line)) || tokio::time::Instant::now() > deadline {
             break metrics;
         }
@@ -868,9 +870,9 @@ async fn metrics_and_health_endpoints_name_no_user() {
 async fn edited_content_files_are_reloaded_without_a_signal() {
     let dir = std::env::temp_dir().join(format!("overdose-bot-e2e-watch-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    support::copy_dir(&Tree::Shipped.dir(), &dir);
+    crate::support::copy_dir(&Tree::Shipped.dir(), &dir);
     let telegram = FakeTelegram::start().await;
-    let bot = support::start_bot_in(&telegram, &dir, &[], &[]).await;
+    let bot = crate::support::start_bot_in(&telegram, &dir, &[], &[]).await;
     let (user, chat) = (alice(), TestChat::private(&alice()));
     let start = dir.join("start.yaml");
     let original = std::fs::read_to_string(&start).unwrap();

@@ -3,12 +3,10 @@
 //! every request checked against the spec; the person's identity never in a
 //! card, a doctor's chat or the logs.
 
-mod support;
-
-use support::{RunningBot, Tree, start_bot};
+use crate::support::{RunningBot, Tree, start_bot};
 use telegram_fake::{FakeTelegram, Fault, STEP_TIMEOUT, TestChat, TestUser, ViewMessage};
 
-use support::{DUTY_CHAT, TempDir, write_key_file, write_roster as roster};
+use crate::support::{DUTY_CHAT, TempDir, write_key_file, write_roster as roster};
 
 fn person() -> TestUser {
     TestUser::new(5_550_001, "Alice", Some("alice_private"), Some("en"))
@@ -287,7 +285,7 @@ async fn question_card_take_answer_and_follow_up_without_identities() {
         "the doctor never learns the answer"
     );
     // How long the person waited, and the vote: counts, no identity.
-    let scraped = support::http_get(&metrics, "/metrics").await;
+    let scraped = crate::support::http_get(&metrics, "/metrics").await;
     for line in [
         "overdose_bot_handoff_time_to_take_seconds_count 1",
         "overdose_bot_handoff_time_to_answer_seconds_count 2",
@@ -295,7 +293,7 @@ async fn question_card_take_answer_and_follow_up_without_identities() {
     ] {
         assert!(scraped.contains(line), "missing `{line}` in:\n{scraped}");
     }
-    assert!(!support::mentions(&scraped, "5550001") && !support::mentions(&scraped, "7001"));
+    assert!(!crate::support::mentions(&scraped, "5550001") && !crate::support::mentions(&scraped, "7001"));
 
     let logs = finish(&telegram, bot).await;
     for secret in [
@@ -309,7 +307,10 @@ async fn question_card_take_answer_and_follow_up_without_identities() {
         answer,
         "She is awake",
     ] {
-        assert!(!support::mentions(&logs, secret), "{secret:?} is in the logs:\n{logs}");
+        assert!(
+            !crate::support::mentions(&logs, secret),
+            "{secret:?} is in the logs:\n{logs}"
+        );
     }
     assert!(logs.contains("question_sent") && logs.contains("answer_sent"), "{logs}");
 }
@@ -616,7 +617,7 @@ async fn a_roster_without_a_key_is_refused_at_start() {
     let telegram = FakeTelegram::start().await;
     let dir = TempDir::new();
     let roster = roster(dir.path(), true);
-    let bot = support::spawn(
+    let bot = crate::support::spawn(
         telegram.url(),
         telegram.token().to_owned(),
         Tree::Shipped,
@@ -632,7 +633,7 @@ async fn a_roster_without_a_key_is_refused_at_start() {
 
     // The fixed key of old: refused with the way to a key file, never echoed.
     let old_key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
-    let bot = support::spawn(
+    let bot = crate::support::spawn(
         telegram.url(),
         telegram.token().to_owned(),
         Tree::Shipped,
@@ -1158,7 +1159,7 @@ async fn a_case_nobody_takes_moves_on_a_taken_one_is_reminded_and_a_stop_tells_t
     assert!(!lost.text.contains(&code), "a count, never which case: {}", lost.text);
     assert!(logs.contains("timers of cases not yet taken or answered"), "{logs}");
     for secret in ["5550001", "7001", "Alice", "naloxone last"] {
-        assert!(!support::mentions(&logs, secret), "{secret} in the logs");
+        assert!(!crate::support::mentions(&logs, secret), "{secret} in the logs");
     }
 }
 
@@ -1171,7 +1172,7 @@ async fn a_case_nobody_takes_moves_on_a_taken_one_is_reminded_and_a_stop_tells_t
 async fn a_question_on_the_outreach_line_end_to_end() {
     let telegram = FakeTelegram::start().await;
     let dir = TempDir::new();
-    let roster = support::write_roster_with_lines(dir.path());
+    let roster = crate::support::write_roster_with_lines(dir.path());
     let key = write_key_file(dir.path());
     let bot = start_bot(
         &telegram,
@@ -1184,7 +1185,7 @@ async fn a_question_on_the_outreach_line_end_to_end() {
     let anna_chat = TestChat::private(&doctor());
     let olga = TestUser::new(7_101, "Olga Petrova", Some("olga_sw"), Some("ru"));
     let olga_chat = TestChat::private(&olga);
-    let outreach_duty = TestChat::group(support::OUTREACH_DUTY_CHAT, "Outreach team");
+    let outreach_duty = TestChat::group(crate::support::OUTREACH_DUTY_CHAT, "Outreach team");
 
     // "Where to find us" offers both lines; the outreach screen says who is on now.
     telegram.send_text(&alice_chat, &alice, "/start our-services");
@@ -1371,6 +1372,9 @@ async fn a_question_on_the_outreach_line_end_to_end() {
         answer,
         "Thank you, I will come",
     ] {
-        assert!(!support::mentions(&logs, secret), "{secret:?} is in the logs:\n{logs}");
+        assert!(
+            !crate::support::mentions(&logs, secret),
+            "{secret:?} is in the logs:\n{logs}"
+        );
     }
 }

@@ -6,10 +6,8 @@
 //! Negative checks wait for a sentinel: the refused tap's own answer, or a
 //! later update's reply.
 
-mod support;
-
+use crate::support::{RunningBot, TempDir, Tree, start_bot, write_key_file, write_roster};
 use overdose_bot::engine::{self, CallbackData, Duties, Input};
-use support::{RunningBot, TempDir, Tree, start_bot, write_key_file, write_roster};
 use telegram_fake::{FakeTelegram, Recorded, STEP_TIMEOUT, TestChat, TestUser, ViewMessage};
 
 async fn finish(telegram: &FakeTelegram, bot: RunningBot) {

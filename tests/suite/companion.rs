@@ -6,11 +6,9 @@
 //! the shipped companions: the naloxone watch to 2 hours after the last
 //! dose, CPR and the ambulance beside it.
 
-mod support;
-
 use std::time::Duration;
 
-use support::{RunningBot, TempDir, copy_dir, mentions, root, start_bot_in};
+use crate::support::{RunningBot, TempDir, copy_dir, mentions, root, start_bot_in};
 use telegram_fake::{FakeTelegram, STEP_TIMEOUT, TestChat, TestUser, ViewMessage};
 
 fn person() -> TestUser {

@@ -3,11 +3,9 @@
 //! does for a bot (unknown ids skipped, a whole call refused when one
 //! message in it is older than 48 hours, other chats never touched).
 
-mod support;
-
 use std::time::{Duration, Instant};
 
-use support::{RunningBot, Tree, start_bot};
+use crate::support::{RunningBot, Tree, start_bot};
 use telegram_fake::{FakeTelegram, Fault, Recorded, STEP_TIMEOUT, TestChat, TestUser, ViewMessage};
 
 const CLEAR: &str = "🧹 Clear this chat";
@@ -34,7 +32,7 @@ async fn finish(telegram: &FakeTelegram, bot: RunningBot, people: &[&TestUser]) 
     assert_eq!(telegram.violations(), Vec::<String>::new());
     for person in people {
         assert!(
-            !support::mentions(&logs, &person.id.to_string()),
+            !crate::support::mentions(&logs, &person.id.to_string()),
             "the logs name a chat:\n{logs}"
         );
     }
@@ -193,7 +191,7 @@ async fn clearing_deletes_this_chat_and_nobody_elses_and_leaves_only_the_report(
     let deadline = tokio::time::Instant::now() + STEP_TIMEOUT;
     let counted = "overdose_bot_chat_clears_total{outcome=\"chat_start\"} 1";
     let metrics = loop {
-        let metrics = support::http_get(&address, "/metrics").await;
+        let metrics = crate::support::http_get(&address, "/metrics").await;
         if metrics.contains(counted) || tokio::time::Instant::now() > deadline {
             break metrics;
         }

@@ -5,7 +5,7 @@ use overdose_bot::i18n::{Msg, REQUIRED_MESSAGES};
 
 #[test]
 fn content_readme_lists_every_diagnostic_code() {
-    let readme = include_str!("../content/README.md");
+    let readme = include_str!("../../content/README.md");
     for code in Code::ALL {
         let row = format!("| {} | {} |", code.as_str(), code.summary());
         assert!(readme.contains(&row), "content/README.md lacks the row `{row}`");
@@ -14,7 +14,7 @@ fn content_readme_lists_every_diagnostic_code() {
 
 #[test]
 fn locales_readme_lists_every_message() {
-    let readme = include_str!("../locales/README.md");
+    let readme = include_str!("../../locales/README.md");
     let runtime = Msg::ALL.iter().map(|message| message.id());
     for id in REQUIRED_MESSAGES.iter().copied().chain(runtime) {
         assert!(
@@ -79,7 +79,7 @@ fn every_content_file_points_editors_at_its_schema() {
 
 #[test]
 fn the_systemd_unit_forbids_core_dumps_and_sandboxes_the_bot() {
-    let unit = include_str!("../deploy/overdose-bot.service");
+    let unit = include_str!("../../deploy/overdose-bot.service");
     for setting in [
         "LimitCORE=0",
         "NoNewPrivileges=yes",
