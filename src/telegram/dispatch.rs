@@ -44,6 +44,11 @@ pub async fn dispatch<L>(
 ) where
     L: UpdateListener,
 {
+    // What teloxide's dispatcher checked when it was built: every value a
+    // handler asks for is provided (the update itself comes with each one).
+    // A missing one panics here, at start-up, not on the first update of
+    // that kind, where the lane would only log a panicking handler.
+    teloxide::dptree::type_check(handler.sig(), &dependencies, &[teloxide::dptree::Type::of::<Update>()]);
     let stop = listener.stop_token();
     let lanes = Lanes::new(handler, dependencies);
     let (running, mut all_done) = tokio::sync::mpsc::channel::<()>(1);
@@ -233,6 +238,22 @@ mod tests {
             seen.handled.fetch_add(1, Ordering::SeqCst);
             Ok(())
         })
+    }
+
+    #[tokio::test]
+    #[should_panic(expected = "missing")]
+    async fn a_handler_asking_for_a_value_nobody_provides_is_refused_at_start() {
+        let (_sender, updates) = futures::channel::mpsc::unbounded();
+        let listener = Channel { updates, stop: None };
+        // `handler()` asks for an `Arc<Seen>`; none is given.
+        dispatch(
+            listener,
+            handler(),
+            DependencyMap::new(),
+            |_| {},
+            std::future::pending(),
+        )
+        .await;
     }
 
     async fn handled(seen: &Seen, count: usize) -> Vec<i64> {

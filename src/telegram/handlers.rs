@@ -277,11 +277,3 @@ fn log_update(
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn schema_builds() {
-        let _ = super::schema();
-    }
-}
