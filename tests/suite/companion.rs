@@ -38,18 +38,7 @@ async fn shows(
     what: &str,
     found: impl Fn(&ViewMessage) -> bool,
 ) -> ViewMessage {
-    telegram
-        .wait_for(what, STEP_TIMEOUT, |_| {
-            telegram.chat(chat).iter().any(|m| m.from_bot && found(m))
-        })
-        .await
-        .unwrap_or_else(|e| panic!("{e}; chat: {:#?}", telegram.chat(chat)));
-    telegram
-        .chat(chat)
-        .into_iter()
-        .rev()
-        .find(|m| m.from_bot && found(m))
-        .unwrap()
+    crate::support::shows(telegram, chat, what, |m| m.from_bot && found(m)).await
 }
 
 fn check_ins(telegram: &FakeTelegram, chat: &TestChat, question: &str) -> usize {

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use crate::support::{RunningBot, TempDir, Tree, start_bot, write_key_file, write_roster};
-use telegram_fake::{FakeTelegram, Fault, STEP_TIMEOUT, TestChat, TestUser, ViewMessage};
+use telegram_fake::{FakeTelegram, Fault, STEP_TIMEOUT, TestChat, TestUser};
 
 fn people(count: i64) -> Vec<(TestUser, TestChat)> {
     (0..count)
@@ -30,26 +30,9 @@ async fn with_roster(telegram: &FakeTelegram, dir: &TempDir) -> RunningBot {
     .await
 }
 
-/// Waits up to `timeout` until `chat` shows a message for which `found` holds.
-async fn shows(
-    telegram: &FakeTelegram,
-    chat: &TestChat,
-    what: &str,
-    timeout: Duration,
-    found: impl Fn(&ViewMessage) -> bool,
-) -> ViewMessage {
-    telegram
-        .wait_for(what, timeout, |_| telegram.chat(chat).iter().any(&found))
-        .await
-        .unwrap_or_else(|e| panic!("{e}; chat: {:#?}", telegram.chat(chat)));
-    telegram.chat(chat).into_iter().rev().find(|m| found(m)).unwrap()
-}
-
 /// Stops the bot cleanly, checks the spec, reports the faults survived.
 async fn finish(telegram: &FakeTelegram, bot: RunningBot, test: &str) -> String {
-    let (code, logs) = bot.stop().await;
-    assert_eq!(code, 0, "exit code after SIGTERM; logs:\n{logs}");
-    assert_eq!(telegram.violations(), Vec::<String>::new());
+    let logs = crate::support::finish(telegram, bot).await;
     println!(
         "{test}: survived {} injected faults in {} Bot API requests",
         telegram.faults_injected(),
@@ -94,14 +77,14 @@ async fn storms_of_429_5xx_and_drops_delay_answers_but_lose_none() {
         telegram.send_text(chat, user, "/start");
     }
     for (user, chat) in &people {
-        shows(&telegram, chat, "the main menu", Duration::from_secs(40), |m| {
+        crate::support::shows_within(&telegram, chat, "the main menu", Duration::from_secs(40), |m| {
             m.button("Naloxone").is_some()
         })
         .await;
         telegram.press(chat, user, "Naloxone").unwrap();
     }
     for (_, chat) in &people {
-        shows(&telegram, chat, "the naloxone page", Duration::from_secs(40), |m| {
+        crate::support::shows_within(&telegram, chat, "the naloxone page", Duration::from_secs(40), |m| {
             m.text.starts_with("<b>Naloxone</b>") || m.text.contains("<b>Naloxone")
         })
         .await;
@@ -121,12 +104,13 @@ async fn an_escalation_survives_a_storm_of_faults() {
     );
     let anna = TestChat::private(&TestUser::new(7_001, "Anna", None, Some("en")));
     telegram.send_text(&alice_chat, &alice, "/start ask-doctor");
-    shows(&telegram, &alice_chat, "the Ask a doctor screen", STEP_TIMEOUT, |m| {
+    crate::support::shows_within(&telegram, &alice_chat, "the Ask a doctor screen", STEP_TIMEOUT, |m| {
         m.button("✍️ Write your question").is_some()
     })
     .await;
     telegram.press(&alice_chat, &alice, "✍️ Write your question").unwrap();
-    let prompt = shows(&telegram, &alice_chat, "the prompt", STEP_TIMEOUT, |m| m.force_reply).await;
+    let prompt =
+        crate::support::shows_within(&telegram, &alice_chat, "the prompt", STEP_TIMEOUT, |m| m.force_reply).await;
 
     // More faults in a row than a menu screen would wait for: a case waits them out.
     for _ in 0..5 {
@@ -136,16 +120,16 @@ async fn an_escalation_survives_a_storm_of_faults() {
         telegram.fail_next("copyMessage", Fault::DropConnection(Duration::from_millis(10)));
     }
     telegram.reply_text(&alice_chat, &alice, prompt.message_id, "urgent question");
-    let card = shows(&telegram, &anna, "the card", Duration::from_secs(40), |m| {
+    let card = crate::support::shows_within(&telegram, &anna, "the card", Duration::from_secs(40), |m| {
         m.text.contains("Status: new")
     })
     .await;
-    let copy = shows(&telegram, &anna, "the question", Duration::from_secs(40), |m| {
+    let copy = crate::support::shows_within(&telegram, &anna, "the question", Duration::from_secs(40), |m| {
         m.text == "urgent question"
     })
     .await;
     assert_eq!(copy.reply_to, Some(card.message_id));
-    shows(
+    crate::support::shows_within(
         &telegram,
         &alice_chat,
         "the confirmation",
@@ -167,12 +151,13 @@ async fn telegram_unreachable_for_30_s_then_back_loses_no_escalation() {
     let (alice, alice_chat) = people.pop().unwrap();
     let anna = TestChat::private(&TestUser::new(7_001, "Anna", None, Some("en")));
     telegram.send_text(&alice_chat, &alice, "/start ask-doctor");
-    shows(&telegram, &alice_chat, "the Ask a doctor screen", STEP_TIMEOUT, |m| {
+    crate::support::shows_within(&telegram, &alice_chat, "the Ask a doctor screen", STEP_TIMEOUT, |m| {
         m.button("✍️ Write your question").is_some()
     })
     .await;
     telegram.press(&alice_chat, &alice, "✍️ Write your question").unwrap();
-    let prompt = shows(&telegram, &alice_chat, "the prompt", STEP_TIMEOUT, |m| m.force_reply).await;
+    let prompt =
+        crate::support::shows_within(&telegram, &alice_chat, "the prompt", STEP_TIMEOUT, |m| m.force_reply).await;
 
     // The network goes down just as the case card is being sent...
     telegram.outage_from_next("sendMessage", Duration::from_secs(30));
@@ -187,20 +172,20 @@ async fn telegram_unreachable_for_30_s_then_back_loses_no_escalation() {
     telegram.send_text(&bob_chat, &bob, "/start");
 
     let back = Duration::from_secs(60);
-    let card = shows(&telegram, &anna, "the card after the outage", back, |m| {
+    let card = crate::support::shows_within(&telegram, &anna, "the card after the outage", back, |m| {
         m.text.contains("Status: new")
     })
     .await;
-    shows(&telegram, &anna, "the question after the outage", back, |m| {
+    crate::support::shows_within(&telegram, &anna, "the question after the outage", back, |m| {
         m.text == "he is not waking up properly"
     })
     .await;
     assert!(!card.text.contains("6000000"));
-    shows(&telegram, &alice_chat, "the confirmation", back, |m| {
+    crate::support::shows_within(&telegram, &alice_chat, "the confirmation", back, |m| {
         m.text.starts_with("✅ Your question is with the doctor on duty.")
     })
     .await;
-    shows(&telegram, &bob_chat, "Bob's main menu", back, |m| {
+    crate::support::shows_within(&telegram, &bob_chat, "Bob's main menu", back, |m| {
         m.button("Naloxone").is_some()
     })
     .await;
@@ -232,7 +217,7 @@ async fn a_long_retry_after_drops_a_stale_menu_but_a_question_waits_it_out() {
         .await
         .unwrap();
     telegram.send_text(&alice_chat, &alice, "/start ask-doctor");
-    shows(&telegram, &alice_chat, "the next screen", STEP_TIMEOUT, |m| {
+    crate::support::shows_within(&telegram, &alice_chat, "the next screen", STEP_TIMEOUT, |m| {
         m.button("✍️ Write your question").is_some()
     })
     .await;
@@ -245,10 +230,11 @@ async fn a_long_retry_after_drops_a_stale_menu_but_a_question_waits_it_out() {
 
     // A question to the doctors waits out a pause longer than a menu would.
     telegram.press(&alice_chat, &alice, "✍️ Write your question").unwrap();
-    let prompt = shows(&telegram, &alice_chat, "the prompt", STEP_TIMEOUT, |m| m.force_reply).await;
+    let prompt =
+        crate::support::shows_within(&telegram, &alice_chat, "the prompt", STEP_TIMEOUT, |m| m.force_reply).await;
     telegram.fail_next("copyMessage", Fault::RetryAfter(8));
     telegram.reply_text(&alice_chat, &alice, prompt.message_id, "is this an abscess");
-    shows(
+    crate::support::shows_within(
         &telegram,
         &anna,
         "the question after the pause",

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use crate::support::{RunningBot, Tree, expected, start_bot};
+use crate::support::{Tree, expected, finish, start_bot};
 use overdose_bot::engine::Input;
 use telegram_fake::{FakeTelegram, Recorded, STEP_TIMEOUT, TestChat, TestUser};
 
@@ -103,13 +103,6 @@ async fn get(address: &str, path: &str) -> String {
     let mut response = String::new();
     stream.read_to_string(&mut response).await.unwrap();
     response
-}
-
-async fn finish(telegram: &FakeTelegram, bot: RunningBot) -> String {
-    let (code, logs) = bot.stop().await;
-    assert_eq!(code, 0, "exit code after SIGTERM; logs:\n{logs}");
-    assert_eq!(telegram.violations(), Vec::<String>::new());
-    logs
 }
 
 /// Floods from one chat, then checks that another person was answered

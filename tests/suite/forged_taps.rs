@@ -6,15 +6,9 @@
 //! Negative checks wait for a sentinel: the refused tap's own answer, or a
 //! later update's reply.
 
-use crate::support::{RunningBot, TempDir, Tree, start_bot, write_key_file, write_roster};
+use crate::support::{TempDir, Tree, finish, start_bot, write_key_file, write_roster};
 use overdose_bot::engine::{self, CallbackData, Duties, Input};
 use telegram_fake::{FakeTelegram, Recorded, STEP_TIMEOUT, TestChat, TestUser, ViewMessage};
-
-async fn finish(telegram: &FakeTelegram, bot: RunningBot) {
-    let (code, logs) = bot.stop().await;
-    assert_eq!(code, 0, "exit code after SIGTERM; logs:\n{logs}");
-    assert_eq!(telegram.violations(), Vec::<String>::new());
-}
 
 fn from_bot(telegram: &FakeTelegram, chat: &TestChat) -> Vec<ViewMessage> {
     telegram.chat(chat).into_iter().filter(|m| m.from_bot).collect()

@@ -46,13 +46,7 @@ async fn nth_answer(telegram: &FakeTelegram, chat: &TestChat, count: usize) -> V
 /// Stops the bot; checks the exit, the spec, and that the logs name
 /// neither the group nor the people nor what they wrote.
 async fn finish(telegram: &FakeTelegram, bot: RunningBot, secrets: &[&str]) {
-    let (code, logs) = bot.stop().await;
-    assert_eq!(code, 0, "exit code after SIGTERM; logs:\n{logs}");
-    assert_eq!(
-        telegram.violations(),
-        Vec::<String>::new(),
-        "requests that break the spec"
-    );
+    let logs = crate::support::finish(telegram, bot).await;
     for secret in [&GROUP.to_string(), &GROUP.abs().to_string(), "5440001", "5440002"]
         .into_iter()
         .chain(secrets.iter().copied())

@@ -3,7 +3,7 @@
 //! every request checked against the spec; the person's identity never in a
 //! card, a doctor's chat or the logs.
 
-use crate::support::{RunningBot, Tree, start_bot};
+use crate::support::{RunningBot, Tree, finish, shows, start_bot};
 use telegram_fake::{FakeTelegram, Fault, STEP_TIMEOUT, TestChat, TestUser, ViewMessage};
 
 use crate::support::{DUTY_CHAT, TempDir, write_key_file, write_roster as roster};
@@ -45,20 +45,6 @@ async fn bot_with_roster_and(on_shift_now: bool, args: &[&str]) -> (FakeTelegram
     (telegram, bot, dir)
 }
 
-/// Waits until `chat` shows a message for which `found` holds; returns it.
-async fn shows(
-    telegram: &FakeTelegram,
-    chat: &TestChat,
-    what: &str,
-    found: impl Fn(&ViewMessage) -> bool,
-) -> ViewMessage {
-    telegram
-        .wait_for(what, STEP_TIMEOUT, |_| telegram.chat(chat).iter().any(&found))
-        .await
-        .unwrap_or_else(|e| panic!("{e}; chat: {:#?}", telegram.chat(chat)));
-    telegram.chat(chat).into_iter().rev().find(|m| found(m)).unwrap()
-}
-
 /// Opens "Ask a doctor" from the main menu and taps "Write your question";
 /// returns the prompt.
 async fn ask(telegram: &FakeTelegram, chat: &TestChat, user: &TestUser) -> ViewMessage {
@@ -80,21 +66,6 @@ fn anna_sees_nothing_of_the_vote(telegram: &FakeTelegram, chat: &TestChat) -> us
         .iter()
         .filter(|m| m.text.contains("helped") || m.text.contains('👍'))
         .count()
-}
-
-async fn finish(telegram: &FakeTelegram, bot: RunningBot) -> String {
-    let (code, logs) = bot.stop().await;
-    assert_eq!(code, 0, "exit code after SIGTERM; logs:\n{logs}");
-    assert_eq!(
-        telegram.violations(),
-        Vec::<String>::new(),
-        "requests that break the Bot API spec"
-    );
-    println!(
-        "validated {} Bot API requests against the spec",
-        telegram.requests().len()
-    );
-    logs
 }
 
 /// Nothing of `secrets` (ids, names, usernames of the other side) in any

@@ -27,9 +27,7 @@ fn bob() -> TestUser {
 /// Stops the bot, checks it exited cleanly, that no request broke the spec,
 /// and that the logs never name `people`'s chats; returns the logs.
 async fn finish(telegram: &FakeTelegram, bot: RunningBot, people: &[&TestUser]) -> String {
-    let (code, logs) = bot.stop().await;
-    assert_eq!(code, 0, "exit code after SIGTERM; logs:\n{logs}");
-    assert_eq!(telegram.violations(), Vec::<String>::new());
+    let logs = crate::support::finish(telegram, bot).await;
     for person in people {
         assert!(
             !crate::support::mentions(&logs, &person.id.to_string()),
@@ -40,7 +38,7 @@ async fn finish(telegram: &FakeTelegram, bot: RunningBot, people: &[&TestUser]) 
 }
 
 /// Waits until `chat`'s messages satisfy `holds`.
-async fn shows(
+async fn chat_holds(
     telegram: &FakeTelegram,
     chat: &TestChat,
     what: &str,
@@ -55,7 +53,7 @@ async fn shows(
 
 /// Waits until the bot's latest message in `chat` has exactly `labels`.
 async fn buttons(telegram: &FakeTelegram, chat: &TestChat, labels: &[&str]) {
-    shows(
+    chat_holds(
         telegram,
         chat,
         &format!("buttons {labels:?}"),
@@ -67,7 +65,7 @@ async fn buttons(telegram: &FakeTelegram, chat: &TestChat, labels: &[&str]) {
 
 /// Waits until the bot's latest message in `chat` has a button `label`.
 async fn offers(telegram: &FakeTelegram, chat: &TestChat, label: &str) {
-    shows(
+    chat_holds(
         telegram,
         chat,
         &format!("a button {label:?}"),
@@ -107,7 +105,7 @@ async fn clear(telegram: &FakeTelegram, chat: &TestChat, user: &TestUser) -> Dur
     buttons(telegram, chat, &[CANCEL, YES]).await;
     let started = Instant::now();
     telegram.press(chat, user, YES).unwrap();
-    shows(telegram, chat, "the report", SWEEP_TIMEOUT, |messages| {
+    chat_holds(telegram, chat, "the report", SWEEP_TIMEOUT, |messages| {
         last_from_bot(messages).is_some_and(|m| m.text.starts_with("🧹 ") && m.labels() == [HOME])
     })
     .await;
@@ -163,7 +161,7 @@ async fn clearing_deletes_this_chat_and_nobody_elses_and_leaves_only_the_report(
 
     let started = Instant::now();
     telegram.press(&chat, &alice, YES).unwrap();
-    shows(&telegram, &chat, "only the report", SWEEP_TIMEOUT, |messages| {
+    chat_holds(&telegram, &chat, "only the report", SWEEP_TIMEOUT, |messages| {
         messages.len() == 1 && messages[0].labels() == [HOME]
     })
     .await;
@@ -231,7 +229,7 @@ async fn cancel_deletes_nothing_and_a_group_gets_a_refusal() {
         .expect("the private /privacy screen offers clearing");
     let group = TestChat::group(-100_555, "Friends");
     telegram.send_text(&group, &alice, "/privacy@overdose_test_bot");
-    shows(&telegram, &group, "the short answer", STEP_TIMEOUT, |messages| {
+    chat_holds(&telegram, &group, "the short answer", STEP_TIMEOUT, |messages| {
         last_from_bot(messages).is_some()
     })
     .await;
@@ -269,7 +267,7 @@ async fn messages_older_than_48_hours_stay_and_the_sweep_stops_at_them() {
     for text in ["/start", "naloxone", "/help"] {
         let count = telegram.chat(&chat).len();
         telegram.send_text(&chat, &alice, text);
-        shows(&telegram, &chat, text, STEP_TIMEOUT, |m| m.len() == count + 2).await;
+        chat_holds(&telegram, &chat, text, STEP_TIMEOUT, |m| m.len() == count + 2).await;
     }
     let old = telegram.chat(&chat);
     telegram.backdate(&chat, old.last().unwrap().message_id, Duration::from_secs(49 * 3600));

@@ -4,15 +4,9 @@
 //! before commands that arrived earlier; a doctor's answer is never lost
 //! among a stranger's replies, and the stranger is told off once.
 
-use crate::support::{DUTY_CHAT, RunningBot, TempDir, Tree, start_bot, write_key_file, write_roster};
+use crate::support::{DUTY_CHAT, TempDir, Tree, finish, start_bot, write_key_file, write_roster};
 use overdose_bot::engine::{self, GroupAsk};
 use telegram_fake::{FakeTelegram, STEP_TIMEOUT, TestChat, TestUser, ViewMessage};
-
-async fn finish(telegram: &FakeTelegram, bot: RunningBot) {
-    let (code, logs) = bot.stop().await;
-    assert_eq!(code, 0, "exit code after SIGTERM; logs:\n{logs}");
-    assert_eq!(telegram.violations(), Vec::<String>::new());
-}
 
 /// The bot's messages in `chat`.
 fn from_bot(telegram: &FakeTelegram, chat: &TestChat) -> Vec<ViewMessage> {

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::support::{RunningBot, Tree, expected, start_bot};
+use crate::support::{RunningBot, Tree, expected, finish, start_bot};
 use overdose_bot::content::{NodeKey, VersionTag};
 use overdose_bot::engine::{CallbackData, Input, MessageKind};
 use telegram_fake::{FakeTelegram, Fault, STEP_TIMEOUT, TestChat, TestUser};
@@ -19,23 +19,6 @@ async fn shipped_bot() -> (FakeTelegram, RunningBot) {
     let telegram = FakeTelegram::start().await;
     let bot = start_bot(&telegram, Tree::Shipped, &[], &[]).await;
     (telegram, bot)
-}
-
-/// Stops the bot, checks it exited cleanly and that no request broke the spec.
-async fn finish(telegram: &FakeTelegram, bot: RunningBot) -> String {
-    let (code, logs) = bot.stop().await;
-    assert_eq!(code, 0, "exit code after SIGTERM; logs:\n{logs}");
-    assert_eq!(
-        telegram.violations(),
-        Vec::<String>::new(),
-        "requests that break the Bot API spec"
-    );
-    // Summed for the closing notes: `cargo test --test suite telegram:: -- --nocapture`.
-    println!(
-        "validated {} Bot API requests against the spec",
-        telegram.requests().len()
-    );
-    logs
 }
 
 /// Waits until `condition` holds for the recorded requests (what the bot has done).

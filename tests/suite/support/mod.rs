@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use overdose_bot::content::{Content, LoadOptions, ValidateOptions, load};
 use overdose_bot::engine::{self, Input};
-use telegram_fake::{FakeTelegram, STEP_TIMEOUT};
+use telegram_fake::{FakeTelegram, STEP_TIMEOUT, TestChat, ViewMessage};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
@@ -309,6 +309,50 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// Stops the bot with SIGTERM, checks that it exited 0 and that no request
+/// broke the Bot API spec; returns its logs for the caller's own checks.
+pub async fn finish(telegram: &FakeTelegram, bot: RunningBot) -> String {
+    let (code, logs) = bot.stop().await;
+    assert_eq!(code, 0, "exit code after SIGTERM; logs:\n{logs}");
+    assert_eq!(
+        telegram.violations(),
+        Vec::<String>::new(),
+        "requests that break the Bot API spec"
+    );
+    // Summed for the closing notes: `cargo test --test suite -- --nocapture`.
+    println!(
+        "validated {} Bot API requests against the spec",
+        telegram.requests().len()
+    );
+    logs
+}
+
+/// Waits until a message in `chat` satisfies `found`, then returns the
+/// newest that does; fails with the chat's messages after `STEP_TIMEOUT`.
+pub async fn shows(
+    telegram: &FakeTelegram,
+    chat: &TestChat,
+    what: &str,
+    found: impl Fn(&ViewMessage) -> bool,
+) -> ViewMessage {
+    shows_within(telegram, chat, what, STEP_TIMEOUT, found).await
+}
+
+/// [`shows`] with its own timeout (for waits through injected faults).
+pub async fn shows_within(
+    telegram: &FakeTelegram,
+    chat: &TestChat,
+    what: &str,
+    timeout: Duration,
+    found: impl Fn(&ViewMessage) -> bool,
+) -> ViewMessage {
+    telegram
+        .wait_for(what, timeout, |_| telegram.chat(chat).iter().any(&found))
+        .await
+        .unwrap_or_else(|e| panic!("{e}; chat: {:#?}", telegram.chat(chat)));
+    telegram.chat(chat).into_iter().rev().find(|m| found(m)).unwrap()
 }
 
 /// Whether `logs` mention `secret` as a word of its own. The bot logs at
