@@ -139,11 +139,14 @@ async fn clearing_deletes_this_chat_and_nobody_elses_and_leaves_only_the_report(
     }
     telegram.send_photo(&chat, &alice);
     telegram.send_text(&chat, &alice, "/privacy");
+    // /privacy is Alice's last message: its answer comes after all hers
+    // (a chat's updates are handled in order). Bob's two answers are
+    // waited for by name.
     offers(&telegram, &chat, CLEAR).await;
-    telegram
-        .settle(Duration::from_millis(500), SWEEP_TIMEOUT)
-        .await
-        .unwrap();
+    chat_holds(&telegram, &bobs, "Bob's two answers", STEP_TIMEOUT, |messages| {
+        messages.iter().filter(|m| m.from_bot).count() >= 2
+    })
+    .await;
     let before = telegram.chat(&chat);
     let span = before.last().unwrap().message_id - before[0].message_id;
     assert!(span > 100, "Alice's messages span {span} ids: more than one batch");
@@ -250,8 +253,15 @@ async fn cancel_deletes_nothing_and_a_group_gets_a_refusal() {
         })
         .await
         .unwrap();
-    telegram.settle(Duration::from_millis(300), STEP_TIMEOUT).await.unwrap();
-    assert_eq!(snapshot(&telegram.chat(&group)), group_before, "the group is untouched");
+    // A sentinel from Alice in the group: once it is answered, the taps
+    // before it have done all they would do.
+    telegram.send_text(&group, &alice, "/privacy@overdose_test_bot");
+    chat_holds(&telegram, &group, "the sentinel's answer", STEP_TIMEOUT, |messages| {
+        messages.iter().filter(|m| m.from_bot).count() >= 2
+    })
+    .await;
+    let group_now = snapshot(&telegram.chat(&group));
+    assert_eq!(group_now[..group_before.len()], group_before, "the group is untouched");
     assert_eq!(snapshot(&telegram.chat(&chat)), before);
     assert!(deletions(&telegram).is_empty(), "nothing was even tried");
     finish(&telegram, bot, &[&alice]).await;
