@@ -139,29 +139,11 @@ mod tests {
     use super::*;
     use std::os::unix::fs::symlink;
 
-    struct Dir(PathBuf);
-
-    impl Dir {
-        fn new(name: &str) -> Self {
-            let path = std::env::temp_dir().join(format!("overdose-files-{}-{name}", std::process::id()));
-            let _ = fs::remove_dir_all(&path);
-            fs::create_dir_all(path.join("root")).unwrap();
-            Dir(path)
-        }
-        fn root(&self) -> PathBuf {
-            self.0.join("root")
-        }
-    }
-
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = fs::remove_dir_all(&self.0);
-        }
-    }
+    use crate::scratch::ScratchDir;
 
     #[test]
     fn regular_files_and_symlinks_inside_the_root_are_read() {
-        let dir = Dir::new("inside");
+        let dir = ScratchDir::new("files", "inside");
         fs::write(dir.root().join("a.yaml"), "- id: a\n").unwrap();
         symlink(dir.root().join("a.yaml"), dir.root().join("b.yaml")).unwrap();
         for name in ["a.yaml", "b.yaml"] {
@@ -172,9 +154,9 @@ mod tests {
 
     #[test]
     fn symlinks_out_of_the_root_are_refused_without_reading() {
-        let dir = Dir::new("outside");
-        fs::write(dir.0.join("secret"), "TELOXIDE_TOKEN=123:abc").unwrap();
-        symlink(dir.0.join("secret"), dir.root().join("a.yaml")).unwrap();
+        let dir = ScratchDir::new("files", "outside");
+        fs::write(dir.path().join("secret"), "TELOXIDE_TOKEN=123:abc").unwrap();
+        symlink(dir.path().join("secret"), dir.root().join("a.yaml")).unwrap();
         symlink("/proc/self/environ", dir.root().join("env.yaml")).unwrap();
         for name in ["a.yaml", "env.yaml"] {
             let error = read(&dir.root().join(name), Some(&dir.root()), FileKind::Content).unwrap_err();
@@ -185,7 +167,7 @@ mod tests {
 
     #[test]
     fn loops_devices_pipes_and_directories_are_refused() {
-        let dir = Dir::new("special");
+        let dir = ScratchDir::new("files", "special");
         symlink(dir.root().join("loop-b"), dir.root().join("loop-a")).unwrap();
         symlink(dir.root().join("loop-a"), dir.root().join("loop-b")).unwrap();
         let looped = read(&dir.root().join("loop-a"), Some(&dir.root()), FileKind::Content).unwrap_err();
@@ -210,7 +192,7 @@ mod tests {
 
     #[test]
     fn files_over_their_cap_are_refused() {
-        let dir = Dir::new("large");
+        let dir = ScratchDir::new("files", "large");
         let path = dir.root().join("big.yaml");
         fs::write(&path, vec![b'#'; FileKind::Content.max_bytes() as usize + 1]).unwrap();
         let error = read(&path, Some(&dir.root()), FileKind::Content).unwrap_err();

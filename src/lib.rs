@@ -53,6 +53,8 @@ pub mod roster;
 pub mod safety;
 pub mod schedule;
 pub mod schema;
+#[cfg(test)]
+mod scratch;
 pub mod search;
 pub mod search_report;
 pub mod service;

@@ -107,29 +107,11 @@ mod tests {
 
     use super::*;
 
-    struct Dir(PathBuf);
-
-    impl Dir {
-        fn new(name: &str) -> Self {
-            let path = std::env::temp_dir().join(format!("overdose-write-{}-{name}", std::process::id()));
-            let _ = fs::remove_dir_all(&path);
-            fs::create_dir_all(path.join("root")).unwrap();
-            Dir(path)
-        }
-        fn root(&self) -> PathBuf {
-            self.0.join("root")
-        }
-    }
-
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = fs::remove_dir_all(&self.0);
-        }
-    }
+    use crate::scratch::ScratchDir;
 
     #[test]
     fn writes_files_and_missing_directories_inside_the_root_keeping_permissions() {
-        let dir = Dir::new("inside");
+        let dir = ScratchDir::new("write", "inside");
         let file = dir.root().join("uz/bot.ftl");
         write_inside(&dir.root(), &file, b"one").unwrap();
         fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
@@ -145,29 +127,29 @@ mod tests {
 
     #[test]
     fn never_writes_through_a_symlinked_file_or_directory() {
-        let dir = Dir::new("links");
-        let victim = dir.0.join("victim.txt");
+        let dir = ScratchDir::new("write", "links");
+        let victim = dir.path().join("victim.txt");
         fs::write(&victim, "untouched").unwrap();
         symlink(&victim, dir.root().join("translations.lock")).unwrap();
         let error = write_inside(&dir.root(), &dir.root().join("translations.lock"), b"x").unwrap_err();
         assert!(matches!(error, WriteError::Symlink { .. }), "{error}");
 
-        fs::create_dir(dir.0.join("elsewhere")).unwrap();
-        symlink(dir.0.join("elsewhere"), dir.root().join("uz")).unwrap();
+        fs::create_dir(dir.path().join("elsewhere")).unwrap();
+        symlink(dir.path().join("elsewhere"), dir.root().join("uz")).unwrap();
         let error = write_inside(&dir.root(), &dir.root().join("uz/bot.ftl"), b"x").unwrap_err();
         assert!(matches!(error, WriteError::Symlink { .. }), "{error}");
 
         assert_eq!(fs::read_to_string(&victim).unwrap(), "untouched");
-        assert_eq!(fs::read_dir(dir.0.join("elsewhere")).unwrap().count(), 0);
+        assert_eq!(fs::read_dir(dir.path().join("elsewhere")).unwrap().count(), 0);
     }
 
     #[test]
     fn refuses_paths_outside_the_root() {
-        let dir = Dir::new("outside");
-        for path in [dir.0.join("x.yaml"), dir.root().join("../x.yaml"), dir.root()] {
+        let dir = ScratchDir::new("write", "outside");
+        for path in [dir.path().join("x.yaml"), dir.root().join("../x.yaml"), dir.root()] {
             let error = write_inside(&dir.root(), &path, b"x").unwrap_err();
             assert!(matches!(error, WriteError::Outside { .. }), "{error}");
         }
-        assert!(!dir.0.join("x.yaml").exists());
+        assert!(!dir.path().join("x.yaml").exists());
     }
 }
