@@ -4,7 +4,7 @@
 //! id starting with `w` (`wounds`, `where-naloxone`, ...): 23 of 26 links
 //! worked. `crate::payload` now owns every prefix; this proves it end to end.
 
-use crate::support::{DUTY_CHAT, RunningBot, TempDir, Tree, start_bot, write_key_file, write_roster};
+use crate::support::{DUTY_CHAT, RunningBot, TempDir, Tree, start_bot, start_bot_with_line, write_roster};
 use overdose_bot::engine::{self, Duties, Duty, Input};
 use telegram_fake::{FakeTelegram, STEP_TIMEOUT, TestChat, TestUser};
 
@@ -15,14 +15,7 @@ async fn bot(with_roster: bool) -> (FakeTelegram, RunningBot, TempDir) {
     let telegram = FakeTelegram::start().await;
     let dir = TempDir::new();
     let bot = if with_roster {
-        let roster = write_roster(dir.path(), true);
-        start_bot(
-            &telegram,
-            Tree::Shipped,
-            &["--roster", roster.to_str().unwrap()],
-            &[("OVERDOSE_BOT_HANDOFF_KEY_FILE", &write_key_file(dir.path()))],
-        )
-        .await
+        start_bot_with_line(&telegram, dir.path(), &write_roster(dir.path(), true), &[]).await
     } else {
         start_bot(&telegram, Tree::Shipped, &[], &[]).await
     };

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::support::{RunningBot, TempDir, Tree, start_bot, write_key_file, write_roster};
+use crate::support::{RunningBot, TempDir, Tree, start_bot, start_bot_with_line, write_roster};
 use telegram_fake::{FakeTelegram, Fault, STEP_TIMEOUT, TestChat, TestUser};
 
 fn people(count: i64) -> Vec<(TestUser, TestChat)> {
@@ -20,14 +20,7 @@ fn people(count: i64) -> Vec<(TestUser, TestChat)> {
 }
 
 async fn with_roster(telegram: &FakeTelegram, dir: &TempDir) -> RunningBot {
-    let roster = write_roster(dir.path(), true);
-    start_bot(
-        telegram,
-        Tree::Shipped,
-        &["--roster", roster.to_str().unwrap()],
-        &[("OVERDOSE_BOT_HANDOFF_KEY_FILE", &write_key_file(dir.path()))],
-    )
-    .await
+    start_bot_with_line(telegram, dir.path(), &write_roster(dir.path(), true), &[]).await
 }
 
 /// Stops the bot cleanly, checks the spec, reports the faults survived.

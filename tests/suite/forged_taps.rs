@@ -6,7 +6,7 @@
 //! Negative checks wait for a sentinel: the refused tap's own answer, or a
 //! later update's reply.
 
-use crate::support::{TempDir, Tree, finish, start_bot, write_key_file, write_roster};
+use crate::support::{TempDir, Tree, finish, start_bot, start_bot_with_line, write_roster};
 use overdose_bot::engine::{self, CallbackData, Duties, Input};
 use telegram_fake::{FakeTelegram, Recorded, STEP_TIMEOUT, TestChat, TestUser, ViewMessage};
 
@@ -123,14 +123,7 @@ async fn a_forged_feedback_tap_on_a_case_card_leaves_the_card_and_its_buttons() 
     let telegram = FakeTelegram::start().await;
     let dir = TempDir::new();
     let roster = write_roster(dir.path(), true);
-    let key = write_key_file(dir.path());
-    let bot = start_bot(
-        &telegram,
-        Tree::Shipped,
-        &["--roster", roster.to_str().unwrap()],
-        &[("OVERDOSE_BOT_HANDOFF_KEY_FILE", &key)],
-    )
-    .await;
+    let bot = start_bot_with_line(&telegram, dir.path(), &roster, &[]).await;
     let person = TestUser::new(6_400_101, "Alice", None, Some("en"));
     let person_chat = TestChat::private(&person);
     let doctor = TestUser::new(7_001, "Anna Ivanova", None, Some("en"));

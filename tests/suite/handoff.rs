@@ -3,10 +3,10 @@
 //! every request checked against the spec; the person's identity never in a
 //! card, a doctor's chat or the logs.
 
-use crate::support::{RunningBot, Tree, finish, shows, start_bot};
+use crate::support::{RunningBot, Tree, finish, shows, start_bot, start_bot_with_line};
 use telegram_fake::{FakeTelegram, Fault, STEP_TIMEOUT, TestChat, TestUser, ViewMessage};
 
-use crate::support::{DUTY_CHAT, TempDir, write_key_file, write_roster as roster};
+use crate::support::{DUTY_CHAT, TempDir, write_roster as roster};
 
 fn person() -> TestUser {
     TestUser::new(5_550_001, "Alice", Some("alice_private"), Some("en"))
@@ -32,16 +32,7 @@ async fn bot_with_roster_and(on_shift_now: bool, args: &[&str]) -> (FakeTelegram
     let telegram = FakeTelegram::start().await;
     let dir = TempDir::new();
     let roster = roster(dir.path(), on_shift_now);
-    let mut args = args.to_vec();
-    args.extend(["--roster", roster.to_str().unwrap()]);
-    let key = write_key_file(dir.path());
-    let bot = start_bot(
-        &telegram,
-        Tree::Shipped,
-        &args,
-        &[("OVERDOSE_BOT_HANDOFF_KEY_FILE", &key)],
-    )
-    .await;
+    let bot = start_bot_with_line(&telegram, dir.path(), &roster, args).await;
     (telegram, bot, dir)
 }
 
@@ -1050,14 +1041,7 @@ async fn a_case_nobody_takes_moves_on_a_taken_one_is_reminded_and_a_stop_tells_t
     let mut text = std::fs::read_to_string(&path).unwrap();
     text.push_str("escalation: { take_within: 1s, urgent_take_within: 1s, answer_within: 2s }\n");
     std::fs::write(&path, text).unwrap();
-    let key = write_key_file(dir.path());
-    let bot = start_bot(
-        &telegram,
-        Tree::Shipped,
-        &["--roster", path.to_str().unwrap()],
-        &[("OVERDOSE_BOT_HANDOFF_KEY_FILE", &key)],
-    )
-    .await;
+    let bot = start_bot_with_line(&telegram, dir.path(), &path, &[]).await;
     let (alice, alice_chat) = (person(), TestChat::private(&person()));
     let (anna, anna_chat) = (doctor(), TestChat::private(&doctor()));
     let duty = TestChat::group(DUTY_CHAT, "Duty team");
@@ -1144,14 +1128,7 @@ async fn a_question_on_the_outreach_line_end_to_end() {
     let telegram = FakeTelegram::start().await;
     let dir = TempDir::new();
     let roster = crate::support::write_roster_with_lines(dir.path());
-    let key = write_key_file(dir.path());
-    let bot = start_bot(
-        &telegram,
-        Tree::Shipped,
-        &["--roster", roster.to_str().unwrap()],
-        &[("OVERDOSE_BOT_HANDOFF_KEY_FILE", &key)],
-    )
-    .await;
+    let bot = start_bot_with_line(&telegram, dir.path(), &roster, &[]).await;
     let (alice, alice_chat) = (person(), TestChat::private(&person()));
     let anna_chat = TestChat::private(&doctor());
     let olga = TestUser::new(7_101, "Olga Petrova", Some("olga_sw"), Some("ru"));

@@ -4,7 +4,7 @@
 //! before commands that arrived earlier; a doctor's answer is never lost
 //! among a stranger's replies, and the stranger is told off once.
 
-use crate::support::{DUTY_CHAT, TempDir, Tree, finish, start_bot, write_key_file, write_roster};
+use crate::support::{DUTY_CHAT, TempDir, Tree, finish, start_bot, start_bot_with_line, write_roster};
 use overdose_bot::engine::{self, GroupAsk};
 use telegram_fake::{FakeTelegram, STEP_TIMEOUT, TestChat, TestUser, ViewMessage};
 
@@ -55,14 +55,7 @@ async fn a_doctors_answer_is_never_lost_among_a_strangers_replies_who_is_told_on
     let telegram = FakeTelegram::start().await;
     let dir = TempDir::new();
     let roster = write_roster(dir.path(), false);
-    let key = write_key_file(dir.path());
-    let bot = start_bot(
-        &telegram,
-        Tree::Shipped,
-        &["--roster", roster.to_str().unwrap()],
-        &[("OVERDOSE_BOT_HANDOFF_KEY_FILE", &key)],
-    )
-    .await;
+    let bot = start_bot_with_line(&telegram, dir.path(), &roster, &[]).await;
     let person = TestUser::new(5_550_001, "Alice", None, Some("en"));
     let person_chat = TestChat::private(&person);
     let duty = TestChat::group(DUTY_CHAT, "Duty team");

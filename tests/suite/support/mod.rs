@@ -311,6 +311,21 @@ impl Drop for TempDir {
     }
 }
 
+/// Starts the bot with the lines of `roster` and a fresh key file in `dir`
+/// (the line needs one), and `args` besides.
+pub async fn start_bot_with_line(telegram: &FakeTelegram, dir: &Path, roster: &Path, args: &[&str]) -> RunningBot {
+    let key = write_key_file(dir);
+    let mut args = args.to_vec();
+    args.extend(["--roster", roster.to_str().unwrap()]);
+    start_bot(
+        telegram,
+        Tree::Shipped,
+        &args,
+        &[("OVERDOSE_BOT_HANDOFF_KEY_FILE", &key)],
+    )
+    .await
+}
+
 /// Stops the bot with SIGTERM, checks that it exited 0 and that no request
 /// broke the Bot API spec; returns its logs for the caller's own checks.
 pub async fn finish(telegram: &FakeTelegram, bot: RunningBot) -> String {
