@@ -50,6 +50,7 @@ pub mod preview;
 pub mod reload;
 pub mod review;
 pub mod roster;
+pub mod router;
 pub mod safety;
 pub mod schedule;
 pub mod schema;

@@ -123,6 +123,71 @@ impl Prefix {
     }
 }
 
+/// What a button's callback data asks for: its kind and what it carries,
+/// read once at the door (`crate::router`) and handed to its owner. A new
+/// kind of button is one variant here, and the compiler then shows every
+/// place that must learn it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tap<'a> {
+    /// A menu button: the whole data, the engine's position codec
+    /// (`engine::CallbackData`).
+    Menu(&'a str),
+    /// "Write your question": the position (menu data) it was asked from.
+    Ask(&'a str),
+    /// A case button on a card, or the one under a copied question.
+    Case { action: CaseAction, ticket: &'a str },
+    /// "Write back": the doctor's ticket.
+    WriteBack(&'a str),
+    /// "Did this help?": the answer.
+    Feedback(&'a str),
+    /// "Send this to the doctor on duty": the message's id in the person's chat.
+    SendToDoctor(&'a str),
+    /// A companion's start, stop or check-in answer (`engine::companion`'s codec).
+    Companion(&'a str),
+    /// "Clear this chat" or its confirmation (`engine::privacy`'s codec).
+    ClearChat(&'a str),
+    /// No prefix of this bot: a forged or foreign button.
+    Unknown(&'a str),
+}
+
+impl<'a> Tap<'a> {
+    pub fn parse(data: &'a str) -> Self {
+        let Some((prefix, rest)) = Prefix::of_callback(data) else {
+            return Tap::Unknown(data);
+        };
+        let case = |action| Tap::Case { action, ticket: rest };
+        match prefix {
+            Prefix::Menu => Tap::Menu(data),
+            Prefix::Ask => Tap::Ask(rest),
+            Prefix::Take => case(CaseAction::Take),
+            Prefix::Resolve => case(CaseAction::Resolve),
+            Prefix::Reopen => case(CaseAction::Reopen),
+            Prefix::Case => case(CaseAction::Show),
+            Prefix::WriteBack => Tap::WriteBack(rest),
+            Prefix::Feedback => Tap::Feedback(rest),
+            Prefix::SendToDoctor => Tap::SendToDoctor(rest),
+            Prefix::Companion => Tap::Companion(rest),
+            Prefix::ClearChat => Tap::ClearChat(rest),
+        }
+    }
+
+    /// Whether this button belongs on a menu (a page's own buttons), so a
+    /// message whose buttons are all such is a menu the next tap may edit.
+    pub fn is_menu(self) -> bool {
+        matches!(self, Tap::Menu(_) | Tap::Ask(_) | Tap::ClearChat(_) | Tap::Companion(_))
+    }
+}
+
+/// What a case button asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaseAction {
+    Take,
+    Resolve,
+    Reopen,
+    /// The copy of a question: tapping it only explains how to answer.
+    Show,
+}
+
 /// Whether `c` may appear in a node id. Shared with the content validator,
 /// so the two can never drift apart.
 pub const fn is_node_id_char(c: char) -> bool {
@@ -247,6 +312,42 @@ mod tests {
         );
         assert_eq!(DeepLink::parse(Some("  "), find), DeepLink::Home);
         assert_eq!(DeepLink::parse(None, find), DeepLink::Home);
+    }
+
+    #[test]
+    fn every_kind_of_tap_is_read_with_what_it_carries() {
+        assert_eq!(Tap::parse("Mabcd"), Tap::Menu("Mabcd"));
+        assert_eq!(Tap::parse("1abcd"), Tap::Menu("1abcd"), "an old menu button");
+        assert_eq!(Tap::parse("AMabcd"), Tap::Ask("Mabcd"));
+        assert_eq!(
+            Tap::parse("tTICKET"),
+            Tap::Case {
+                action: CaseAction::Take,
+                ticket: "TICKET"
+            }
+        );
+        assert_eq!(
+            Tap::parse("CTICKET"),
+            Tap::Case {
+                action: CaseAction::Show,
+                ticket: "TICKET"
+            }
+        );
+        assert_eq!(Tap::parse("WTICKET"), Tap::WriteBack("TICKET"));
+        assert_eq!(Tap::parse("Fy"), Tap::Feedback("y"));
+        assert_eq!(Tap::parse("S42"), Tap::SendToDoctor("42"));
+        assert_eq!(Tap::parse("Kgo"), Tap::Companion("go"));
+        assert_eq!(Tap::parse("Dyen"), Tap::ClearChat("yen"));
+        assert_eq!(
+            Tap::parse("naloxone"),
+            Tap::Unknown("naloxone"),
+            "a node id is no button"
+        );
+        assert_eq!(Tap::parse(""), Tap::Unknown(""));
+        for prefix in Prefix::ALL {
+            let data = prefix.with("x");
+            assert!(!matches!(Tap::parse(&data), Tap::Unknown(_)), "{prefix:?} has no tap");
+        }
     }
 
     proptest! {

@@ -13,12 +13,12 @@ use chrono::{DateTime, Utc};
 use crate::content::{Content, Locale};
 use crate::engine::Button;
 use crate::handoff::flow::{self, Action, Card, Ctx, Event, Keyboard, Said, Sender};
-use crate::handoff::{CaseAction, Desks, parse_case_button};
-use crate::payload::Prefix;
+use crate::handoff::{Desks, parse_case_button};
+use crate::payload::CaseAction;
 
 /// The console person's chat and user id: never a Telegram id, so it
 /// cannot meet a roster's.
-const PERSON: i64 = 0;
+pub(super) const PERSON: i64 = 0;
 
 /// A message in one of the simulated chats.
 struct Sent {
@@ -65,21 +65,9 @@ impl<'d> Line<'d> {
         self.desks.duties(self.now)
     }
 
-    /// A button of the line pressed by the person: "Write your question",
-    /// "Send this to the doctor".
-    pub fn person_taps(
-        &mut self,
-        content: &Content,
-        locale: Locale,
-        data: &str,
-        out: &mut impl Write,
-    ) -> io::Result<()> {
-        let from = person(content, locale);
-        let event = match Prefix::of_callback(data) {
-            Some((Prefix::Ask, position)) => Event::Ask { from, position },
-            Some((Prefix::SendToDoctor, message)) => Event::SendToDoctor { from, message },
-            _ => return Ok(()),
-        };
+    /// A button of the line pressed by the person ("Write your question",
+    /// "Send this to the doctor"), as the router read it.
+    pub fn person_taps(&mut self, content: &Content, event: Event<'_>, out: &mut impl Write) -> io::Result<()> {
         self.run(content, event, out)
     }
 

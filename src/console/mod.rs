@@ -24,8 +24,9 @@ use chrono::{DateTime, Utc};
 use crate::content::{Content, Locale};
 use crate::engine::{self, Cleared, Duties, Input, MessageKind, Screen, Shows};
 use crate::handoff::Desks;
+use crate::handoff::flow::Event;
 use crate::i18n::Msg;
-use crate::payload::Prefix;
+use crate::router::{self, Place, Routed, TapFacts, Under};
 
 mod companion;
 mod line;
@@ -141,38 +142,55 @@ pub fn run(
         let pressed: Option<String>;
         let person_message = |line: &mut Option<Line<'_>>, what: &str| line.as_mut().map(|l| l.person_says(what));
         let input = match text.parse::<usize>() {
-            Ok(number) => match screen.buttons.iter().flatten().nth(number.wrapping_sub(1)) {
-                Some(button) if Prefix::of_callback(&button.data).is_some_and(|(p, _)| p == Prefix::Companion) => {
-                    let data = &button.data[Prefix::Companion.char().len_utf8()..];
-                    if let Some(shown) = companion.tap(content, now, data, &mut output)? {
-                        screen = shown;
-                    }
+            Ok(number) => {
+                let Some(button) = screen.buttons.iter().flatten().nth(number.wrapping_sub(1)) else {
+                    writeln!(output, "{}", no_such_button(content, screen.locale, number))?;
                     continue;
-                }
-                Some(button) if line_button(&button.data) => {
-                    if let Some(line) = &mut line {
-                        line.person_taps(content, screen.locale, &button.data, &mut output)?;
-                        mode = match Prefix::of_callback(&button.data) {
-                            Some((Prefix::Ask, position)) => Mode::Question(position.to_owned()),
-                            _ => {
+                };
+                pressed = Some(button.data.clone());
+                let facts = TapFacts {
+                    data: pressed.as_deref().unwrap_or_default(),
+                    user: line::PERSON,
+                    language: Some(content.locale_code(screen.locale)),
+                    lines: line.is_some(),
+                    under: Some(Under {
+                        chat: line::PERSON,
+                        place: Place::Private,
+                        id: 0,
+                        date: now,
+                        html: None,
+                        buttons: Vec::new(),
+                    }),
+                };
+                match router::tap(&facts) {
+                    Routed::Menu(input) => input,
+                    Routed::Companion(crate::companion::Event::Tap { data, .. }) => {
+                        if let Some(shown) = companion.tap(content, now, data, &mut output)? {
+                            screen = shown;
+                        }
+                        continue;
+                    }
+                    Routed::Line(event) => {
+                        let asked = match &event {
+                            Event::Ask { position, .. } => Some((*position).to_owned()),
+                            _ => None,
+                        };
+                        if let Some(line) = &mut line {
+                            line.person_taps(content, event, &mut output)?;
+                        }
+                        mode = match asked {
+                            Some(position) => Mode::Question(position),
+                            None => {
                                 writeln!(output, "{DOCTORS_TURN}")?;
                                 Mode::Doctors
                             }
                         };
+                        continue;
                     }
-                    continue;
+                    // Nothing else comes from a private chat.
+                    _ => continue,
                 }
-                Some(button) => {
-                    pressed = Some(button.data.clone());
-                    Input::Callback {
-                        data: pressed.as_deref().unwrap_or_default(),
-                    }
-                }
-                None => {
-                    writeln!(output, "{}", no_such_button(content, screen.locale, number))?;
-                    continue;
-                }
-            },
+            }
             Err(_) => match text {
                 "/photo" => unsupported(MessageKind::Photo, person_message(&mut line, "[photo]")),
                 "/voice" => unsupported(MessageKind::Voice, person_message(&mut line, "[voice message]")),
@@ -202,11 +220,6 @@ fn clock(line: &Option<Line<'_>>, now: DateTime<Utc>) -> String {
 
 /// Printed when the doctors' side is to act.
 const DOCTORS_TURN: &str = "══ the doctors: reply to the newest card, or /take, /resolve, /reopen; /wait 5m moves the clock; /menu back to the person ══";
-
-/// Buttons the line handles rather than the menu engine.
-fn line_button(data: &str) -> bool {
-    matches!(Prefix::of_callback(data), Some((Prefix::Ask | Prefix::SendToDoctor, _)))
-}
 
 fn unsupported(kind: MessageKind, message: Option<i32>) -> Input<'static> {
     Input::Unsupported {

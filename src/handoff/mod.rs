@@ -6,7 +6,8 @@
 //! line an event goes to is decided by [`Desks::lines_for`] only.
 //!
 //! This module decides (who gets a case, what a card says, which buttons it
-//! carries); `telegram::handoff` does the sending. No I/O and no clock (the
+//! carries); `crate::router` says which events are the line's, and
+//! `telegram::plans` and `console::line` carry its plans out. No I/O and no clock (the
 //! time is an argument); randomness only for nonces and case codes.
 
 mod desks;
@@ -32,38 +33,15 @@ use crate::content::{Content, Locale};
 use crate::engine::{Button, CallbackData, Duty};
 use crate::i18n::Msg;
 use crate::markup::escape_html;
-use crate::payload::Prefix;
+use crate::payload::{CaseAction, Prefix, Tap};
 use crate::roster::{DoctorIdx, Roster};
-
-/// What a case button asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CaseAction {
-    Take,
-    Resolve,
-    Reopen,
-    /// The copy of a question: tapping it only explains how to answer.
-    Show,
-}
 
 /// A case button's action and its sealed person's ticket.
 pub fn parse_case_button(data: &str) -> Option<(CaseAction, &str)> {
-    let (prefix, ticket) = Prefix::of_callback(data)?;
-    let action = match prefix {
-        Prefix::Take => CaseAction::Take,
-        Prefix::Resolve => CaseAction::Resolve,
-        Prefix::Reopen => CaseAction::Reopen,
-        Prefix::Case => CaseAction::Show,
-        Prefix::Menu
-        | Prefix::Ask
-        | Prefix::WriteBack
-        | Prefix::Feedback
-        | Prefix::SendToDoctor
-        | Prefix::Companion
-        | Prefix::ClearChat => {
-            return None;
-        }
-    };
-    Some((action, ticket))
+    match Tap::parse(data) {
+        Tap::Case { action, ticket } => Some((action, ticket)),
+        _ => None,
+    }
 }
 
 /// Where a case card is sent.

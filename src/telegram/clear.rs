@@ -18,26 +18,16 @@ use super::sweep::{Ending, Step, Sweep};
 use crate::content::Content;
 use crate::engine::{self, Cleared, Screen};
 use crate::metrics::ClearOutcome;
-use crate::payload::Prefix;
 
 /// Answers a "Clear this chat" button tapped outside a private chat with a
-/// pop-up, deleting nothing; true when it did. Checked before the engine
-/// sees the tap, so a group never even gets the confirmation.
-pub async fn refused_outside_private(bot: &Tg, state: &BotState, content: &Content, query: &CallbackQuery) -> bool {
-    let clear = matches!(
-        Prefix::of_callback(query.data.as_deref().unwrap_or_default()),
-        Some((Prefix::ClearChat, _))
-    );
-    let outside = query.message.as_ref().is_some_and(|m| !m.chat().is_private());
-    if !(clear && outside) {
-        return false;
-    }
+/// pop-up, deleting nothing. The router refuses it before the engine sees
+/// the tap, so a group never even gets the confirmation.
+pub async fn refuse_outside_private(bot: &Tg, state: &BotState, content: &Content, query: &CallbackQuery) {
     let locale = content.negotiate(query.from.language_code.as_deref());
     let toast = &content.ui(locale).clear.private_only;
     state.delivery.answer_callback(bot, query.id.clone(), Some(toast)).await;
     state.delivery.metrics.chat_clear(ClearOutcome::GroupRefused);
     tracing::info!(update = "callback", "clear refused outside a private chat");
-    true
 }
 
 /// Clears the private chat `chat`: sends `working` ("Clearing…"), deletes

@@ -23,22 +23,17 @@ use super::state::BotState;
 use crate::companion::CompanionEvent;
 use crate::companion::{Action, Ctx, Event};
 use crate::content::Content;
-use crate::payload::Prefix;
 
-/// A tap on a companion button; false for other data. The plan is carried
-/// out by a task of its own: the tapping chat's lane never waits for a send.
-pub async fn on_callback(bot: &Tg, state: &Arc<BotState>, query: &CallbackQuery) -> bool {
-    let data = query.data.as_deref().unwrap_or_default();
-    let (Some(message), Some((Prefix::Companion, rest))) = (&query.message, Prefix::of_callback(data)) else {
-        return false;
-    };
-    let (chat, data, id) = (message.chat().id.0, rest.to_owned(), query.id.clone());
+/// A tap on a companion button in `chat` (`data` after the prefix). The
+/// plan is carried out by a task of its own: the tapping chat's lane never
+/// waits for a send.
+pub fn on_tap(bot: &Tg, state: &Arc<BotState>, query: &CallbackQueryId, chat: i64, data: &str) {
+    let (data, id) = (data.to_owned(), query.clone());
     let (bot, state) = (bot.clone(), state.clone());
     tokio::spawn(async move {
         let event = Event::Tap { chat, data: &data };
         carry_out(&bot, &state, Some(&id), event, None).await;
     });
-    true
 }
 
 /// The plan for `event`, under the companions' lock (never held across an

@@ -1,6 +1,7 @@
-//! The dispatcher schema and one small handler per update kind: decode the
-//! update, ask the engine, deliver the screen, log what was shown (node ids
-//! and notices only: never who asked or what they wrote).
+//! The dispatcher schema and one small handler per update kind: read the
+//! update into facts, let `crate::router` say whose it is, hand it to that
+//! owner (the engine's screens are delivered here), log what was shown
+//! (node ids and notices only: never who asked or what they wrote).
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -13,13 +14,12 @@ use teloxide::types::{InlineQuery, Me};
 use super::admission::Admission;
 use super::delivery::{Failure, Tg, error_kind, priority};
 use super::state::BotState;
-use super::{clear, companion, group, handoff, inline, input};
+use super::{clear, companion, facts, group, inline, input, plans};
 use crate::content::Content;
 use crate::engine::{self, Duties, Input, Screen, Shows};
 use crate::handoff::Desks;
-use crate::handoff::flow::Command;
 use crate::metrics::Metrics;
-use crate::payload::Prefix;
+use crate::router::{self, Refusal, Routed};
 
 fn duties(desks: Option<&Desks>) -> Duties {
     desks.map_or_else(Duties::default, |desks| desks.duties(chrono::Utc::now()))
@@ -48,18 +48,21 @@ async fn on_message(bot: Tg, state: Arc<BotState>, me: Me, message: Message) -> 
         "message"
     });
     let desks = state.desks();
-    if let Some(desks) = &desks
-        && handoff_message(&bot, &state, desks, &me, &message).await
-    {
-        return Ok(());
-    }
-    if !message.chat.is_private() {
+    let links = facts::start_links(&message);
+    let command = input::command(&message, me.username());
+    let facts = facts::message(&message, &me, desks.as_deref(), &links, command.as_ref());
+    let input = match (router::message(&facts), &desks) {
+        (Routed::Line(event), Some(desks)) => {
+            plans::carry_out(&bot, &state, desks, me.username(), None, event).await;
+            return Ok(());
+        }
         // Its replies consult the group's switch.
-        group::on_message(&bot, &state, &me, &message).await;
-        return Ok(());
-    }
-    let Some(input) = input::from_message(&message, me.username()) else {
-        return Ok(());
+        (Routed::Group, _) => {
+            group::on_message(&bot, &state, &me, &message).await;
+            return Ok(());
+        }
+        (Routed::Menu(input), _) => input,
+        _ => return Ok(()),
     };
     let content = &*state.content.load_full();
     let locale = content.negotiate(message.from.as_ref().and_then(|u| u.language_code.as_deref()));
@@ -79,72 +82,42 @@ async fn on_message(bot: Tg, state: Arc<BotState>, me: Me, message: Message) -> 
     Ok(())
 }
 
-/// Messages of the lines: replies to their prompts, cards and answers,
-/// their commands, the follow-up link. True when handled.
-/// Outside private chats only the duty chats' replies and the roster
-/// commands (which the flow answers in the duty chats only): the line never
-/// speaks in another group, whose replies consult its switch (`group`).
-async fn handoff_message(bot: &Tg, state: &BotState, desks: &Desks, me: &Me, message: &Message) -> bool {
-    let private = message.chat.is_private();
-    if (private || is_duty_chat(desks, message.chat.id))
-        && let Some(incoming) = handoff::classify(message, me)
-    {
-        handoff::on_incoming(bot, state, desks, me, message, incoming).await;
-        return true;
-    }
-    let Some((name, argument)) = input::command(message, me.username()) else {
-        return false;
-    };
-    let command = match name.as_str() {
-        "oncall" => Command::OnCall,
-        "roster" => Command::Roster,
-        "reload" => Command::Reload,
-        // A `/start` payload is read in private chats only.
-        "start" if private => {
-            return match handoff::follow_up_link(&state.content.load_full(), argument) {
-                Some(ticket) => {
-                    handoff::on_follow_up_link(bot, state, desks, me, message, ticket).await;
-                    true
-                }
-                None => false,
-            };
-        }
-        _ => return false,
-    };
-    handoff::on_command(bot, state, desks, me, message, command).await;
-    true
-}
-
 async fn on_callback(bot: Tg, state: Arc<BotState>, me: Me, query: CallbackQuery) -> HandlerResult {
     let started = Instant::now();
     state.delivery.metrics.update("callback_query");
     let desks = state.desks();
-    if refused_outside_private(&query, desks.as_deref()) {
-        state.delivery.answer_callback(&bot, query.id.clone(), None).await;
-        tracing::info!(update = "callback", "a tap refused outside a private chat");
-        return Ok(());
-    }
-    if companion::on_callback(&bot, &state, &query).await {
-        return Ok(());
-    }
-    if let Some(desks) = &desks
-        && handoff::on_callback(&bot, &state, desks, &me, &query).await
-    {
-        return Ok(());
-    }
-    let content = &*state.content.load_full();
-    if clear::refused_outside_private(&bot, &state, content, &query).await {
-        return Ok(());
-    }
+    let html = facts::html_under(&query);
+    let facts = facts::tap(&query, desks.as_deref(), html.as_deref());
+    let content = state.content.load_full();
+    let data = match (router::tap(&facts), &desks) {
+        (Routed::Menu(Input::Callback { data }), _) => data,
+        (Routed::Companion(crate::companion::Event::Tap { chat, data }), _) => {
+            companion::on_tap(&bot, &state, &query.id, chat, data);
+            return Ok(());
+        }
+        (Routed::Line(event), Some(desks)) => {
+            plans::carry_out(&bot, &state, desks, me.username(), Some(&query.id), event).await;
+            return Ok(());
+        }
+        (Routed::Refused(Refusal::ClearOutsidePrivate), _) => {
+            clear::refuse_outside_private(&bot, &state, &content, &query).await;
+            return Ok(());
+        }
+        (Routed::Refused(Refusal::ForgedOutsidePrivate), _) => {
+            state.delivery.answer_callback(&bot, query.id.clone(), None).await;
+            tracing::info!(update = "callback", "a tap refused outside a private chat");
+            return Ok(());
+        }
+        _ => return Ok(()),
+    };
+    let content = &*content;
     let locale = content.negotiate(query.from.language_code.as_deref());
     let screen = engine::handle_at(
         content,
         &duties(desks.as_deref()),
         Some(chrono::Utc::now()),
         locale,
-        Input::Callback {
-            data: query.data.as_deref().unwrap_or_default(),
-        },
+        Input::Callback { data },
     );
     state
         .delivery
@@ -160,9 +133,9 @@ async fn on_callback(bot: Tg, state: Arc<BotState>, me: Me, query: CallbackQuery
     let editable = screen.media.is_none()
         && message
             .regular_message()
-            .is_some_and(|m| m.text().is_some() && is_menu(m));
-    // Never in a group: refused above before the engine saw the tap, and
-    // checked again where it matters.
+            .is_some_and(|m| m.text().is_some() && router::is_menu(&facts::keyboard_data(m)));
+    // Never in a group: refused at the door before the engine saw the tap,
+    // and checked again where it matters.
     let priority = priority(content, &screen);
     let outcome = if screen.shows == Shows::Clearing && message.chat().is_private() {
         clear::clear(&bot, &state, content, chat, &screen).await
@@ -181,52 +154,6 @@ async fn on_inline_query(bot: Tg, state: Arc<BotState>, me: Me, query: InlineQue
         tracing::warn!(update = "inline", error = %error_kind(&error), "inline answer failed");
     }
     Ok(())
-}
-
-/// Whether `query`, tapped outside a private chat, is refused before
-/// anyone sees it. The bot puts only case buttons into shared chats (and
-/// only into duty chats), so every other tap there is forged (Telegram
-/// lets a client send any data, DESIGN: "forged callback data"): a menu
-/// would turn a group's short answer into the main menu, a companion
-/// would start check-ins, feedback would overwrite a card. "Clear this
-/// chat" and "Write your question" pass to their owners, which refuse them
-/// with an explanation.
-fn refused_outside_private(query: &CallbackQuery, desks: Option<&Desks>) -> bool {
-    let Some(message) = &query.message else {
-        // An inline-mode message: nothing there is edited or started.
-        return false;
-    };
-    let chat = message.chat();
-    if chat.is_private() {
-        return false;
-    }
-    match Prefix::of_callback(query.data.as_deref().unwrap_or_default()) {
-        Some((Prefix::ClearChat | Prefix::Ask, _)) => false,
-        Some((Prefix::Take | Prefix::Resolve | Prefix::Reopen | Prefix::Case, _)) => {
-            !desks.is_some_and(|desks| is_duty_chat(desks, chat.id))
-        }
-        _ => true,
-    }
-}
-
-/// Whether `chat` is the duty chat of one of the lines.
-fn is_duty_chat(desks: &Desks, chat: ChatId) -> bool {
-    desks.iter().any(|desk| desk.roster.duty_chat() == chat.0)
-}
-
-/// Whether `message` is a menu: it has buttons, and every one is a menu
-/// button (or "Write your question", or "Clear this chat" and its
-/// confirmation). A message with no buttons (a group's short answer, an
-/// answer) is not.
-fn is_menu(message: &Message) -> bool {
-    let data = handoff::keyboard_data(message);
-    !data.is_empty()
-        && data.iter().all(|data| {
-            matches!(
-                Prefix::of_callback(data),
-                Some((Prefix::Menu | Prefix::Ask | Prefix::ClearChat | Prefix::Companion, _))
-            )
-        })
 }
 
 fn kind_of(input: &Input<'_>) -> &'static str {

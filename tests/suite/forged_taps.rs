@@ -75,8 +75,11 @@ async fn in_a_switched_off_group_forged_taps_and_start_links_change_and_post_not
         .expect("the emergency page offers the companion")
         .data
         .clone();
+    // "Write your question" without a roster: no line explains, so nothing
+    // may answer it in the group.
+    let ask = format!("A{main_menu}");
     let mut toasts = Vec::new();
-    for data in [&main_menu, &gave_naloxone, "Fy", "Wsomething"] {
+    for data in [&main_menu, &gave_naloxone, &ask, "Fy", "Wsomething"] {
         let update = telegram.press_data(&group, &member, short.message_id, data);
         toasts.push((data, tap_answered(&telegram, update).await));
     }

@@ -11,9 +11,10 @@ use super::{
     Action, Card, Command, Ctx, Keyboard, Plan, Protect, Said, Sender, Step, Undelivered, case_refusal, refusal_event,
 };
 use crate::handoff::seal::{DoctorTicket, PersonTicket, expiry_from};
-use crate::handoff::{CaseAction, Status, card_buttons, status_line, ticket_in, with_status, write_back_button};
+use crate::handoff::{Status, card_buttons, status_line, ticket_in, with_status, write_back_button};
 use crate::i18n::Msg;
 use crate::markup::escape_html;
+use crate::payload::CaseAction;
 use crate::roster::render_table;
 
 /// An answer on its way to the person.

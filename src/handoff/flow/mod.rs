@@ -24,12 +24,13 @@ pub use counts::HandoffEvent;
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::Desk;
 use super::seal::{CaseCode, OpenError};
-use super::{CaseAction, Desk};
 use crate::content::{Content, Locale};
 use crate::engine::{Button, Screen};
 use crate::i18n::Msg;
 use crate::markup::escape_html;
+use crate::payload::CaseAction;
 
 /// What every decision may look at.
 #[derive(Clone, Copy)]
