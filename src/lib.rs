@@ -35,6 +35,7 @@ pub mod companion;
 pub mod console;
 pub mod content;
 pub mod diagnostics;
+pub mod drive;
 pub mod engine;
 pub mod files;
 pub mod graph;
