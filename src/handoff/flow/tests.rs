@@ -573,6 +573,26 @@ fn questions_from_groups_edits_files_and_past_the_limit_are_refused_with_a_reaso
 }
 
 #[test]
+fn the_question_limit_counts_on_the_simulated_clock() {
+    let line = Line::new(evening());
+    let limit = crate::handoff::limit::QUESTIONS_PER_HOUR as i32;
+    let sent = |actions: &[Action<'_>]| counts(actions).contains(&HandoffEvent::QuestionSent);
+    for id in 0..limit {
+        assert!(sent(&question(&line, 10 + id, "hi")));
+    }
+    assert_eq!(counts(&question(&line, 20, "hi")), [HandoffEvent::QuestionLimited]);
+    line.wait(Duration::minutes(11));
+    assert_eq!(counts(&question(&line, 21, "hi")), [HandoffEvent::QuestionLimited]);
+    line.wait(Duration::minutes(1));
+    assert!(sent(&question(&line, 22, "hi")), "one question back after 12 minutes");
+    assert_eq!(counts(&question(&line, 23, "hi")), [HandoffEvent::QuestionLimited]);
+    line.wait(Duration::hours(1));
+    for id in 0..limit {
+        assert!(sent(&question(&line, 30 + id, "hi")), "the whole hour back");
+    }
+}
+
+#[test]
 fn after_hours_the_case_waits_in_the_duty_chat_and_reaches_the_doctor_whose_shift_starts() {
     let line = Line::new(at("2026-11-24T19:50:00+03:00"));
     let first = question(&line, 5, "hello");
