@@ -28,7 +28,7 @@ use chrono::{DateTime, Utc};
 
 pub use desks::{Desks, SharedDesk, line_at};
 pub use epoch::{EpochKey, KeyFileError, TICKET_LIFETIME_DAYS, epoch_of};
-pub use flow::{Cases, HandoffEvent, LineState};
+pub use flow::{HandoffEvent, LineState};
 pub use limit::QuestionLimit;
 pub use refusals::Refusals;
 pub use seal::{CaseCode, DoctorTicket, OpenError, PersonTicket, Sealer, expiry_from};

@@ -34,12 +34,11 @@ pub async fn carry_out(
 ) {
     // One content version for the whole plan, as for any update.
     let content = &*state.content.load_full();
-    // A line a reload took out of the roster loses its cases.
-    state.line().keep_lines(desks);
     for desk in desks.lines_for(content, &event, Utc::now()) {
         carry_out_on(bot, state, content, desk, username, query, event.clone()).await;
     }
-    // A case may have started, or stopped, a timer.
+    // A case may have started, or stopped, a timer (and a reload may have
+    // taken a line out: the timer task forgets its cases).
     state.timers.notify_one();
 }
 
@@ -242,6 +241,9 @@ pub async fn run_timers(bot: Tg, state: Arc<BotState>, username: String) {
     }
     loop {
         super::timers::until_due(&state.timers, || {
+            // The desks as of now, not an update's older ones: a line a
+            // reload took out loses its cases (their timers would fire on
+            // no line), one it added keeps them.
             let desks = state.desks()?;
             let mut line = state.line();
             line.keep_lines(&desks);
