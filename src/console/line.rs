@@ -1,8 +1,8 @@
 //! The roster's lines in the console: the very flow the Telegram adapter
 //! runs (`handoff::flow`), on the line `Desks::lines_for` picks, driven by
-//! the same driver (`crate::drive`) and carried out by printing. Each message is drawn
-//! as a block labelled with its chat; message ids count up as Telegram's
-//! would; the clock is the console's simulated one (`--now`, then `/wait
+//! the same driver (`crate::drive`) and carried out by printing. Each
+//! message is drawn as a block labelled with its chat; message ids count
+//! up as Telegram's would; the clock is the console's simulated one (`--now`, then `/wait
 //! 5m`), so an escalation, or the question limit's hour, can be watched
 //! end to end without waiting.
 

@@ -9,7 +9,7 @@
 //! Pure: the time is an argument (the flow's `Ctx::now`), so the flow tests
 //! and the console's `/wait` see the hour pass. A generic cell rate
 //! algorithm: each person has a "theoretical arrival time" that each
-//! question pushes on by [`EMISSION`]; a question is allowed while that
+//! question pushes on by `EMISSION`; a question is allowed while that
 //! time stays within an hour of now.
 
 use std::collections::HashMap;
