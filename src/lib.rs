@@ -20,6 +20,8 @@
 //! - [`roster`], [`handoff`]: the doctors' roster and the doctors' line;
 //!   [`keyfile`]: the key file whose ticket keys rotate by epoch.
 //! - [`payload`]: the one owner of callback-data and deep-link prefixes.
+//! - [`drive`]: the one queue that carries out the pure flows' plans
+//!   (the doctors' line and the companion), in order, results fed back.
 //! - [`links`]: which links editors may place (no proxies, no app actions).
 //! - [`metrics`]: Prometheus metrics and health endpoints.
 //! - [`watch`]: notices edits to content files, to trigger reloads.
@@ -35,6 +37,7 @@ pub mod companion;
 pub mod console;
 pub mod content;
 pub mod diagnostics;
+pub mod drive;
 pub mod engine;
 pub mod files;
 pub mod graph;

@@ -13,8 +13,8 @@
 //!
 //! Pure like the doctors' line: an event (a tap, a tick of the clock, a
 //! check-in delivered, a chat gone, the process stopping) in, a plan out;
-//! the Telegram adapter and the console carry plans out. The clock is
-//! [`Ctx::now`].
+//! the Telegram adapter and the console carry plans out, through the one
+//! driver ([`crate::drive`]). The clock is [`Ctx::now`].
 //!
 //! The only memory is [`Watch`]: per chat and companion, which check-in
 //! and when, kept only while the check-ins run and never written anywhere.
@@ -454,6 +454,16 @@ impl Companions {
         let names = titles(content, locale, running.iter().map(|w| w.node));
         let still = content.text(locale, Msg::CompanionStillRunning, &[("names", &names)]);
         format!("{text}\n\n{still}")
+    }
+}
+
+impl crate::drive::Machine for Companions {
+    type Ctx<'c> = Ctx<'c>;
+    type Event<'e> = Event<'e>;
+    type Action<'c> = Action<'c>;
+
+    fn handle<'c>(&mut self, ctx: &Self::Ctx<'c>, event: Self::Event<'_>) -> Vec<Self::Action<'c>> {
+        Companions::handle(self, ctx, event)
     }
 }
 

@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::*;
 use crate::content::fixture::tree;
+use crate::drive::Drive;
 use crate::engine::{self, Input, Shows};
 use crate::payload::Prefix;
 
@@ -33,14 +34,16 @@ impl Clock {
         }
     }
 
-    /// The plan for `event`, with check-ins reported sent as an executor would.
+    /// The plan for `event` and what follows, with check-ins reported sent
+    /// through the executors' driver.
     fn run(&mut self, event: Event<'_>) -> Vec<Action<'static>> {
         let ctx = Ctx {
             content: tree(),
             now: self.now,
         };
-        let actions = self.companions.handle(&ctx, event);
-        for action in &actions {
+        let mut done = Vec::new();
+        let mut drive = Drive::start(&mut self.companions, &ctx, event);
+        while let Some(action) = drive.next() {
             if let Action::Show {
                 to,
                 checkin: Some(companion),
@@ -48,17 +51,16 @@ impl Clock {
             } = action
             {
                 self.next_id += 1;
-                self.companions.handle(
-                    &ctx,
-                    Event::CheckInSent {
-                        chat: *to,
-                        companion: *companion,
-                        message: self.next_id,
-                    },
-                );
+                let sent = Event::CheckInSent {
+                    chat: to,
+                    companion,
+                    message: self.next_id,
+                };
+                drive.feed(&mut self.companions, &ctx, sent);
             }
+            done.push(action);
         }
-        actions
+        done
     }
 
     fn tap(&mut self, data: &str) -> Vec<Action<'static>> {

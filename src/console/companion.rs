@@ -1,5 +1,6 @@
 //! The emergency companion in the console: the same flow as in Telegram
-//! (`crate::companion`), carried out by printing, on the console's
+//! (`crate::companion`), driven by the same driver (`crate::drive`) and
+//! carried out by printing, on the console's
 //! simulated clock. The last screen it shows becomes the console's current
 //! screen, so a check-in's answers are pressed by number like any button.
 
@@ -9,6 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::companion::{Action, Companions, Ctx, Event};
 use crate::content::Content;
+use crate::drive::Drive;
 use crate::engine::Screen;
 
 /// The console person's chat for the companion.
@@ -56,8 +58,8 @@ impl Companion {
     ) -> io::Result<Option<Screen<'c>>> {
         let ctx = Ctx { content, now };
         let mut last = None;
-        let mut queue = std::collections::VecDeque::from(self.companions.handle(&ctx, event));
-        while let Some(action) = queue.pop_front() {
+        let mut drive = Drive::start(&mut self.companions, &ctx, event);
+        while let Some(action) = drive.next() {
             match action {
                 Action::Show { screen, checkin, .. } => {
                     if let Some(companion) = checkin {
@@ -67,7 +69,7 @@ impl Companion {
                             companion,
                             message: self.next_id,
                         };
-                        queue.extend(self.companions.handle(&ctx, sent));
+                        drive.feed(&mut self.companions, &ctx, sent);
                         writeln!(out, "══ check-in ══")?;
                     }
                     super::print_screen(out, &screen)?;

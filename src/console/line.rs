@@ -1,19 +1,21 @@
 //! The roster's lines in the console: the very flow the Telegram adapter
-//! runs (`handoff::flow`), on the line `Desks::lines_for` picks, carried
-//! out by printing. Each message is drawn
-//! as a block labelled with its chat; message ids count up as Telegram's
-//! would; the clock is the console's simulated one (`--now`, then `/wait
-//! 5m`), so an escalation can be watched end to end without waiting.
+//! runs (`handoff::flow`), on the line `Desks::lines_for` picks, driven by
+//! the same driver (`crate::drive`) and carried out by printing. Each
+//! message is drawn as a block labelled with its chat; message ids count
+//! up as Telegram's would; the clock is the console's simulated one (`--now`, then `/wait
+//! 5m`), so an escalation, or the question limit's hour, can be watched
+//! end to end without waiting.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
 
 use crate::content::{Content, Locale};
+use crate::drive::Drive;
 use crate::engine::Button;
 use crate::handoff::flow::{self, Action, Card, Ctx, Event, Keyboard, Said, Sender};
-use crate::handoff::{Desks, parse_case_button};
+use crate::handoff::{Desks, LineState, parse_case_button};
 use crate::payload::CaseAction;
 
 /// The console person's chat and user id: never a Telegram id, so it
@@ -34,6 +36,8 @@ struct Sent {
 /// The simulated chats of one console session and their clock.
 pub struct Line<'d> {
     desks: &'d Desks,
+    /// What the lines remember: cases, timers, the question limit.
+    state: LineState,
     now: DateTime<Utc>,
     messages: HashMap<i32, Sent>,
     next_id: i32,
@@ -53,6 +57,7 @@ impl<'d> Line<'d> {
     pub fn new(desks: &'d Desks, now: DateTime<Utc>) -> Self {
         Line {
             desks,
+            state: LineState::new(),
             now,
             messages: HashMap::new(),
             next_id: 1,
@@ -157,10 +162,7 @@ impl<'d> Line<'d> {
 
     /// When a case's timer, of any line, is next due.
     pub fn next_due(&self) -> Option<DateTime<Utc>> {
-        self.desks
-            .iter()
-            .filter_map(|desk| desk.cases.lock().unwrap_or_else(|p| p.into_inner()).next_due())
-            .min()
+        self.state.next_due()
     }
 
     /// The cases' timers due now.
@@ -187,19 +189,16 @@ impl<'d> Line<'d> {
         event: Event<'_>,
         out: &mut impl Write,
     ) -> io::Result<()> {
-        let plan = |now, event| {
-            let ctx = Ctx {
-                content,
-                desk,
-                now,
-                bot: "console",
-            };
-            flow::handle(&ctx, event)
+        let ctx = Ctx {
+            content,
+            desk,
+            now: self.now,
+            bot: "console",
         };
-        let mut queue = VecDeque::from(plan(self.now, event));
-        while let Some(action) = queue.pop_front() {
+        let mut drive = Drive::start(&mut self.state, &ctx, event);
+        while let Some(action) = drive.next() {
             if let Some((step, id)) = self.execute(action, out)? {
-                queue.extend(plan(self.now, Event::Outcome { step, result: Ok(id) }));
+                drive.feed(&mut self.state, &ctx, Event::Outcome { step, result: Ok(id) });
             }
         }
         Ok(())

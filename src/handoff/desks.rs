@@ -3,31 +3,29 @@
 //! belongs to ([`Desks::lines_for`]); both the Telegram adapter and the
 //! console ask it, so they cannot route differently.
 //!
-//! The lines share the key (a ticket opens whichever line sealed it) and
-//! the question limit (a person's questions are counted across lines);
-//! each keeps its own escalation timers. Pure: no I/O, the time is an
-//! argument.
+//! The lines share the key (a ticket opens whichever line sealed it).
+//! Configuration only: the cases, their timers and the question limit are
+//! in [`super::LineState`], which outlives every `Desks` (a line keeps its
+//! timers across a reload while its id stays). Pure: no I/O, the time is
+//! an argument.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 use chrono::{DateTime, Utc};
 
 use super::flow::{Command, Event};
-use super::{Cases, Desk, QuestionLimit, Refusals, Sealer};
+use super::{Desk, Sealer};
 use crate::content::{Content, DOCTORS_LINE, NodeKind};
 use crate::engine::{CallbackData, Duties};
 use crate::roster::Rosters;
 
 /// All lines being served. Replaced whole when the roster is reloaded
-/// (keeping the key, the counts and each line's timers); each update uses
-/// the desks it started with.
+/// (keeping the key); each update uses the desks it started with.
 pub struct Desks {
     /// The doctors' line first, then the roster's `lines:` in order.
     lines: Vec<Desk>,
     pub sealer: Arc<Sealer>,
-    pub limit: Arc<QuestionLimit>,
-    pub refusals: Arc<Refusals>,
 }
 
 /// The desks being served.
@@ -35,53 +33,26 @@ pub type SharedDesk = Arc<ArcSwap<Desks>>;
 
 impl Desks {
     pub fn new(rosters: Rosters, sealer: Sealer) -> Self {
-        let sealer = Arc::new(sealer);
-        let limit = Arc::new(QuestionLimit::new());
-        let refusals = Arc::new(Refusals::default());
+        Self::sealed(rosters, Arc::new(sealer))
+    }
+
+    /// The same key with another roster. The lines' memory is not here:
+    /// [`super::LineState::keep_lines`] keeps a line's timers when its id
+    /// stays and forgets a line the roster dropped.
+    pub fn with_rosters(&self, rosters: Rosters) -> Self {
+        Self::sealed(rosters, self.sealer.clone())
+    }
+
+    fn sealed(rosters: Rosters, sealer: Arc<Sealer>) -> Self {
         let lines = rosters
             .into_lines()
             .into_iter()
             .map(|roster| Desk {
                 roster,
                 sealer: sealer.clone(),
-                limit: limit.clone(),
-                refusals: refusals.clone(),
-                cases: Arc::new(Mutex::new(Cases::new())),
             })
             .collect();
-        Desks {
-            lines,
-            sealer,
-            limit,
-            refusals,
-        }
-    }
-
-    /// The same key, counts and timers with another roster: a line keeps
-    /// its timers when its id stays; a new line starts without any.
-    pub fn with_rosters(&self, rosters: Rosters) -> Self {
-        let lines = rosters
-            .into_lines()
-            .into_iter()
-            .map(|roster| {
-                let cases = self
-                    .line(roster.line())
-                    .map_or_else(|| Arc::new(Mutex::new(Cases::new())), |desk| desk.cases.clone());
-                Desk {
-                    roster,
-                    sealer: self.sealer.clone(),
-                    limit: self.limit.clone(),
-                    refusals: self.refusals.clone(),
-                    cases,
-                }
-            })
-            .collect();
-        Desks {
-            lines,
-            sealer: self.sealer.clone(),
-            limit: self.limit.clone(),
-            refusals: self.refusals.clone(),
-        }
+        Desks { lines, sealer }
     }
 
     /// The doctors' line: the roster file's top level.

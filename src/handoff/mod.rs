@@ -9,6 +9,11 @@
 //! carries); `crate::router` says which events are the line's, and
 //! `telegram::plans` and `console::line` carry its plans out. No I/O and no clock (the
 //! time is an argument); randomness only for nonces and case codes.
+//!
+//! What is configured ([`Desks`]: the rosters and the key) is read only and
+//! swapped whole on reload; what the lines remember (cases and their
+//! timers, the question limit, refusals) is one [`LineState`], owned by the
+//! adapter and driven through `&mut self` (see [`flow`]).
 
 mod desks;
 pub mod epoch;
@@ -18,13 +23,13 @@ pub mod refusals;
 pub mod seal;
 
 use std::borrow::Cow;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 pub use desks::{Desks, SharedDesk, line_at};
 pub use epoch::{EpochKey, KeyFileError, TICKET_LIFETIME_DAYS, epoch_of};
-pub use flow::{Cases, HandoffEvent};
+pub use flow::{HandoffEvent, LineState};
 pub use limit::QuestionLimit;
 pub use refusals::Refusals;
 pub use seal::{CaseCode, DoctorTicket, OpenError, PersonTicket, Sealer, expiry_from};
@@ -61,18 +66,12 @@ pub enum Status<'a> {
     Resolved { by: &'a str, at: &'a str },
 }
 
-/// One line (the doctors', the outreach workers'): its roster, the key and
-/// the rate limit (shared by all lines, see [`Desks`]) and its waiting
-/// cases: what the flow needs to run.
+/// One line (the doctors', the outreach workers'): its roster and the key
+/// (shared by all lines, see [`Desks`]): the configuration the flow reads.
+/// What the line remembers is in [`LineState`], not here.
 pub struct Desk {
     pub roster: Roster,
     pub sealer: Arc<Sealer>,
-    pub limit: Arc<QuestionLimit>,
-    /// Refusals told to people off the roster in shared chats (shared by
-    /// all lines, kept across roster reloads).
-    pub refusals: Arc<Refusals>,
-    /// Cases whose timers run (in memory; kept across roster reloads).
-    pub cases: Arc<Mutex<Cases>>,
 }
 
 impl Desk {
@@ -80,9 +79,6 @@ impl Desk {
         Desk {
             roster,
             sealer: Arc::new(sealer),
-            limit: Arc::new(QuestionLimit::new()),
-            refusals: Arc::new(Refusals::default()),
-            cases: Arc::new(Mutex::new(Cases::new())),
         }
     }
 }

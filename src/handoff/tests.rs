@@ -265,25 +265,122 @@ fn each_event_goes_to_the_line_holding_its_chat_or_asked_from() {
     assert_eq!(*duties.of("legal"), Duty::Unavailable);
 }
 
+/// Carries out `event` on the lines it goes to, as an executor would
+/// (every message arrives): the actions done, in order.
+fn carry_out<'d>(
+    state: &mut LineState,
+    desks: &'d Desks,
+    now: DateTime<Utc>,
+    event: flow::Event<'_>,
+) -> Vec<flow::Action<'d>> {
+    use crate::drive::Drive;
+    use flow::{Action, Ctx, Event};
+    let content = tree();
+    let mut done = Vec::new();
+    let mut next_id = 1000;
+    for desk in desks.lines_for(content, &event, now) {
+        let ctx = Ctx {
+            content,
+            desk,
+            now,
+            bot: "test_bot",
+        };
+        let mut drive = Drive::start(state, &ctx, event.clone());
+        while let Some(action) = drive.next() {
+            if let Action::Send { then: Some(step), .. } | Action::Copy { then: Some(step), .. } = &action {
+                next_id += 1;
+                let outcome = Event::Outcome {
+                    step: step.clone(),
+                    result: Ok(next_id),
+                };
+                drive.feed(state, &ctx, outcome);
+            }
+            done.push(action);
+        }
+    }
+    done
+}
+
 #[test]
-fn a_reload_keeps_the_key_the_counts_and_each_lines_timers() {
+fn a_reload_keeps_the_key_the_limit_and_the_timers_of_the_lines_it_keeps() {
+    use flow::{Event, HandoffEvent, Said, Sender};
     let desks = desks();
+    let now = at("2026-11-24T12:00:00+03:00");
+    let person = 5550001;
+    // A follow-up to someone no longer on the line opens a new case there.
+    let ticket = |line: &str, chat: i64| {
+        desks.sealer.seal_doctor(
+            &DoctorTicket {
+                chat,
+                message: 7,
+                case: CaseCode::random(),
+                expires: expiry_from(now),
+                opened: now,
+            },
+            person,
+            line,
+            now,
+        )
+    };
+    let (doctors, outreach) = (ticket("doctors", 999), ticket("outreach", 399));
+    let follow_up = |ticket| Event::FollowUp {
+        from: Sender {
+            user: person,
+            chat: person,
+            private: true,
+            language: Some("en"),
+        },
+        said: Said {
+            id: 40,
+            text: "and now?",
+            relayable: true,
+            edited: false,
+            date: now,
+            replied: Some((39, now)),
+        },
+        ticket,
+    };
+    let counts = |actions: Vec<flow::Action<'_>>| -> Vec<HandoffEvent> {
+        actions
+            .into_iter()
+            .filter_map(|a| match a {
+                flow::Action::Count(event) => Some(event),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut state = LineState::new();
+    for ticket in [&doctors, &outreach] {
+        let done = counts(carry_out(&mut state, &desks, now, follow_up(ticket)));
+        assert!(done.contains(&HandoffEvent::QuestionSent), "{done:?}");
+    }
+    assert_eq!(state.running(), 2, "a case waits on each line");
+
     let mut sources = SourceMap::new();
     let file = sources.add("roster.yaml", ROSTER);
     let mut diagnostics = Diagnostics::default();
     let doctors_only = crate::roster::parse(&sources, file, &mut diagnostics).unwrap();
     let reloaded = desks.with_rosters(doctors_only);
     assert!(Arc::ptr_eq(&reloaded.sealer, &desks.sealer));
-    assert!(Arc::ptr_eq(&reloaded.limit, &desks.limit));
-    assert!(Arc::ptr_eq(&reloaded.doctors().cases, &desks.doctors().cases));
-    assert!(Arc::ptr_eq(
-        &reloaded.doctors().limit,
-        &desks.line("outreach").unwrap().limit
-    ));
     assert!(
         reloaded.line("outreach").is_none(),
         "a line taken out of the roster is gone"
     );
+    state.keep_lines(&reloaded);
+    assert_eq!(
+        state.running(),
+        1,
+        "the doctors' case keeps its timer, outreach's is gone"
+    );
+    assert!(state.next_due().is_some());
+
+    // Two questions counted before the reload (on two lines), three after.
+    for _ in 0..3 {
+        let done = counts(carry_out(&mut state, &reloaded, now, follow_up(&doctors)));
+        assert!(done.contains(&HandoffEvent::QuestionSent), "{done:?}");
+    }
+    let done = counts(carry_out(&mut state, &reloaded, now, follow_up(&doctors)));
+    assert_eq!(done, [HandoffEvent::QuestionLimited], "the limit outlives the reload");
 }
 
 #[test]
@@ -337,7 +434,8 @@ fn a_follow_up_stays_on_its_line_when_the_one_who_answered_left_and_asks_again_w
             now,
             bot: "test_bot",
         };
-        let chats = crate::handoff::flow::handle(&ctx, event())
+        let chats = LineState::new()
+            .handle(&ctx, event())
             .iter()
             .filter_map(|a| match a {
                 Action::Send { to, .. } | Action::Copy { to, .. } => Some(*to),

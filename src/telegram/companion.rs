@@ -11,7 +11,7 @@
 //! Logs and metrics name steps, never a chat or an answer.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, MutexGuard};
 
 use chrono::Utc;
 use teloxide::prelude::*;
@@ -21,8 +21,9 @@ use super::delivery::{Failure, Tg};
 use super::pacing::Priority;
 use super::state::BotState;
 use crate::companion::CompanionEvent;
-use crate::companion::{Action, Ctx, Event};
+use crate::companion::{Action, Companions, Ctx, Event};
 use crate::content::Content;
+use crate::drive::Drive;
 
 /// A tap on a companion button in `chat` (`data` after the prefix). The
 /// plan is carried out by a task of its own: the tapping chat's lane never
@@ -36,18 +37,18 @@ pub fn on_tap(bot: &Tg, state: &Arc<BotState>, query: &CallbackQueryId, chat: i6
     });
 }
 
-/// The plan for `event`, under the companions' lock (never held across an
-/// await).
-fn plan<'c>(state: &BotState, content: &'c Content, event: Event<'_>) -> Vec<Action<'c>> {
-    let ctx = Ctx {
+/// The companions, for one plan: locked only while planning, each guard a
+/// temporary of its statement (never held across an await).
+fn companions(state: &BotState) -> MutexGuard<'_, Companions> {
+    state.companions.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The context of one event, at the time it happens.
+fn ctx(content: &Content) -> Ctx<'_> {
+    Ctx {
         content,
         now: Utc::now(),
-    };
-    state
-        .companions
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .handle(&ctx, event)
+    }
 }
 
 /// Plans `event` (then tells `planned`), answers the tap and counts, then
@@ -62,12 +63,12 @@ async fn carry_out(
 ) {
     let content = state.content.load_full();
     let content = &*content;
-    let actions = plan(state, content, event);
+    let mut drive = Drive::start(&mut *companions(state), &ctx(content), event);
     if let Some(planned) = planned {
         let _ = planned.send(());
     }
     let mut per_chat: BTreeMap<i64, Vec<Action<'_>>> = BTreeMap::new();
-    for action in actions {
+    while let Some(action) = drive.next() {
         match action {
             Action::Show { to, .. } => per_chat.entry(to).or_default().push(action),
             Action::Delete { chat, .. } => per_chat.entry(chat).or_default().push(action),
@@ -94,8 +95,8 @@ async fn carry_out(
 /// back (which may plan its deletion, when the check-ins stopped meanwhile).
 async fn deliver<'c>(bot: &Tg, state: &BotState, content: &'c Content, chat: i64, actions: Vec<Action<'c>>) {
     let delivery = &state.delivery;
-    let mut queue = std::collections::VecDeque::from(actions);
-    while let Some(action) = queue.pop_front() {
+    let mut drive = Drive::<Companions>::of(actions);
+    while let Some(action) = drive.next() {
         match action {
             Action::Show {
                 to,
@@ -114,16 +115,14 @@ async fn deliver<'c>(bot: &Tg, state: &BotState, content: &'c Content, chat: i64
                                 companion,
                                 message: message.0,
                             };
-                            queue.extend(plan(state, content, sent));
+                            drive.feed(&mut *companions(state), &ctx(content), sent);
                         }
                     }
                     Err(Failure::RecipientGone) => {
-                        for action in plan(state, content, Event::ChatGone { chat }) {
-                            if let Action::Count(event) = action {
-                                count(state, event);
-                            }
-                        }
-                        return;
+                        // Nobody to send the rest to; what the companion
+                        // plans for a gone chat (counts only) still runs.
+                        drive.drop_queued();
+                        drive.feed(&mut *companions(state), &ctx(content), Event::ChatGone { chat });
                     }
                     // Counted by the delivery; the next tick asks again.
                     Err(Failure::Failed(_)) => {}
@@ -148,10 +147,7 @@ fn count(state: &BotState, event: CompanionEvent) {
 /// changed them), then lets the companion act on what is due.
 pub async fn run_timers(bot: Tg, state: Arc<BotState>) {
     loop {
-        super::timers::until_due(&state.companion_timers, || {
-            state.companions.lock().unwrap_or_else(|p| p.into_inner()).next_due()
-        })
-        .await;
+        super::timers::until_due(&state.companion_timers, || companions(&state).next_due()).await;
         // Its own task: the clock keeps time while the check-ins go out,
         // once the tick is planned (so the same check-ins are not due again).
         let (planned, is_planned) = tokio::sync::oneshot::channel();

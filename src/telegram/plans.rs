@@ -4,7 +4,6 @@
 //!
 //! Logs and metrics name steps and outcomes, never a chat, a name or a text.
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 
 use chrono::Utc;
@@ -15,14 +14,15 @@ use super::delivery::{Failure, Tg};
 use super::keyboard::rows;
 use super::pacing::Priority;
 use super::state::BotState;
-use crate::handoff::flow::{self, Action, Ctx, Event, Keyboard, Step, Undelivered};
+use crate::drive::Drive;
+use crate::handoff::flow::{Action, Ctx, Event, Keyboard, Step, Undelivered};
 use crate::handoff::{Desk, Desks};
 use crate::markup::escape_html;
 use crate::reload::{ReloadCause, ReloadRequest};
 
 /// Plans `event` on the line(s) it belongs to (`Desks::lines_for`) and
-/// carries each plan out, feeding each result the flow asked for back into
-/// it, until nothing is left to do. `query` is the tapped button's, for the
+/// carries each plan out through [`Drive`] (its order, results fed back),
+/// until nothing is left to do. `query` is the tapped button's, for the
 /// toast.
 pub async fn carry_out(
     bot: &Tg,
@@ -37,7 +37,8 @@ pub async fn carry_out(
     for desk in desks.lines_for(content, &event, Utc::now()) {
         carry_out_on(bot, state, content, desk, username, query, event.clone()).await;
     }
-    // A case may have started, or stopped, a timer.
+    // A case may have started, or stopped, a timer (and a reload may have
+    // taken a line out: the timer task forgets its cases).
     state.timers.notify_one();
 }
 
@@ -51,19 +52,19 @@ async fn carry_out_on(
     query: Option<&CallbackQueryId>,
     event: Event<'_>,
 ) {
-    let plan = |event: Event<'_>| {
-        let ctx = Ctx {
-            content,
-            desk,
-            now: Utc::now(),
-            bot: username,
-        };
-        flow::handle(&ctx, event)
+    // Each event (the first, then each result) at the time it happens.
+    let ctx = || Ctx {
+        content,
+        desk,
+        now: Utc::now(),
+        bot: username,
     };
-    let mut queue = VecDeque::from(plan(event));
-    while let Some(action) = queue.pop_front() {
+    // The lines' lock is held only while planning: each guard is a
+    // temporary of its statement, never alive across an `.await`.
+    let mut drive = Drive::start(&mut *state.line(), &ctx(), event);
+    while let Some(action) = drive.next() {
         if let Some((step, result)) = execute(bot, state, query, action).await {
-            queue.extend(plan(Event::Outcome { step, result }));
+            drive.feed(&mut *state.line(), &ctx(), Event::Outcome { step, result });
         }
     }
 }
@@ -240,11 +241,13 @@ pub async fn run_timers(bot: Tg, state: Arc<BotState>, username: String) {
     }
     loop {
         super::timers::until_due(&state.timers, || {
+            // The desks as of now, not an update's older ones: a line a
+            // reload took out loses its cases (their timers would fire on
+            // no line), one it added keeps them.
             let desks = state.desks()?;
-            desks
-                .iter()
-                .filter_map(|desk| desk.cases.lock().unwrap_or_else(|p| p.into_inner()).next_due())
-                .min()
+            let mut line = state.line();
+            line.keep_lines(&desks);
+            line.next_due()
         })
         .await;
         let Some(desks) = state.desks() else { return };

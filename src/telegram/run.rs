@@ -147,6 +147,7 @@ pub async fn serve(
         desk: options.desk.clone(),
         reload: options.reload.clone(),
         timers: tokio::sync::Notify::new(),
+        line: std::sync::Mutex::new(crate::handoff::LineState::new()),
         companions: std::sync::Mutex::new(crate::companion::Companions::new()),
         companion_timers: tokio::sync::Notify::new(),
         group_switch: Default::default(),

@@ -1,10 +1,10 @@
 //! What every handler shares. Its own module so that `handlers` and
 //! `handoff` both use it without importing each other.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::delivery::Delivery;
-use crate::handoff::{Desks, SharedDesk};
+use crate::handoff::{Desks, LineState, SharedDesk};
 use crate::reload::{ReloadRequests, SharedContent};
 
 pub struct BotState {
@@ -15,6 +15,10 @@ pub struct BotState {
     /// roster and a key are configured; swapped whole when the roster is
     /// reloaded.
     pub desk: Option<SharedDesk>,
+    /// What the lines remember (cases and their timers, the question
+    /// limit); kept across roster reloads. std Mutex: locked only while a
+    /// plan is made, never across an `.await`.
+    pub line: Mutex<LineState>,
     /// The reload worker, for `/reload` from a coordinator.
     pub reload: Option<ReloadRequests>,
     /// Wakes the lines' timer task when a plan changed its timers.
@@ -31,5 +35,11 @@ impl BotState {
     /// The desks as of now, kept for the whole update.
     pub fn desks(&self) -> Option<Arc<Desks>> {
         self.desk.as_ref().map(|desk| desk.load_full())
+    }
+
+    /// The lines' memory, for one plan (a poisoned lock is taken over: the
+    /// memory is still consistent between two plans).
+    pub fn line(&self) -> MutexGuard<'_, LineState> {
+        self.line.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

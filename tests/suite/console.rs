@@ -335,6 +335,31 @@ fn an_escalated_case_end_to_end_on_the_simulated_clock() {
 }
 
 #[test]
+fn the_question_limit_counts_on_the_simulated_clock() {
+    let roster = night_roster("limit");
+    let mut args = TREE.to_vec();
+    args.extend(["--lang", "en", "--roster", roster.to_str().unwrap()]);
+    // Six questions (Ask a doctor (5), Write your question (1), the
+    // question; /menu back to the Ask screen), then 12 minutes, then one more.
+    let ask = |n: usize| format!("/menu\n1\nQuestion {n}\n");
+    let mut script = "5\n1\nQuestion 1\n".to_owned();
+    (2..=6).for_each(|n| script.push_str(&ask(n)));
+    script.push_str("/wait 11m\n");
+    script.push_str(&ask(7));
+    script.push_str("/wait 1m\n");
+    script.push_str(&ask(8));
+    let (out, code) = console(&[&args[..], &["--now", "2026-11-24T23:30:00+03:00"]].concat(), &script);
+    assert_eq!(code, 0, "{out}");
+    let limited = "You have sent several questions in the last hour";
+    let sent = |n: usize| out.contains(&format!("══ copied to Dr Anna ══\nQuestion {n}\n"));
+    assert!((1..=5).all(sent), "five questions an hour go through: {out}");
+    assert!(!sent(6) && !sent(7), "the sixth, and one 11 minutes later, wait: {out}");
+    assert_eq!(out.matches(limited).count(), 2, "{out}");
+    assert!(sent(8), "12 minutes on the simulated clock give one back: {out}");
+    std::fs::remove_file(roster).unwrap();
+}
+
+#[test]
 fn the_roster_command_prints_the_week_with_gaps() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let output = Command::new(env!("CARGO_BIN_EXE_overdose-bot"))

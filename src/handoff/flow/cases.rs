@@ -134,8 +134,7 @@ impl Pending {
 
 /// A card and its question arrived: a new case starts its timer; a case
 /// moving on gains a card and waits again.
-pub(super) fn arrived(ctx: &Ctx<'_>, transit: Transit, card: i32) {
-    let mut cases = ctx.desk.cases.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+pub(super) fn arrived(ctx: &Ctx<'_>, cases: &mut Cases, transit: Transit, card: i32) {
     let route = transit.routes[0];
     let card_ref = CardRef {
         chat: ctx.desk.chat_of(route),
@@ -162,14 +161,13 @@ pub(super) fn arrived(ctx: &Ctx<'_>, transit: Transit, card: i32) {
         pending.due = Some(ctx.now + pending.take_within(ctx));
     }
     if cases.open.len() > MAX_CASES {
-        forget_oldest(&mut cases);
+        forget_oldest(cases);
     }
 }
 
 /// A case moving on reached no chat: it waits and tries again later.
-pub(super) fn undelivered(ctx: &Ctx<'_>, plan: &mut Plan<'_>, case: CaseCode) {
+pub(super) fn undelivered(ctx: &Ctx<'_>, cases: &mut Cases, plan: &mut Plan<'_>, case: CaseCode) {
     plan.count(HandoffEvent::EscalationFailed);
-    let mut cases = ctx.desk.cases.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(pending) = cases.open.get_mut(&case) {
         pending.stage = Stage::Waiting;
         pending.due = Some(ctx.now + pending.take_within(ctx));
@@ -180,13 +178,13 @@ pub(super) fn undelivered(ctx: &Ctx<'_>, plan: &mut Plan<'_>, case: CaseCode) {
 /// timer starts.
 pub(super) fn taken<'c>(
     ctx: &Ctx<'c>,
+    cases: &mut Cases,
     plan: &mut Plan<'c>,
     case: CaseCode,
     on: (i64, i32),
     user: i64,
     status: &Status<'_>,
 ) {
-    let mut cases = ctx.desk.cases.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let Some(pending) = cases.open.get_mut(&case) else {
         return;
     };
@@ -201,16 +199,21 @@ pub(super) fn taken<'c>(
 }
 
 /// Resolved on one card: the others say so, and the case is forgotten.
-pub(super) fn resolved<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, case: CaseCode, on: (i64, i32), status: &Status<'_>) {
-    let mut cases = ctx.desk.cases.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+pub(super) fn resolved<'c>(
+    ctx: &Ctx<'c>,
+    cases: &mut Cases,
+    plan: &mut Plan<'c>,
+    case: CaseCode,
+    on: (i64, i32),
+    status: &Status<'_>,
+) {
     if let Some(pending) = cases.open.remove(&case) {
         edit_cards(ctx, plan, &pending, Some(on), status);
     }
 }
 
 /// Reopened: the other cards are open again, and the take timer runs.
-pub(super) fn reopened<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, case: CaseCode, on: (i64, i32)) {
-    let mut cases = ctx.desk.cases.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+pub(super) fn reopened<'c>(ctx: &Ctx<'c>, cases: &mut Cases, plan: &mut Plan<'c>, case: CaseCode, on: (i64, i32)) {
     let Some(pending) = cases.open.get_mut(&case) else {
         return;
     };
@@ -220,14 +223,12 @@ pub(super) fn reopened<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, case: CaseCode, o
 }
 
 /// The person has an answer: no more timers for the case.
-pub(super) fn answered(ctx: &Ctx<'_>, case: CaseCode) {
-    let mut cases = ctx.desk.cases.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+pub(super) fn answered(cases: &mut Cases, case: CaseCode) {
     cases.open.remove(&case);
 }
 
 /// The timers that are due: each case moves on, reminds, or returns.
-pub(super) fn tick<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>) {
-    let mut cases = ctx.desk.cases.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+pub(super) fn tick<'c>(ctx: &Ctx<'c>, cases: &mut Cases, plan: &mut Plan<'c>) {
     let now = ctx.now;
     cases.open.retain(|_, pending| pending.forget > now);
     let mut due: Vec<(DateTime<Utc>, CaseCode)> = cases
@@ -337,13 +338,8 @@ fn forget_oldest(cases: &mut Cases) {
 
 /// The process stops: its timers are lost. Counted and logged, and the
 /// duty chat told how many (never which) so someone looks at the cards.
-pub(super) fn shutdown<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>) {
-    let running = ctx
-        .desk
-        .cases
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .running();
+pub(super) fn shutdown<'c>(ctx: &Ctx<'c>, cases: &Cases, plan: &mut Plan<'c>) {
+    let running = cases.running();
     if running == 0 {
         return;
     }

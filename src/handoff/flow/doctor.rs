@@ -8,7 +8,8 @@ use super::cases;
 use super::counts::HandoffEvent;
 use super::person::{ask_feedback, tell_taken};
 use super::{
-    Action, Card, Command, Ctx, Keyboard, Plan, Protect, Said, Sender, Step, Undelivered, case_refusal, refusal_event,
+    Action, Card, Command, Ctx, Keyboard, Memory, Plan, Protect, Said, Sender, Step, Undelivered, case_refusal,
+    refusal_event,
 };
 use crate::handoff::seal::{DoctorTicket, PersonTicket, expiry_from};
 use crate::handoff::{Status, card_buttons, status_line, ticket_in, with_status, write_back_button};
@@ -54,13 +55,20 @@ fn handles_cases(ctx: &Ctx<'_>, from: Sender<'_>) -> bool {
 /// to a roster member; someone else in a shared chat at most once per
 /// `refusals::REFUSE_EVERY`, so refusals never queue up in front of a
 /// doctor's answer.
-fn may_refuse(ctx: &Ctx<'_>, from: Sender<'_>) -> bool {
-    from.private || ctx.desk.roster.is_member(from.user) || ctx.desk.refusals.allow(from.user, from.chat, ctx.now)
+fn may_refuse(ctx: &Ctx<'_>, mem: &mut Memory<'_>, from: Sender<'_>) -> bool {
+    from.private || ctx.desk.roster.is_member(from.user) || mem.refusals.allow(from.user, from.chat, ctx.now)
 }
 
 /// A doctor's reply to a card or a copy: a header and the answer to the
 /// person, then the outcome to the doctor.
-pub(super) fn answer<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, said: Said<'_>, ticket: &str) {
+pub(super) fn answer<'c>(
+    ctx: &Ctx<'c>,
+    mem: &mut Memory<'_>,
+    plan: &mut Plan<'c>,
+    from: Sender<'_>,
+    said: Said<'_>,
+    ticket: &str,
+) {
     let content = ctx.content;
     let locale = ctx.desk.card_locale(content);
     let refusal = if said.edited {
@@ -74,7 +82,7 @@ pub(super) fn answer<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, s
     };
     if let Some((event, text)) = refusal {
         plan.count(event);
-        if may_refuse(ctx, from) {
+        if may_refuse(ctx, mem, from) {
             plan.say(from.chat, &content.text(locale, text, &[]), Some(said.id));
         }
         return;
@@ -128,12 +136,13 @@ pub(super) fn answer<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, s
 
 pub(super) fn header_sent<'c>(
     ctx: &Ctx<'c>,
+    mem: &mut Memory<'_>,
     plan: &mut Plan<'c>,
     answering: Answering,
     result: Result<i32, Undelivered>,
 ) {
     if let Err(undelivered) = result {
-        return answer_copied(ctx, plan, answering, Err(undelivered));
+        return answer_copied(ctx, mem, plan, answering, Err(undelivered));
     }
     let locale = super::ticket_locale(ctx.content, answering.person.locale);
     plan.actions.push(Action::Copy {
@@ -151,6 +160,7 @@ pub(super) fn header_sent<'c>(
 /// The answer arrived or not: the doctor is told which, by case code.
 pub(super) fn answer_copied<'c>(
     ctx: &Ctx<'c>,
+    mem: &mut Memory<'_>,
     plan: &mut Plan<'c>,
     answering: Answering,
     result: Result<i32, Undelivered>,
@@ -161,7 +171,7 @@ pub(super) fn answer_copied<'c>(
             if let Some(waited) = answering.waited {
                 plan.actions.push(Action::TimeToAnswer(waited));
             }
-            cases::answered(ctx, answering.person.case);
+            cases::answered(mem.cases, answering.person.case);
             Msg::CaseDelivered
         }
         Err(Undelivered::Gone) => {
@@ -245,7 +255,13 @@ pub(super) fn case_tap<'c>(
 
 /// The card shows its new status: count, tell the person, keep the other
 /// cards of the case and its timers in step.
-pub(super) fn card_marked<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, marked: Marked, result: Result<i32, Undelivered>) {
+pub(super) fn card_marked<'c>(
+    ctx: &Ctx<'c>,
+    mem: &mut Memory<'_>,
+    plan: &mut Plan<'c>,
+    marked: Marked,
+    result: Result<i32, Undelivered>,
+) {
     if result.is_err() {
         return;
     }
@@ -267,16 +283,16 @@ pub(super) fn card_marked<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, marked: Marked
             // The card's date is when it reached the doctors: no clock of ours to keep.
             plan.actions.push(Action::TimeToTake(marked.waited));
             tell_taken(ctx, plan, &marked.person);
-            cases::taken(ctx, plan, marked.person.case, on, marked.user, &status);
+            cases::taken(ctx, mem.cases, plan, marked.person.case, on, marked.user, &status);
         }
         CaseAction::Resolve => {
             plan.count(HandoffEvent::CaseResolved);
             ask_feedback(ctx, plan, &marked.person);
-            cases::resolved(ctx, plan, marked.person.case, on, &status);
+            cases::resolved(ctx, mem.cases, plan, marked.person.case, on, &status);
         }
         CaseAction::Reopen | CaseAction::Show => {
             plan.count(HandoffEvent::CaseReopened);
-            cases::reopened(ctx, plan, marked.person.case, on);
+            cases::reopened(ctx, mem.cases, plan, marked.person.case, on);
         }
     }
 }
@@ -284,7 +300,14 @@ pub(super) fn card_marked<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, marked: Marked
 /// `/oncall`, `/roster`, `/reload`: answered in private chats and the duty
 /// chat only (another group would learn who is on shift), to members (and
 /// for `/reload`, coordinators) only.
-pub(super) fn command<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, command: Command, message: i32) {
+pub(super) fn command<'c>(
+    ctx: &Ctx<'c>,
+    mem: &mut Memory<'_>,
+    plan: &mut Plan<'c>,
+    from: Sender<'_>,
+    command: Command,
+    message: i32,
+) {
     let roster = &ctx.desk.roster;
     if !(from.private || from.chat == roster.duty_chat()) {
         return plan.count(HandoffEvent::CommandOutsideRosterChats);
@@ -297,7 +320,7 @@ pub(super) fn command<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, 
     };
     if !allowed {
         plan.count(HandoffEvent::CommandRefused);
-        if !may_refuse(ctx, from) {
+        if !may_refuse(ctx, mem, from) {
             return;
         }
         let text = match command {

@@ -9,23 +9,35 @@
 //! executor hands the step back with the result as [`Event::Outcome`], and
 //! the flow plans what follows (copy the question under the card that just
 //! arrived; try the duty chat when a doctor's chat refused). No I/O and no
-//! clock: the time is [`Ctx::now`], so the flow runs as well on a simulated
-//! clock as on the real one. The only memory is [`Cases`], the timers of
-//! cases not yet taken or answered, in RAM.
+//! clock: the time is [`Ctx::now`], so the flow (its timers and the
+//! question limit alike) runs as well on a simulated clock as on the real
+//! one.
+//!
+//! Configuration and memory are apart: [`Ctx`] holds what is read only and
+//! swapped whole on reload (content, the line's [`Desk`]: roster and key);
+//! [`LineState`] holds what the line remembers between events (each line's
+//! [`Cases`], the timers of cases not yet taken or answered; the question
+//! limit; the refusals told in shared chats), in RAM only, and is driven
+//! through `&mut self` like the companion, by the one driver
+//! ([`crate::drive`]). No locks in here: the adapter holding a
+//! `LineState` decides how it is shared.
 
 mod card;
 mod cases;
 mod counts;
 mod doctor;
 mod person;
+mod state;
 
 pub use cases::Cases;
 pub use counts::HandoffEvent;
+pub use state::LineState;
 
 use chrono::{DateTime, Duration, Utc};
 
 use super::Desk;
 use super::seal::{CaseCode, OpenError};
+use super::{QuestionLimit, Refusals};
 use crate::content::{Content, Locale};
 use crate::engine::{Button, Screen};
 use crate::i18n::Msg;
@@ -144,7 +156,7 @@ pub enum Event<'a> {
         command: Command,
         message: i32,
     },
-    /// The time has come for the earliest of [`Cases::next_due`].
+    /// The time has come for the earliest of [`LineState::next_due`].
     Tick,
     /// The process stops: the running timers are lost.
     Shutdown,
@@ -261,49 +273,58 @@ pub enum Step {
     CardMarked(Box<doctor::Marked>),
 }
 
-/// The plan for `event`.
-pub fn handle<'c>(ctx: &Ctx<'c>, event: Event<'_>) -> Vec<Action<'c>> {
+/// What one event on one line may change: that line's cases, and the
+/// limit and refusals every line shares. Borrowed from [`LineState`] for
+/// the event only.
+struct Memory<'s> {
+    cases: &'s mut Cases,
+    limit: &'s mut QuestionLimit,
+    refusals: &'s mut Refusals,
+}
+
+/// The plan for `event` on `ctx.desk`'s line.
+fn plan<'c>(ctx: &Ctx<'c>, mem: &mut Memory<'_>, event: Event<'_>) -> Vec<Action<'c>> {
     let mut plan = Plan::default();
     match event {
-        Event::Question { from, said, position } => person::question(ctx, &mut plan, from, said, position),
-        Event::FollowUp { from, said, ticket } => person::follow_up(ctx, &mut plan, from, said, ticket),
+        Event::Question { from, said, position } => person::question(ctx, mem, &mut plan, from, said, position),
+        Event::FollowUp { from, said, ticket } => person::follow_up(ctx, mem, &mut plan, from, said, ticket),
         Event::Ask { from, position } => person::ask(ctx, &mut plan, from, position),
         Event::WriteBack { from, ticket, tapped } => person::write_back(ctx, &mut plan, from, ticket, tapped),
-        Event::SendToDoctor { from, message } => person::send_to_doctor(ctx, &mut plan, from, message),
+        Event::SendToDoctor { from, message } => person::send_to_doctor(ctx, mem, &mut plan, from, message),
         Event::Feedback { from, answer, message } => person::feedback(ctx, &mut plan, from, answer, message),
-        Event::Answer { from, said, ticket } => doctor::answer(ctx, &mut plan, from, said, ticket),
+        Event::Answer { from, said, ticket } => doctor::answer(ctx, mem, &mut plan, from, said, ticket),
         Event::CaseTap {
             from,
             action,
             ticket,
             card,
         } => doctor::case_tap(ctx, &mut plan, from, action, ticket, card),
-        Event::Command { from, command, message } => doctor::command(ctx, &mut plan, from, command, message),
-        Event::Tick => cases::tick(ctx, &mut plan),
-        Event::Shutdown => cases::shutdown(ctx, &mut plan),
-        Event::Outcome { step, result } => outcome(ctx, &mut plan, step, result),
+        Event::Command { from, command, message } => doctor::command(ctx, mem, &mut plan, from, command, message),
+        Event::Tick => cases::tick(ctx, mem.cases, &mut plan),
+        Event::Shutdown => cases::shutdown(ctx, mem.cases, &mut plan),
+        Event::Outcome { step, result } => outcome(ctx, mem, &mut plan, step, result),
     }
     plan.actions
 }
 
-fn outcome<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, step: Step, result: Result<i32, Undelivered>) {
+fn outcome<'c>(ctx: &Ctx<'c>, mem: &mut Memory<'_>, plan: &mut Plan<'c>, step: Step, result: Result<i32, Undelivered>) {
     match step {
         Step::PromptSent => plan.count(if result.is_ok() {
             HandoffEvent::PromptSent
         } else {
             HandoffEvent::PromptFailed
         }),
-        Step::CardSent(transit) => person::card_sent(ctx, plan, *transit, result),
-        Step::QuestionCopied { transit, card } => person::question_copied(ctx, plan, *transit, card, result),
+        Step::CardSent(transit) => person::card_sent(ctx, mem, plan, *transit, result),
+        Step::QuestionCopied { transit, card } => person::question_copied(ctx, mem, plan, *transit, card, result),
         Step::FollowUpCopied {
             person,
             message,
             locale,
             case,
         } => person::follow_up_copied(ctx, plan, person, message, locale, case, result),
-        Step::AnswerHeader(answering) => doctor::header_sent(ctx, plan, *answering, result),
-        Step::AnswerCopied(answering) => doctor::answer_copied(ctx, plan, *answering, result),
-        Step::CardMarked(marked) => doctor::card_marked(ctx, plan, *marked, result),
+        Step::AnswerHeader(answering) => doctor::header_sent(ctx, mem, plan, *answering, result),
+        Step::AnswerCopied(answering) => doctor::answer_copied(ctx, mem, plan, *answering, result),
+        Step::CardMarked(marked) => doctor::card_marked(ctx, mem, plan, *marked, result),
     }
 }
 

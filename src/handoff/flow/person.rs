@@ -5,7 +5,9 @@
 use super::card::{Asked, Reason, Transit, deliver};
 use super::cases;
 use super::counts::HandoffEvent;
-use super::{Ctx, Keyboard, Plan, Protect, Said, Sender, Step, Undelivered, failed_text, locale_bytes, start_link};
+use super::{
+    Ctx, Keyboard, Memory, Plan, Protect, Said, Sender, Step, Undelivered, failed_text, locale_bytes, start_link,
+};
 use crate::content::{Content, Locale};
 use crate::engine::{self, Button, CallbackData};
 use crate::handoff::seal::{CaseCode, PersonTicket, expiry_from};
@@ -93,11 +95,18 @@ fn say_expired<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, chat: i64, locale: Locale
 
 /// A person's question: the emergency page first if it describes one, then
 /// a case, unless it is refused or over the limit.
-pub(super) fn question<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, said: Said<'_>, position: &str) {
+pub(super) fn question<'c>(
+    ctx: &Ctx<'c>,
+    mem: &mut Memory<'_>,
+    plan: &mut Plan<'c>,
+    from: Sender<'_>,
+    said: Said<'_>,
+    position: &str,
+) {
     let content = ctx.content;
     let locale = position_locale(content, position).unwrap_or(content.negotiate(from.language));
     emergency_first(ctx, plan, from.chat, locale, said.text);
-    if refused(ctx, plan, from, &said, locale) || limited(ctx, plan, from, locale) {
+    if refused(ctx, plan, from, &said, locale) || limited(ctx, mem, plan, from, locale) {
         return;
     }
     let card_locale = ctx.desk.card_locale(content);
@@ -114,7 +123,14 @@ pub(super) fn question<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>,
 
 /// A person's follow-up, threaded under the message the doctor answered;
 /// a new case when that doctor has left the roster.
-pub(super) fn follow_up<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, said: Said<'_>, ticket: &str) {
+pub(super) fn follow_up<'c>(
+    ctx: &Ctx<'c>,
+    mem: &mut Memory<'_>,
+    plan: &mut Plan<'c>,
+    from: Sender<'_>,
+    said: Said<'_>,
+    ticket: &str,
+) {
     let content = ctx.content;
     let locale = content.negotiate(from.language);
     emergency_first(ctx, plan, from.chat, locale, said.text);
@@ -132,7 +148,7 @@ pub(super) fn follow_up<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>
             return say_expired(ctx, plan, from.chat, locale);
         }
     };
-    if limited(ctx, plan, from, locale) {
+    if limited(ctx, mem, plan, from, locale) {
         return;
     }
     let asked = Asked {
@@ -211,7 +227,13 @@ pub(super) fn follow_up_copied<'c>(
 
 /// "Send this to the doctor on duty" under a photo or voice message: that
 /// message (by its id in the person's own chat) goes out as a case.
-pub(super) fn send_to_doctor<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, message: &str) {
+pub(super) fn send_to_doctor<'c>(
+    ctx: &Ctx<'c>,
+    mem: &mut Memory<'_>,
+    plan: &mut Plan<'c>,
+    from: Sender<'_>,
+    message: &str,
+) {
     let content = ctx.content;
     let locale = content.negotiate(from.language);
     let numbers = &content.ui(locale).numbers;
@@ -222,7 +244,7 @@ pub(super) fn send_to_doctor<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sende
     };
     let refusal = if !from.private {
         Some((HandoffEvent::QuestionNotPrivate, Msg::HandoffPrivateOnly))
-    } else if !ctx.desk.limit.allow(from.user) {
+    } else if !mem.limit.allow(from.user, ctx.now) {
         Some((HandoffEvent::QuestionLimited, Msg::HandoffLimited))
     } else {
         None
@@ -377,9 +399,15 @@ fn open_case<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, asked: Asked, text: &str, l
 }
 
 /// The card arrived: the question goes under it. It did not: the next route.
-pub(super) fn card_sent<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, transit: Transit, result: Result<i32, Undelivered>) {
+pub(super) fn card_sent<'c>(
+    ctx: &Ctx<'c>,
+    mem: &mut Memory<'_>,
+    plan: &mut Plan<'c>,
+    transit: Transit,
+    result: Result<i32, Undelivered>,
+) {
     let Ok(card) = result else {
-        return next_route(ctx, plan, transit);
+        return next_route(ctx, mem, plan, transit);
     };
     let content = ctx.content;
     let buttons = copy_button(
@@ -407,13 +435,14 @@ pub(super) fn card_sent<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, transit: Transit
 /// the case's timer starts.
 pub(super) fn question_copied<'c>(
     ctx: &Ctx<'c>,
+    mem: &mut Memory<'_>,
     plan: &mut Plan<'c>,
     transit: Transit,
     card: i32,
     result: Result<i32, Undelivered>,
 ) {
     if result.is_err() {
-        return next_route(ctx, plan, transit);
+        return next_route(ctx, mem, plan, transit);
     }
     if transit.reason == Reason::New {
         plan.count(HandoffEvent::QuestionSent);
@@ -425,10 +454,10 @@ pub(super) fn question_copied<'c>(
     } else {
         plan.count(HandoffEvent::Escalated);
     }
-    cases::arrived(ctx, transit, card);
+    cases::arrived(ctx, mem.cases, transit, card);
 }
 
-fn next_route<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, mut transit: Transit) {
+fn next_route<'c>(ctx: &Ctx<'c>, mem: &mut Memory<'_>, plan: &mut Plan<'c>, mut transit: Transit) {
     transit.routes.remove(0);
     if !transit.routes.is_empty() {
         plan.count(HandoffEvent::QuestionRerouted);
@@ -443,7 +472,7 @@ fn next_route<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, mut transit: Transit) {
             Some(transit.asked.message),
         );
     } else {
-        cases::undelivered(ctx, plan, transit.person.case);
+        cases::undelivered(ctx, mem.cases, plan, transit.person.case);
     }
 }
 
@@ -506,8 +535,8 @@ fn refused<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, said: &Said
 
 /// Counts one question; true (and the person told) when over the limit.
 /// The limit counts the person, not the chat.
-fn limited<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, locale: Locale) -> bool {
-    if ctx.desk.limit.allow(from.user) {
+fn limited<'c>(ctx: &Ctx<'c>, mem: &mut Memory<'_>, plan: &mut Plan<'c>, from: Sender<'_>, locale: Locale) -> bool {
+    if mem.limit.allow(from.user, ctx.now) {
         return false;
     }
     plan.count(HandoffEvent::QuestionLimited);

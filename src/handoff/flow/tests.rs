@@ -1,14 +1,14 @@
 //! The line case by case, on a simulated clock: every event's plan, with
-//! the results of its actions fed back as an executor would.
+//! the results of its actions fed back through the executors' driver.
 
-use std::cell::Cell;
-use std::collections::VecDeque;
+use std::cell::{Cell, RefCell};
 
 use chrono::{DateTime, Duration, Utc};
 
 use super::*;
 use crate::content::fixture::tree;
 use crate::diagnostics::{Diagnostics, SourceMap};
+use crate::drive::Drive;
 use crate::engine::{self, Duties, Duty, Input};
 use crate::handoff::Sealer;
 use crate::payload::Prefix;
@@ -28,9 +28,11 @@ fn evening() -> DateTime<Utc> {
     at("2026-11-24T21:00:00+03:00")
 }
 
-/// A desk and a clock; message ids count up as an executor's would.
+/// A desk, the line's memory and a clock; message ids count up as an
+/// executor's would.
 struct Line {
     desk: Desk,
+    state: RefCell<LineState>,
     now: Cell<DateTime<Utc>>,
     next_id: Cell<i32>,
 }
@@ -46,6 +48,7 @@ impl Line {
             .clone();
         Line {
             desk: Desk::new(roster, Sealer::ephemeral(now)),
+            state: RefCell::new(LineState::new()),
             now: Cell::new(now),
             next_id: Cell::new(1000),
         }
@@ -65,8 +68,8 @@ impl Line {
             bot: "test_bot",
         };
         let mut done = Vec::new();
-        let mut queue = VecDeque::from(handle(&ctx, event));
-        while let Some(action) = queue.pop_front() {
+        let mut drive = Drive::start(&mut *self.state.borrow_mut(), &ctx, event);
+        while let Some(action) = drive.next() {
             let then = match &action {
                 Action::Send { then, .. } | Action::Copy { then, .. } | Action::Edit { then, .. } => then.clone(),
                 _ => None,
@@ -83,7 +86,7 @@ impl Line {
             };
             done.push(action);
             if let Some(step) = then {
-                queue.extend(handle(&ctx, Event::Outcome { step, result }));
+                drive.feed(&mut *self.state.borrow_mut(), &ctx, Event::Outcome { step, result });
             }
         }
         done
@@ -94,7 +97,7 @@ impl Line {
     }
 
     fn next_due(&self) -> Option<DateTime<Utc>> {
-        self.desk.cases.lock().unwrap().next_due()
+        self.state.borrow().next_due()
     }
 }
 
@@ -567,6 +570,26 @@ fn questions_from_groups_edits_files_and_past_the_limit_are_refused_with_a_reaso
     // An emergency is shown even when the question is refused.
     let refused = question(&line, 21, "not breathing");
     assert!(matches!(first_message(&refused), Some(Action::Screen { .. })));
+}
+
+#[test]
+fn the_question_limit_counts_on_the_simulated_clock() {
+    let line = Line::new(evening());
+    let limit = crate::handoff::limit::QUESTIONS_PER_HOUR as i32;
+    let sent = |actions: &[Action<'_>]| counts(actions).contains(&HandoffEvent::QuestionSent);
+    for id in 0..limit {
+        assert!(sent(&question(&line, 10 + id, "hi")));
+    }
+    assert_eq!(counts(&question(&line, 20, "hi")), [HandoffEvent::QuestionLimited]);
+    line.wait(Duration::minutes(11));
+    assert_eq!(counts(&question(&line, 21, "hi")), [HandoffEvent::QuestionLimited]);
+    line.wait(Duration::minutes(1));
+    assert!(sent(&question(&line, 22, "hi")), "one question back after 12 minutes");
+    assert_eq!(counts(&question(&line, 23, "hi")), [HandoffEvent::QuestionLimited]);
+    line.wait(Duration::hours(1));
+    for id in 0..limit {
+        assert!(sent(&question(&line, 30 + id, "hi")), "the whole hour back");
+    }
 }
 
 #[test]
