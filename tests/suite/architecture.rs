@@ -136,6 +136,124 @@ fn the_reader_sees_through_comments_groups_and_strings() {
     assert!(words.contains(&"x"), "{words:?}");
 }
 
+/// The other side of rule 1: the content loader needs nothing but a
+/// `Files`. A tree held in memory loads exactly as it does from disk, with
+/// the same diagnostics at the same places (a tree with an error) and the
+/// same content (the fixture tree, media included).
+#[test]
+fn the_content_loader_reads_only_through_the_files_it_is_given() {
+    use overdose_bot::content::{LoadOptions, ValidateOptions, load_from};
+    use overdose_bot::diagnostics::{Format, render};
+
+    let root = crate::support::root();
+    for dir in [
+        "tests/fixtures/check/unknown-button/content",
+        "tests/fixtures/tree/content",
+    ] {
+        let options = LoadOptions {
+            content_dir: root.join(dir),
+            locales_dir: root.join("locales"),
+            validate: ValidateOptions {
+                today: chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+                review_max_age_days: None,
+            },
+        };
+        let mut memory = Memory::default();
+        memory.copy(&options.content_dir);
+        memory.copy(&options.locales_dir);
+        let (on_disk, in_memory) = (
+            overdose_bot::content_files::load(&options),
+            load_from(&memory, &options),
+        );
+        let broken = dir.contains("unknown-button");
+        assert_eq!(
+            on_disk.diagnostics.has_errors(),
+            broken,
+            "{dir}: the fixture as expected"
+        );
+        assert_eq!(on_disk.content.is_some(), !broken, "{dir}: the fixture as expected");
+        assert_eq!(
+            render(&in_memory.diagnostics, &in_memory.sources, Format::Human),
+            render(&on_disk.diagnostics, &on_disk.sources, Format::Human),
+            "{dir}"
+        );
+        assert_eq!(
+            in_memory.content.map(|c| (c.version().to_string(), c.nodes().len())),
+            on_disk.content.map(|c| (c.version().to_string(), c.nodes().len())),
+            "{dir}"
+        );
+    }
+}
+
+/// Files held in memory: every file under the directories copied in.
+#[derive(Default)]
+struct Memory {
+    files: BTreeMap<PathBuf, Vec<u8>>,
+    dirs: BTreeSet<PathBuf>,
+}
+
+impl Memory {
+    fn copy(&mut self, dir: &Path) {
+        self.dirs.insert(dir.to_path_buf());
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                self.copy(&path);
+            } else {
+                self.files.insert(path.clone(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+}
+
+impl overdose_bot::content::Files for Memory {
+    fn list<'a>(
+        &'a self,
+        dir: &Path,
+    ) -> std::io::Result<Box<dyn Iterator<Item = std::io::Result<overdose_bot::content::Entry>> + 'a>> {
+        if !self.dirs.contains(dir) {
+            return Err(std::io::ErrorKind::NotFound.into());
+        }
+        let dir = dir.to_path_buf();
+        let files = self.files.keys().map(|path| (path, false));
+        let dirs = self.dirs.iter().map(|path| (path, true));
+        Ok(Box::new(
+            files
+                .chain(dirs)
+                .filter(move |(path, _)| path.parent() == Some(&dir))
+                .map(|(path, is_dir)| {
+                    Ok(overdose_bot::content::Entry {
+                        path: path.clone(),
+                        is_dir,
+                    })
+                }),
+        ))
+    }
+
+    fn len(&self, path: &Path) -> Option<u64> {
+        self.files.get(path).map(|bytes| bytes.len() as u64)
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        self.files.contains_key(path) || self.dirs.contains(path)
+    }
+
+    fn read(
+        &self,
+        path: &Path,
+        _root: &Path,
+        _kind: overdose_bot::files::FileKind,
+    ) -> Result<Vec<u8>, overdose_bot::files::ReadError> {
+        self.files
+            .get(path)
+            .cloned()
+            .ok_or_else(|| overdose_bot::files::ReadError::Io {
+                path: path.to_path_buf(),
+                cause: std::io::ErrorKind::NotFound.into(),
+            })
+    }
+}
+
 fn is_pure(file: &str) -> bool {
     PURE.iter().any(|folder| file.starts_with(&format!("src/{folder}/")))
 }
