@@ -14,7 +14,8 @@ use chrono::NaiveDate;
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use loadgen::GeneratedTree;
-use overdose_bot::content::{Content, LoadOptions, Loaded, ValidateOptions, load};
+use overdose_bot::content::{Content, LoadOptions, Loaded, ValidateOptions};
+use overdose_bot::content_files::load;
 use overdose_bot::diagnostics::{Format, render};
 use overdose_bot::engine::{self, Input};
 

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use clap::{Args, Parser, Subcommand};
-use overdose_bot::content::{Loaded, load};
+use overdose_bot::content::Loaded;
+use overdose_bot::content_files::load;
 use overdose_bot::diagnostics::Format;
 use overdose_bot::graph::GraphFormat;
 use overdose_bot::service::Sources;

@@ -2,8 +2,9 @@
 //!
 //! Layout (see ARCHITECTURE.md for the invariants):
 //!
-//! - [`content`]: reads and validates the YAML tree and Fluent strings into an
-//!   immutable, pre-rendered [`content::Content`]. The only module that reads
+//! - [`content`]: loads and validates the YAML tree and Fluent strings into an
+//!   immutable, pre-rendered [`content::Content`], through a [`content::Files`]
+//!   it is given; [`content_files`]: the disk's, the only module that reads
 //!   content files.
 //! - [`files`]: opens editors' and operators' files: regular files inside
 //!   their directory, size-capped; [`write`]: writes editors' files inside
@@ -36,6 +37,7 @@ pub mod check;
 pub mod companion;
 pub mod console;
 pub mod content;
+pub mod content_files;
 pub mod diagnostics;
 pub mod drive;
 pub mod engine;

@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
-use crate::content::{Content, LoadOptions, load};
+use crate::content::{Content, LoadOptions};
+use crate::content_files::load;
 use crate::diagnostics::{Diagnostics, Format, SourceMap, render, render_brief, render_places};
 use crate::handoff::SharedDesk;
 

@@ -3,7 +3,8 @@
 
 use std::sync::OnceLock;
 
-use super::{Content, LoadOptions, ValidateOptions, load};
+use super::{Content, LoadOptions, ValidateOptions};
+use crate::content_files::load;
 
 pub fn tree() -> &'static Content {
     static TREE: OnceLock<Content> = OnceLock::new();

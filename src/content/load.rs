@@ -1,10 +1,13 @@
-//! Reads the content directory and the locales directory: the only code that
-//! touches content files. Parse problems become diagnostics; validation and
-//! building happen in `validate`. Every file is counted against one
-//! [`Budget`] first; past it the load stops reading and validates nothing.
+//! Loads the content directory and the locales directory through [`Files`]:
+//! which files make up a tree, in what order, within what budget, and what
+//! their parse problems are. It never touches the file system itself: the
+//! disk's [`Files`] is `content_files::Disk`, outside the pure folders.
+//! Validation and building happen in `validate`. Every file is counted
+//! against one [`Budget`] first; past it the load stops reading and
+//! validates nothing.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fs;
+use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -21,7 +24,7 @@ use super::translation;
 use super::validate;
 use crate::diagnostics::yaml::yaml_error;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, FileId, SourceMap};
-use crate::files::{self, FileKind, ReadError};
+use crate::files::{FileKind, ReadError};
 
 /// The manifest's file name inside the content directory.
 pub const MANIFEST_FILE: &str = "bot.yaml";
@@ -47,8 +50,34 @@ pub struct Loaded {
     pub translations: translation::Status,
 }
 
-/// Reads, parses and validates everything. Never fails: problems are diagnostics.
-pub fn load(options: &LoadOptions) -> Loaded {
+/// What the loader asks of a file system. Kept this small so that the
+/// loader's rules (which files, which order, the budget, symlinked folders
+/// not entered) stay here, and the disk's side holds no policy but
+/// `files::read`'s.
+pub trait Files {
+    /// The entries of `dir`, in no particular order; the listing may be
+    /// left unfinished.
+    fn list<'a>(&'a self, dir: &Path) -> io::Result<Box<dyn Iterator<Item = io::Result<Entry>> + 'a>>;
+    /// The length of `path` in bytes, before reading it (`None`: it cannot
+    /// be looked at, and reading it will say why).
+    fn len(&self, path: &Path) -> Option<u64>;
+    /// Whether anything is at `path`.
+    fn exists(&self, path: &Path) -> bool;
+    /// The bytes of `path`, a regular file inside `root` within `kind`'s cap.
+    fn read(&self, path: &Path, root: &Path, kind: FileKind) -> Result<Vec<u8>, ReadError>;
+}
+
+/// One entry of a listed directory.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub path: PathBuf,
+    /// A directory itself, not a symlink to one (a loop would never end).
+    pub is_dir: bool,
+}
+
+/// Reads, parses and validates everything through `files`. Never fails:
+/// problems are diagnostics.
+pub fn load_from(files: &dyn Files, options: &LoadOptions) -> Loaded {
     let mut sources = SourceMap::new();
     let mut diagnostics = Diagnostics::default();
     let mut parsed = Parsed::default();
@@ -57,6 +86,7 @@ pub fn load(options: &LoadOptions) -> Loaded {
     let content_root = options.content_dir.as_path();
     let manifest_path = options.content_dir.join(MANIFEST_FILE);
     if let Some(file) = read(
+        files,
         &mut sources,
         &mut diagnostics,
         &mut budget,
@@ -71,10 +101,11 @@ pub fn load(options: &LoadOptions) -> Loaded {
     }
 
     let services_path = options.content_dir.join(SERVICES_FILE);
-    match yaml_files(&options.content_dir) {
+    match yaml_files(files, &options.content_dir) {
         Ok(paths) => {
             for path in paths.iter().filter(|p| **p != manifest_path) {
                 let Some(file) = read(
+                    files,
                     &mut sources,
                     &mut diagnostics,
                     &mut budget,
@@ -97,13 +128,14 @@ pub fn load(options: &LoadOptions) -> Loaded {
         Err(error) => diagnostics.push(io_error(&options.content_dir, &error)),
     }
 
-    match locale_files(&options.locales_dir) {
+    match locale_files(files, &options.locales_dir) {
         Ok(locales) => {
             for (code, paths) in locales {
-                let files = paths
+                let read_files = paths
                     .iter()
                     .filter_map(|p| {
                         read(
+                            files,
                             &mut sources,
                             &mut diagnostics,
                             &mut budget,
@@ -113,15 +145,16 @@ pub fn load(options: &LoadOptions) -> Loaded {
                         )
                     })
                     .collect();
-                parsed.locale_files.insert(code, files);
+                parsed.locale_files.insert(code, read_files);
             }
         }
         Err(error) => diagnostics.push(io_error(&options.locales_dir, &error)),
     }
 
     let stamps_path = options.content_dir.join(STAMPS_FILE);
-    if stamps_path.exists()
+    if files.exists(&stamps_path)
         && let Some(file) = read(
+            files,
             &mut sources,
             &mut diagnostics,
             &mut budget,
@@ -136,7 +169,7 @@ pub fn load(options: &LoadOptions) -> Loaded {
         }
     }
 
-    read_media(&options.content_dir, &mut parsed, &mut budget, &mut diagnostics);
+    read_media(files, &options.content_dir, &mut parsed, &mut budget, &mut diagnostics);
 
     if budget.stopped {
         // Half a tree would only add errors about what was not read.
@@ -171,13 +204,13 @@ struct Spending {
 impl Spending {
     /// Whether `path` may still be read. The first file past a cap is
     /// reported; after it nothing more is read, and nothing more reported.
-    fn admit(&mut self, diagnostics: &mut Diagnostics, path: &Path, kind: FileKind) -> bool {
+    fn admit(&mut self, files: &dyn Files, diagnostics: &mut Diagnostics, path: &Path, kind: FileKind) -> bool {
         if self.stopped {
             return false;
         }
         // The length on disk, before reading; a file that cannot be looked
-        // at costs nothing here and is refused by `files::read`.
-        let len = fs::metadata(path).map_or(0, |m| m.len());
+        // at costs nothing here and is refused by `Files::read`.
+        let len = files.len(path).unwrap_or(0);
         match self.budget.admit(path, kind, len) {
             Ok(()) => true,
             Err(over) => {
@@ -191,6 +224,7 @@ impl Spending {
 
 /// Reads one text file inside `root` into `sources`; a refusal is a diagnostic.
 fn read(
+    files: &dyn Files,
     sources: &mut SourceMap,
     diagnostics: &mut Diagnostics,
     budget: &mut Spending,
@@ -198,10 +232,15 @@ fn read(
     root: &Path,
     kind: FileKind,
 ) -> Option<FileId> {
-    if !budget.admit(diagnostics, path, kind) {
+    if !budget.admit(files, diagnostics, path, kind) {
         return None;
     }
-    match files::read_text(path, Some(root), kind) {
+    let text = files.read(path, root, kind).and_then(|bytes| {
+        String::from_utf8(bytes).map_err(|_| ReadError::NotText {
+            path: path.to_path_buf(),
+        })
+    });
+    match text {
         Ok(text) => Some(sources.add(path.display().to_string(), text)),
         Err(error) => {
             diagnostics.push(refusal(&error));
@@ -229,18 +268,18 @@ fn io_error(path: &Path, error: &std::io::Error) -> Diagnostic {
 /// Symlinked directories are not entered (a loop would never end); a
 /// symlinked file is listed, and `read` decides whether it may be read.
 /// The listing stops one file past [`MAX_FILES`], which the budget refuses.
-fn yaml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+fn yaml_files(files: &dyn Files, dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(current) = pending.pop() {
-        for entry in fs::read_dir(&current)? {
+        for entry in files.list(&current)? {
             let entry = entry?;
-            let path = entry.path();
+            let path = entry.path;
             let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
             if hidden {
                 continue;
             }
-            if entry.file_type()?.is_dir() {
+            if entry.is_dir {
                 pending.push(path);
             } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
                 found.push(path);
@@ -256,25 +295,26 @@ fn yaml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 /// `.ftl` files per locale directory (`locales/ru/*.ftl`), sorted.
-fn locale_files(dir: &Path) -> std::io::Result<BTreeMap<String, Vec<PathBuf>>> {
+fn locale_files(files: &dyn Files, dir: &Path) -> io::Result<BTreeMap<String, Vec<PathBuf>>> {
     let mut locales = BTreeMap::new();
-    for entry in fs::read_dir(dir)? {
+    for entry in files.list(dir)? {
         let entry = entry?;
         // A real directory only: see `yaml_files`.
-        if !entry.file_type()?.is_dir() {
+        if !entry.is_dir {
             continue;
         }
-        let path = entry.path();
+        let path = entry.path;
         let code = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let mut files: Vec<PathBuf> = fs::read_dir(&path)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
+        let mut ftl: Vec<PathBuf> = files
+            .list(&path)?
+            .filter_map(|e| e.ok().map(|e| e.path))
             .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
             .collect();
-        files.sort();
-        locales.insert(code, files);
+        ftl.sort();
+        locales.insert(code, ftl);
     }
     Ok(locales)
 }
@@ -355,7 +395,13 @@ struct IdOnly {
 
 /// Reads every media file the nodes reference that lies inside `content_dir`;
 /// files that exist but may not be sent are remembered with the reason.
-fn read_media(content_dir: &Path, parsed: &mut Parsed, budget: &mut Spending, diagnostics: &mut Diagnostics) {
+fn read_media(
+    files: &dyn Files,
+    content_dir: &Path,
+    parsed: &mut Parsed,
+    budget: &mut Spending,
+    diagnostics: &mut Diagnostics,
+) {
     let mut media: HashMap<String, Arc<[u8]>> = HashMap::new();
     let mut refused = HashMap::new();
     let mut tried = HashSet::new();
@@ -368,10 +414,10 @@ fn read_media(content_dir: &Path, parsed: &mut Parsed, budget: &mut Spending, di
             continue;
         }
         let path = content_dir.join(relative);
-        if !budget.admit(diagnostics, &path, FileKind::Media) {
+        if !budget.admit(files, diagnostics, &path, FileKind::Media) {
             break;
         }
-        match files::read(&path, Some(content_dir), FileKind::Media) {
+        match files.read(&path, content_dir, FileKind::Media) {
             Ok(bytes) => {
                 media.insert(name.clone(), bytes.into());
             }

@@ -1,8 +1,10 @@
 //! Content: the YAML tree and Fluent strings, read, validated and pre-rendered.
 //!
-//! `load` reads files (the only place that does), `validate` turns raw parsed
-//! values into diagnostics and, when there are no errors, an immutable
-//! [`Content`]; `check` and `serve` both go through [`load`].
+//! `load` decides which files make up a tree and parses them, reading
+//! through [`Files`] (the disk's is `content_files::Disk`: this folder never
+//! touches the file system); `validate` turns raw parsed values into
+//! diagnostics and, when there are no errors, an immutable [`Content`];
+//! `check` and `serve` both go through [`load_from`].
 
 mod budget;
 #[cfg(test)]
@@ -19,7 +21,7 @@ mod validate;
 
 pub use keys::{NodeKey, VersionTag};
 pub(crate) use load::refusal;
-pub use load::{LoadOptions, Loaded, MANIFEST_FILE, load};
+pub use load::{Entry, Files, LoadOptions, Loaded, MANIFEST_FILE, load_from};
 pub use model::{
     Content, DOCTORS_LINE, EmergencyNumber, Locale, Media, Node, NodeIdx, Review, TURN_OFF, TURN_ON, Translation,
     is_line_id,

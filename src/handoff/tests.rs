@@ -30,7 +30,7 @@ fn desk() -> Desk {
             .expect("valid roster")
             .doctors()
             .clone(),
-        Sealer::ephemeral(chrono::Utc::now()),
+        Sealer::ephemeral(at("2026-11-24T12:00:00+03:00")),
     )
 }
 
@@ -173,7 +173,7 @@ fn desks() -> Desks {
     let file = sources.add("roster.yaml", text);
     let mut diagnostics = Diagnostics::default();
     let rosters = crate::roster::parse(&sources, file, &mut diagnostics).expect("valid roster");
-    Desks::new(rosters, Sealer::ephemeral(chrono::Utc::now()))
+    Desks::new(rosters, Sealer::ephemeral(at("2026-11-24T12:00:00+03:00")))
 }
 
 #[test]

@@ -555,7 +555,7 @@ fn privacy_says_what_is_kept_and_who_sees_what_in_both_languages() {
 #[test]
 fn the_benchmarks_generated_tree_loads_without_errors() {
     let generated = loadgen::GeneratedTree::new(1_000);
-    let loaded = overdose_bot::content::load(&overdose_bot::content::LoadOptions {
+    let loaded = overdose_bot::content_files::load(&overdose_bot::content::LoadOptions {
         content_dir: generated.dir.clone(),
         locales_dir: crate::support::root().join("locales"),
         validate: overdose_bot::content::ValidateOptions {
@@ -577,7 +577,7 @@ fn the_benchmarks_generated_tree_loads_without_errors() {
 
 /// Loads the content of `dir` (the shipped locales) as `check` does.
 fn load_from(dir: &std::path::Path) -> overdose_bot::content::Loaded {
-    overdose_bot::content::load(&overdose_bot::content::LoadOptions {
+    overdose_bot::content_files::load(&overdose_bot::content::LoadOptions {
         content_dir: dir.to_path_buf(),
         locales_dir: crate::support::root().join("locales"),
         validate: overdose_bot::content::ValidateOptions {

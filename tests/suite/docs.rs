@@ -101,7 +101,7 @@ fn the_systemd_unit_forbids_core_dumps_and_sandboxes_the_bot() {
 #[test]
 fn safety_md_lists_every_hazard_as_the_log_rates_it() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut loaded = overdose_bot::content::load(&overdose_bot::content::LoadOptions {
+    let mut loaded = overdose_bot::content_files::load(&overdose_bot::content::LoadOptions {
         content_dir: root.join("content"),
         locales_dir: root.join("locales"),
         validate: overdose_bot::content::ValidateOptions {

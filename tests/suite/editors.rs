@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::support::{TempDir, root};
-use overdose_bot::content::{Content, LoadOptions, Loaded, ValidateOptions, load};
+use overdose_bot::content::{Content, LoadOptions, Loaded, ValidateOptions};
+use overdose_bot::content_files::load;
 use overdose_bot::diagnostics::Code;
 use overdose_bot::engine::{self, Input};
 

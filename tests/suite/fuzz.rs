@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use crate::support::Tree;
-use overdose_bot::content::{Content, LoadOptions, ValidateOptions, load};
+use overdose_bot::content::{Content, LoadOptions, ValidateOptions};
+use overdose_bot::content_files::load;
 use overdose_bot::engine::{CallbackData, Input, Shows, handle};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};

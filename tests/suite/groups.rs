@@ -4,8 +4,6 @@
 //! admins turn the bot off and on, the flag kept in Telegram (it survives
 //! a restart); private chats are unaffected.
 
-use std::time::Duration;
-
 use crate::support::{RunningBot, Tree, mentions, start_bot};
 use overdose_bot::engine::{self, GroupAsk};
 use serde_json::json;
@@ -13,7 +11,6 @@ use telegram_fake::{FakeTelegram, STEP_TIMEOUT, TestChat, TestUser, ViewMessage}
 
 const BOT: &str = "overdose_test_bot";
 const GROUP: i64 = -100_444_001;
-const QUIET: Duration = Duration::from_millis(400);
 
 fn member() -> TestUser {
     TestUser::new(5_440_001, "Member", None, Some("en"))
@@ -41,6 +38,33 @@ async fn nth_answer(telegram: &FakeTelegram, chat: &TestChat, count: usize) -> V
         .await
         .unwrap();
     from_bot(telegram, chat).remove(count - 1)
+}
+
+/// A sentinel from `user` in a group where the bot is off, and so answers
+/// nothing: `/bot_on`, which the bot checks against the group's admins
+/// (getChatMember) before it stays silent. A group's updates are handled
+/// one at a time, and one sender's in the order sent (an emergency goes
+/// first), so once the sentinel's check is asked for, every update `user`
+/// sent before it has done all it would do. `checks_before`: the group's
+/// admin checks asked for by all that came before the sentinel (counted
+/// before those updates were sent, with [`admin_checks`]).
+async fn silent_sentinel(telegram: &FakeTelegram, group: &TestChat, user: &TestUser, checks_before: usize) {
+    telegram.send_text(group, user, "/bot_on");
+    telegram
+        .wait_for("the sentinel's admin check", STEP_TIMEOUT, |_| {
+            admin_checks(telegram, group) > checks_before
+        })
+        .await
+        .unwrap();
+}
+
+/// The getChatMember calls the bot made for `group`.
+fn admin_checks(telegram: &FakeTelegram, group: &TestChat) -> usize {
+    telegram
+        .requests_of("getChatMember")
+        .iter()
+        .filter(|r| r.params["chat_id"] == group.id)
+        .count()
 }
 
 /// Stops the bot; checks the exit, the spec, and that the logs name
@@ -195,12 +219,14 @@ async fn admins_turn_the_bot_off_and_on_and_the_choice_survives_a_restart() {
         ["bot_on"],
         "the group's menu says how to turn it on"
     );
+    let checks = admin_checks(&telegram, &group);
     telegram.send_text(&group, &member, "/bus");
     telegram.send_text(&group, &member, "@overdose_test_bot not breathing");
     telegram.send_text(&group, &member, "/bot_on");
     telegram.send_text(&private, &member, "/start");
     nth_answer(&telegram, &private, 1).await;
-    telegram.settle(QUIET, STEP_TIMEOUT).await.unwrap();
+    // The member's /bot_on asks for one admin check, the sentinel for one more.
+    silent_sentinel(&telegram, &group, &member, checks + 1).await;
     assert_eq!(
         from_bot(&telegram, &group).len(),
         2,
@@ -217,6 +243,7 @@ async fn admins_turn_the_bot_off_and_on_and_the_choice_survives_a_restart() {
         .wait_for_calls("getUpdates", polls + 1, STEP_TIMEOUT)
         .await
         .unwrap();
+    let checks = admin_checks(&telegram, &group);
     telegram.send_text(&group, &member, "/naloxone");
     telegram
         .wait_for("the flag read from Telegram", STEP_TIMEOUT, |r| {
@@ -224,7 +251,7 @@ async fn admins_turn_the_bot_off_and_on_and_the_choice_survives_a_restart() {
         })
         .await
         .unwrap();
-    telegram.settle(QUIET, STEP_TIMEOUT).await.unwrap();
+    silent_sentinel(&telegram, &group, &member, checks).await;
     assert_eq!(from_bot(&telegram, &group).len(), 2, "still off after the restart");
 
     telegram.send_text(&group, &admin, "/bot_on");

@@ -6,6 +6,7 @@
 
 mod support;
 
+mod architecture;
 mod check_golden;
 mod companion;
 mod console;

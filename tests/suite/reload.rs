@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
-use overdose_bot::content::{LoadOptions, ValidateOptions, load};
+use overdose_bot::content::{LoadOptions, ValidateOptions};
+use overdose_bot::content_files::load;
 use overdose_bot::reload::{ReloadOutcome, SharedContent, reload};
 
 fn options(content: PathBuf) -> LoadOptions {

@@ -301,7 +301,9 @@ impl FakeTelegram {
     }
 
     /// Waits until `condition` holds for the recorded requests, or fails
-    /// after `timeout` saying `what` did not happen.
+    /// after `timeout` saying `what` did not happen. There is no wait for
+    /// quiet: a check that something does not happen sends a sentinel and
+    /// waits for its answer (a quiet window passes falsely under load).
     pub async fn wait_for(
         &self,
         what: &str,
@@ -330,31 +332,6 @@ impl FakeTelegram {
             requests.iter().filter(|r| r.method == method).count() >= count
         })
         .await
-    }
-
-    /// Waits until no request other than getUpdates came for `quiet`.
-    pub async fn settle(&self, quiet: Duration, timeout: Duration) -> Result<(), String> {
-        let deadline = tokio::time::Instant::now() + timeout;
-        let count = || {
-            self.inner
-                .lock()
-                .requests
-                .iter()
-                .filter(|r| r.method != "getUpdates")
-                .count()
-        };
-        let mut seen = count();
-        loop {
-            tokio::time::sleep(quiet).await;
-            let now = count();
-            if now == seen {
-                return Ok(());
-            }
-            if tokio::time::Instant::now() >= deadline {
-                return Err(format!("still busy after {timeout:?}"));
-            }
-            seen = now;
-        }
     }
 
     fn send_content(&self, chat: &TestChat, user: &TestUser, shown: &str, content: Value) -> i64 {

@@ -9,7 +9,8 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use overdose_bot::content::{Content, LoadOptions, ValidateOptions, load};
+use overdose_bot::content::{Content, LoadOptions, ValidateOptions};
+use overdose_bot::content_files::load;
 use overdose_bot::engine::{self, Input};
 use telegram_fake::{FakeTelegram, STEP_TIMEOUT, TestChat, ViewMessage};
 use tokio::io::{AsyncBufReadExt, BufReader};
