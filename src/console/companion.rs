@@ -72,7 +72,7 @@ impl Companion {
                         drive.feed(&mut self.companions, &ctx, sent);
                         writeln!(out, "══ check-in ══")?;
                     }
-                    super::print_screen(out, &screen)?;
+                    super::screen::print_screen(out, &screen)?;
                     last = Some(*screen);
                 }
                 Action::Delete { .. } => writeln!(out, "(the previous check-in is deleted)")?,

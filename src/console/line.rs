@@ -248,7 +248,7 @@ impl<'d> Line<'d> {
             }
             Action::Screen { screen, .. } => {
                 writeln!(out, "══ the person sees at once ══")?;
-                super::print_screen(out, &screen)?;
+                super::screen::print_screen(out, &screen)?;
                 return Ok(None);
             }
             Action::Toast(Some(text)) => {

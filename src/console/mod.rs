@@ -22,7 +22,7 @@ use std::io::{self, BufRead, Write};
 use chrono::{DateTime, Utc};
 
 use crate::content::{Content, Locale};
-use crate::engine::{self, Cleared, Duties, Input, MessageKind, Screen, Shows};
+use crate::engine::{self, Cleared, Duties, Input, MessageKind, Shows};
 use crate::handoff::Desks;
 use crate::handoff::flow::Event;
 use crate::i18n::Msg;
@@ -30,9 +30,11 @@ use crate::router::{self, Place, Routed, TapFacts, Under};
 
 mod companion;
 mod line;
+mod screen;
 
 use companion::Companion;
 use line::{Line, Turn};
+use screen::print_screen;
 
 /// Whose turn the next input line is.
 enum Mode {
@@ -244,27 +246,6 @@ fn command(line: &str) -> Input<'_> {
         "/sticker" => unsupported(MessageKind::Other, None),
         _ => Input::Text { text: line },
     }
-}
-
-pub(crate) fn print_screen(output: &mut impl Write, screen: &Screen<'_>) -> io::Result<()> {
-    writeln!(output, "{}", "─".repeat(40))?;
-    if let Some(media) = screen.media {
-        writeln!(output, "[{:?}: {}]", media.kind, media.file)?;
-    }
-    writeln!(output, "{}", screen.plain)?;
-    writeln!(output)?;
-    let mut number = 0;
-    for row in &screen.buttons {
-        let labels: Vec<String> = row
-            .iter()
-            .map(|button| {
-                number += 1;
-                format!("[{number}] {}", button.label)
-            })
-            .collect();
-        writeln!(output, "{}", labels.join("   "))?;
-    }
-    Ok(())
 }
 
 fn no_such_button(content: &Content, locale: Locale, number: usize) -> String {

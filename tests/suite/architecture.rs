@@ -3,7 +3,8 @@
 //! Rules:
 //!
 //! 1. **Pure folders stay pure.** No file under `src/engine`, `src/content`,
-//!    `src/handoff`, `src/companion` or `src/search` names `tokio`, `teloxide`,
+//!    `src/handoff`, `src/companion` or `src/search`, nor `src/router.rs`,
+//!    `src/drive.rs` or `src/payload.rs`, names `tokio`, `teloxide`,
 //!    `std::fs`, a real clock (`Utc::now`, `Local::now`, `SystemTime::now`,
 //!    `Instant::now`) or `governor` (a rate limiter on the real clock). Comments
 //!    and string literals do not count; code, `use` items, attributes and
@@ -36,21 +37,15 @@ use reader::{Token, Tree, grouped, is_path_sep, lex, use_tree};
 /// The folders that decide and never do I/O.
 const PURE: &[&str] = &["engine", "content", "handoff", "companion", "search"];
 
+/// Files outside those folders held to the same rules: the door every
+/// update passes (`router`), the driver of the flows' plans (`drive`) and
+/// the payload namespace (`payload`).
+const PURE_FILES: &[&str] = &["src/router.rs", "src/drive.rs", "src/payload.rs"];
+
 /// The adapters and the edge: no pure folder may import them.
 const EDGE: &[&str] = &[
     "telegram", "console", "service", "metrics", "cli", "main", "editors", "preview",
 ];
-
-/// KNOWN EXCEPTION, to be removed when the line owns its state (issue 23,
-/// item 2): the question limit still runs on governor's real clock. Rule 1
-/// skips these files; nothing else is skipped.
-const KNOWN_UNTIL_LINE_STATE: &[&str] = &["src/handoff/limit.rs"];
-
-/// KNOWN EXCEPTION, to be removed when the console routes through the one
-/// router (issue 23, item 1; the console is being rewritten): its children
-/// call `print_screen` in `console/mod.rs`, which imports them. Exactly this
-/// group of files is let through; any other cycle, or this one grown, fails.
-const KNOWN_UNTIL_CONSOLE_ROUTER: &[&str] = &["src/console/companion.rs", "src/console/line.rs", "src/console/mod.rs"];
 
 #[test]
 fn pure_folders_name_no_runtime_io_or_real_clock() {
@@ -73,10 +68,9 @@ fn files_import_each_other_without_cycles() {
         graph.edges().count() > 100,
         "the reader found too few imports to be working"
     );
-    let known: BTreeSet<String> = KNOWN_UNTIL_CONSOLE_ROUTER.iter().map(|f| f.to_string()).collect();
-    let cycles: Vec<BTreeSet<String>> = graph.cycles().into_iter().filter(|c| *c != known).collect();
+    let cycles: Vec<BTreeSet<String>> = graph.cycles();
     println!(
-        "{} files, {} edges, {} cycle(s) besides the known one",
+        "{} files, {} edges, {} cycle(s)",
         tree.files.len(),
         graph.edges().count(),
         cycles.len()
@@ -263,7 +257,7 @@ impl overdose_bot::content::Files for Memory {
 }
 
 fn is_pure(file: &str) -> bool {
-    PURE.iter().any(|folder| file.starts_with(&format!("src/{folder}/")))
+    PURE.iter().any(|folder| file.starts_with(&format!("src/{folder}/"))) || PURE_FILES.contains(&file)
 }
 
 fn is_edge(file: &str) -> bool {
@@ -275,7 +269,7 @@ fn is_edge(file: &str) -> bool {
 fn impurities(tree: &Tree) -> Vec<String> {
     let mut found = Vec::new();
     for (file, tokens) in &tree.files {
-        if !is_pure(file) || KNOWN_UNTIL_LINE_STATE.contains(&file.as_str()) {
+        if !is_pure(file) {
             continue;
         }
         for (i, token) in tokens.iter().enumerate() {
