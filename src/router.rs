@@ -147,7 +147,10 @@ pub fn tap<'a>(facts: &TapFacts<'a>) -> Routed<'a> {
         // Without a roster no line owns these: the engine says the button
         // is out of date.
         _ if !facts.lines => return Routed::Menu(Input::Callback { data: facts.data }),
-        Tap::Ask(position) => Event::Ask { from, position },
+        Tap::Ask(position) => Event::Ask {
+            from,
+            position: CallbackData::decode(position).ok(),
+        },
         Tap::WriteBack(ticket) => Event::WriteBack {
             from,
             ticket,
@@ -253,12 +256,9 @@ fn reply<'a>(replied: &Replied<'a>, from: Sender<'a>, said: Said<'a>) -> Option<
         // the callback codec still reads.
         match DeepLink::parse(Some(payload), |_| None::<()>) {
             DeepLink::WriteBack(ticket) => Some(Event::FollowUp { from, said, ticket }),
-            _ if CallbackData::decode(payload).is_ok() => Some(Event::Question {
-                from,
-                said,
-                position: payload,
-            }),
-            _ => None,
+            _ => CallbackData::decode(payload)
+                .ok()
+                .map(|position| Event::Question { from, said, position }),
         }
     })
 }

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 
 use crate::content::{Content, Locale};
 use crate::drive::Drive;
-use crate::engine::Button;
+use crate::engine::{Button, CallbackData};
 use crate::handoff::flow::{self, Action, Card, Ctx, Event, Keyboard, Said, Sender};
 use crate::handoff::{Desks, LineState, parse_case_button};
 use crate::payload::CaseAction;
@@ -86,7 +86,7 @@ impl<'d> Line<'d> {
         &mut self,
         content: &Content,
         locale: Locale,
-        position: &str,
+        position: CallbackData,
         text: &str,
         out: &mut impl Write,
     ) -> io::Result<()> {

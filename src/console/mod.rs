@@ -22,7 +22,7 @@ use std::io::{self, BufRead, Write};
 use chrono::{DateTime, Utc};
 
 use crate::content::{Content, Locale};
-use crate::engine::{self, Cleared, Duties, Input, MessageKind, Shows};
+use crate::engine::{self, CallbackData, Cleared, Duties, Input, MessageKind, Shows};
 use crate::handoff::Desks;
 use crate::handoff::flow::Event;
 use crate::i18n::Msg;
@@ -41,7 +41,7 @@ enum Mode {
     /// The person, at a menu screen.
     Menu,
     /// The person, answering the question prompt asked from this position.
-    Question(String),
+    Question(CallbackData),
     /// The doctors, after a case card went out.
     Doctors,
 }
@@ -119,7 +119,7 @@ pub fn run(
         if let Some(line) = &mut line {
             match std::mem::replace(&mut mode, Mode::Menu) {
                 Mode::Question(position) => {
-                    line.question(content, screen.locale, &position, text, &mut output)?;
+                    line.question(content, screen.locale, position, text, &mut output)?;
                     writeln!(output, "{DOCTORS_TURN}")?;
                     mode = Mode::Doctors;
                     continue;
@@ -174,14 +174,16 @@ pub fn run(
                     }
                     Routed::Line(event) => {
                         let asked = match &event {
-                            Event::Ask { position, .. } => Some((*position).to_owned()),
+                            Event::Ask { position, .. } => Some(position.clone()),
                             _ => None,
                         };
                         if let Some(line) = &mut line {
                             line.person_taps(content, event, &mut output)?;
                         }
                         mode = match asked {
-                            Some(position) => Mode::Question(position),
+                            Some(Some(position)) => Mode::Question(position),
+                            // A button that does not decode: no prompt went out.
+                            Some(None) => Mode::Menu,
                             None => {
                                 writeln!(output, "{DOCTORS_TURN}")?;
                                 Mode::Doctors

@@ -102,9 +102,11 @@ impl Desks {
     pub fn lines_for(&self, content: &Content, event: &Event<'_>, now: DateTime<Utc>) -> Vec<&Desk> {
         let by_chat = |chat: i64| self.holding_chat(chat).unwrap_or(self.doctors());
         let one = match event {
-            Event::Question { position, .. } | Event::Ask { position, .. } => {
-                self.line(line_at(content, position)).unwrap_or(self.doctors())
-            }
+            Event::Question { position, .. }
+            | Event::Ask {
+                position: Some(position),
+                ..
+            } => self.line(line_at(content, position)).unwrap_or(self.doctors()),
             // The line that answered is sealed into the ticket: the one
             // whose id opens it, even when the chat that answered has left
             // the roster. None opens it (expired, forged, or its line taken
@@ -128,7 +130,10 @@ impl Desks {
             },
             Event::Answer { from, .. } | Event::CaseTap { from, .. } => by_chat(from.chat),
             Event::Tick | Event::Shutdown => return self.lines.iter().collect(),
-            Event::SendToDoctor { .. } | Event::Feedback { .. } | Event::Outcome { .. } => self.doctors(),
+            Event::Ask { position: None, .. }
+            | Event::SendToDoctor { .. }
+            | Event::Feedback { .. }
+            | Event::Outcome { .. } => self.doctors(),
         };
         vec![one]
     }
@@ -136,10 +141,9 @@ impl Desks {
 
 /// The line of the handoff page at `position` (callback data), the
 /// doctors' when it names none or is no handoff page.
-pub fn line_at<'c>(content: &'c Content, position: &str) -> &'c str {
-    CallbackData::decode(position)
-        .ok()
-        .and_then(|data| content.node_by_key(data.target))
+pub fn line_at<'c>(content: &'c Content, position: &CallbackData) -> &'c str {
+    content
+        .node_by_key(position.target)
         .map(|node| content.node(node))
         .filter(|node| node.kind() == NodeKind::Handoff)
         .map_or(DOCTORS_LINE, |node| node.line())

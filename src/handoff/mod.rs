@@ -156,10 +156,7 @@ impl Desk {
 
 /// "Overdose help › Naloxone › Ask a doctor": the screens before the
 /// question, from the "Write your question" button's data.
-pub fn path_of(content: &Content, locale: Locale, position: &str) -> String {
-    let Ok(data) = CallbackData::decode(position) else {
-        return "?".to_owned();
-    };
+pub fn path_of(content: &Content, locale: Locale, data: &CallbackData) -> String {
     std::iter::once(content.root())
         .chain(
             data.crumbs
@@ -211,14 +208,12 @@ impl Desk {
 
 /// Whether a question asked from `position` is urgent: the page it was
 /// asked from, or one before it, is about a life-threatening situation.
-pub fn urgent_path(content: &Content, position: &str) -> bool {
-    CallbackData::decode(position).is_ok_and(|data| {
-        data.crumbs
-            .iter()
-            .chain([&data.target])
-            .filter_map(|key| content.node_by_key(*key))
-            .any(|node| content.node(node).is_urgent())
-    })
+pub fn urgent_path(content: &Content, data: &CallbackData) -> bool {
+    data.crumbs
+        .iter()
+        .chain([&data.target])
+        .filter_map(|key| content.node_by_key(*key))
+        .any(|node| content.node(node).is_urgent())
 }
 
 /// A new case card without its status line, plain text (escape it for

@@ -99,7 +99,7 @@ fn a_card_shows_case_path_language_and_time_and_its_status_line_is_replaced_by_t
         .flatten()
         .find(|b| b.label == "Ask a doctor")
         .unwrap();
-    let path = path_of(content, locale, &ask.data);
+    let path = path_of(content, locale, &CallbackData::decode(&ask.data).unwrap());
     assert_eq!(path, "Start › Ask a doctor");
     let case = CaseCode::random();
     let time = desk.local_time(at("2026-11-24T21:00:00+03:00"));
@@ -253,11 +253,11 @@ fn each_event_goes_to_the_line_holding_its_chat_or_asked_from() {
     let write = &screen.buttons[0][0];
     let (prefix, position) = crate::payload::Prefix::of_callback(&write.data).unwrap();
     assert_eq!(prefix, crate::payload::Prefix::Ask);
-    assert!(CallbackData::decode(position).is_ok());
-    assert_eq!(line_at(content, position), crate::roster::DOCTORS_LINE);
+    let position = CallbackData::decode(position).expect("a menu position");
+    assert_eq!(line_at(content, &position), crate::roster::DOCTORS_LINE);
     let ask = Event::Ask {
         from: from(5550001, 5550001),
-        position,
+        position: Some(position),
     };
     assert_eq!(lines(ask), ["doctors"]);
     let duties = desks.duties(at("2026-11-24T12:00:00+03:00"));

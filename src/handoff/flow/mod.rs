@@ -39,7 +39,7 @@ use super::Desk;
 use super::seal::{CaseCode, OpenError};
 use super::{QuestionLimit, Refusals};
 use crate::content::{Content, Locale};
-use crate::engine::{Button, Screen};
+use crate::engine::{Button, CallbackData, Screen};
 use crate::i18n::Msg;
 use crate::markup::escape_html;
 use crate::payload::CaseAction;
@@ -108,11 +108,12 @@ pub enum Command {
 /// Something that happened to the line.
 #[derive(Clone, Debug)]
 pub enum Event<'a> {
-    /// A reply to a question prompt asked from `position` (callback data).
+    /// A reply to a question prompt asked from `position` (the menu
+    /// position in the prompt's link, decoded at the door).
     Question {
         from: Sender<'a>,
         said: Said<'a>,
-        position: &'a str,
+        position: CallbackData,
     },
     /// A person's reply to an answer or to its "write back" prompt.
     FollowUp {
@@ -126,8 +127,12 @@ pub enum Event<'a> {
         said: Said<'a>,
         ticket: &'a str,
     },
-    /// "Write your question" tapped.
-    Ask { from: Sender<'a>, position: &'a str },
+    /// "Write your question" tapped, from `position` (decoded at the
+    /// door; `None` when the button's data does not decode).
+    Ask {
+        from: Sender<'a>,
+        position: Option<CallbackData>,
+    },
     /// "Write back" tapped (`tapped`) or its link opened.
     WriteBack {
         from: Sender<'a>,

@@ -17,18 +17,18 @@ use crate::markup::escape_html;
 use crate::payload::Prefix;
 
 /// "Write your question": the prompt, whose reply is the question.
-pub(super) fn ask<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, position: &str) {
+pub(super) fn ask<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, position: Option<CallbackData>) {
     let content = ctx.content;
     let locale = content.negotiate(from.language);
     if !tapped_in_private(ctx, plan, from, locale) {
         return;
     }
     // Only a well-formed position goes into the prompt's link.
-    let Ok(data) = CallbackData::decode(position) else {
+    let Some(data) = position else {
         plan.count(HandoffEvent::AskInvalid);
         return;
     };
-    let locale = position_locale(content, position).unwrap_or(locale);
+    let locale = position_locale(content, &data).unwrap_or(locale);
     let prompt = content.text(
         locale,
         Msg::HandoffPrompt,
@@ -44,7 +44,7 @@ pub(super) fn ask<'c>(ctx: &Ctx<'c>, plan: &mut Plan<'c>, from: Sender<'_>, posi
     let html = format!(
         "{}\n<a href=\"{}\">{}</a>",
         escape_html(&prompt),
-        start_link(ctx.bot, position),
+        start_link(ctx.bot, &data.encode()),
         escape_html(&topic)
     );
     plan.send(from.chat, html, Keyboard::ForceReply, None, Some(Step::PromptSent));
@@ -101,18 +101,18 @@ pub(super) fn question<'c>(
     plan: &mut Plan<'c>,
     from: Sender<'_>,
     said: Said<'_>,
-    position: &str,
+    position: CallbackData,
 ) {
     let content = ctx.content;
-    let locale = position_locale(content, position).unwrap_or(content.negotiate(from.language));
+    let locale = position_locale(content, &position).unwrap_or(content.negotiate(from.language));
     emergency_first(ctx, plan, from.chat, locale, said.text);
     if refused(ctx, plan, from, &said, locale) || limited(ctx, mem, plan, from, locale) {
         return;
     }
     let card_locale = ctx.desk.card_locale(content);
     let origin = Origin {
-        path: path_of(content, card_locale, position),
-        urgent: urgent_path(content, position),
+        path: path_of(content, card_locale, &position),
+        urgent: urgent_path(content, &position),
     };
     let asked = Asked {
         chat: from.chat,
@@ -550,7 +550,6 @@ fn limited<'c>(ctx: &Ctx<'c>, mem: &mut Memory<'_>, plan: &mut Plan<'c>, from: S
 }
 
 /// The locale a question was asked in, from its position.
-fn position_locale(content: &Content, position: &str) -> Option<Locale> {
-    let data = CallbackData::decode(position).ok()?;
+fn position_locale(content: &Content, data: &CallbackData) -> Option<Locale> {
     content.locale_by_code(std::str::from_utf8(&data.locale).ok()?)
 }

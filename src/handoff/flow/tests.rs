@@ -9,7 +9,7 @@ use super::*;
 use crate::content::fixture::tree;
 use crate::diagnostics::{Diagnostics, SourceMap};
 use crate::drive::Drive;
-use crate::engine::{self, Duties, Duty, Input};
+use crate::engine::{self, CallbackData, Duties, Duty, Input};
 use crate::handoff::Sealer;
 use crate::payload::Prefix;
 
@@ -131,7 +131,7 @@ fn said(id: i32, text: &'static str) -> Said<'static> {
 }
 
 /// The position of "Write your question" on the fixture's ask page.
-fn position() -> String {
+fn position() -> CallbackData {
     let screen = engine::handle_with(
         tree(),
         &Duties::doctors(Duty::OnShift(vec!["Dr Anna (ru, en)".into()])),
@@ -145,7 +145,7 @@ fn position() -> String {
         .iter()
         .flatten()
         .find(|b| b.data.starts_with(Prefix::Ask.char()));
-    ask.expect("the ask page has the button").data[1..].to_owned()
+    CallbackData::decode(&ask.expect("the ask page has the button").data[1..]).expect("a menu position")
 }
 
 fn question<'l>(line: &'l Line, id: i32, text: &'static str) -> Vec<Action<'l>> {
@@ -153,7 +153,7 @@ fn question<'l>(line: &'l Line, id: i32, text: &'static str) -> Vec<Action<'l>> 
     line.run(Event::Question {
         from: person(true),
         said: said(id, text),
-        position: &position,
+        position: position.clone(),
     })
 }
 
@@ -278,7 +278,7 @@ fn a_doctor_chat_that_refuses_the_card_passes_the_case_to_the_duty_chat_and_none
     let event = |id| Event::Question {
         from: person(true),
         said: said(id, "hello"),
-        position: &position,
+        position: position.clone(),
     };
     let refuse_anna = |a: &Action<'_>| matches!(a, Action::Send { to: ANNA, .. }).then_some(Undelivered::Gone);
     let actions = line.run_with(event(5), refuse_anna);
@@ -542,7 +542,7 @@ fn questions_from_groups_edits_files_and_past_the_limit_are_refused_with_a_reaso
     let group = line.run(Event::Question {
         from: person(false),
         said: said(1, "hi"),
-        position: &position,
+        position: position.clone(),
     });
     assert_eq!(counts(&group), [HandoffEvent::QuestionNotPrivate]);
     let edited = line.run(Event::Question {
@@ -551,7 +551,7 @@ fn questions_from_groups_edits_files_and_past_the_limit_are_refused_with_a_reaso
             edited: true,
             ..said(2, "hi")
         },
-        position: &position,
+        position: position.clone(),
     });
     assert_eq!(counts(&edited), [HandoffEvent::EditIgnored]);
     let file = line.run(Event::Question {
@@ -560,7 +560,7 @@ fn questions_from_groups_edits_files_and_past_the_limit_are_refused_with_a_reaso
             relayable: false,
             ..said(3, "")
         },
-        position: &position,
+        position: position.clone(),
     });
     assert_eq!(counts(&file), [HandoffEvent::KindRefused]);
     for id in 0..crate::handoff::limit::QUESTIONS_PER_HOUR as i32 {
