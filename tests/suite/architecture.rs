@@ -24,6 +24,7 @@
 //! 3. **No arrows back up.** No file of a pure folder imports an adapter or an
 //!    edge module: `telegram`, `console`, `service`, `metrics`, `cli`, `main`,
 //!    `editors`, `preview`.
+//! 4. **Only `src/telegram` names teloxide** (in code).
 //!
 //! Each failure names `file:line` and the offending item.
 
@@ -113,6 +114,29 @@ fn pure_folders_import_no_adapter() {
         "{} arrow(s) back up:\n{}",
         arrows.len(),
         arrows.join("\n")
+    );
+}
+
+/// Teloxide stays in its adapter: the core and the console never see a
+/// Telegram type, so a Telegram change touches one folder.
+#[test]
+fn only_the_telegram_adapter_names_teloxide() {
+    let tree = Tree::read();
+    let outside: Vec<String> = tree
+        .files
+        .iter()
+        .filter(|(file, _)| !file.starts_with("src/telegram/"))
+        .flat_map(|(file, tokens)| {
+            tokens
+                .iter()
+                .filter(|token| token.ident() == Some("teloxide"))
+                .map(move |token| format!("{file}:{}: teloxide", token.line))
+        })
+        .collect();
+    assert!(
+        outside.is_empty(),
+        "teloxide outside src/telegram:\n{}",
+        outside.join("\n")
     );
 }
 
