@@ -18,9 +18,12 @@
 //!   what search makes of a message, for editors and CI.
 //! - [`safety`]: the hazard log of the clinical safety case, checked
 //!   against the content.
-//! - [`roster`], [`handoff`]: the doctors' roster and the doctors' line;
+//! - [`roster`], [`handoff`]: the doctors' roster and the doctors' line
+//!   (configuration in `Desks`, memory in `LineState`);
 //!   [`keyfile`]: the key file whose ticket keys rotate by epoch.
-//! - [`payload`]: the one owner of callback-data and deep-link prefixes.
+//! - [`payload`]: the one owner of callback-data and deep-link prefixes, and
+//!   `Tap`, a button's kind read once; [`router`]: the one door, which turns
+//!   every tap and message (as facts) into its owner's event.
 //! - [`drive`]: the one queue that carries out the pure flows' plans
 //!   (the doctors' line and the companion), in order, results fed back.
 //! - [`links`]: which links editors may place (no proxies, no app actions).
@@ -30,6 +33,7 @@
 //! - [`schema`]: JSON Schemas of the content format for editors.
 //! - [`translations`], [`review`], [`locale`]: translators' and reviewers'
 //!   to-do lists, stamping translations, signing reviews, adding a language.
+//! - [`companion`]: the emergency companion's check-ins, a pure flow.
 //! - [`console`]: the terminal adapter; [`telegram`]: the Telegram adapter
 //!   (the only module that imports teloxide).
 

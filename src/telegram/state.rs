@@ -1,5 +1,5 @@
-//! What every handler shares. Its own module so that `handlers` and
-//! `handoff` both use it without importing each other.
+//! What every handler shares. Its own module so that `handlers`, `plans`
+//! and `companion` all use it without importing each other.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
