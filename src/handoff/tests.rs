@@ -303,7 +303,7 @@ fn carry_out<'d>(
 
 #[test]
 fn a_reload_keeps_the_key_the_limit_and_the_timers_of_the_lines_it_keeps() {
-    use flow::{Event, HandoffEvent, Said, Sender};
+    use flow::HandoffEvent;
     let desks = desks();
     let now = at("2026-11-24T12:00:00+03:00");
     let person = 5550001;
@@ -323,23 +323,7 @@ fn a_reload_keeps_the_key_the_limit_and_the_timers_of_the_lines_it_keeps() {
         )
     };
     let (doctors, outreach) = (ticket("doctors", 999), ticket("outreach", 399));
-    let follow_up = |ticket| Event::FollowUp {
-        from: Sender {
-            user: person,
-            chat: person,
-            private: true,
-            language: Some("en"),
-        },
-        said: Said {
-            id: 40,
-            text: "and now?",
-            relayable: true,
-            edited: false,
-            date: now,
-            replied: Some((39, now)),
-        },
-        ticket,
-    };
+    let follow_up = |ticket| follow_up_from(person, now, ticket);
     let counts = |actions: Vec<flow::Action<'_>>| -> Vec<HandoffEvent> {
         actions
             .into_iter()
@@ -385,7 +369,7 @@ fn a_reload_keeps_the_key_the_limit_and_the_timers_of_the_lines_it_keeps() {
 
 #[test]
 fn a_follow_up_stays_on_its_line_when_the_one_who_answered_left_and_asks_again_when_the_line_is_gone() {
-    use crate::handoff::flow::{Action, Ctx, Event, Said, Sender};
+    use crate::handoff::flow::{Action, Ctx};
     let desks = desks();
     let content = tree();
     let now = at("2026-11-24T12:00:00+03:00");
@@ -410,23 +394,7 @@ fn a_follow_up_stays_on_its_line_when_the_one_who_answered_left_and_asks_again_w
     };
     // The line it went to, and the chats its plan sends to.
     let follow_up = |desks: &Desks| -> (String, Vec<i64>) {
-        let event = || Event::FollowUp {
-            from: Sender {
-                user: person,
-                chat: person,
-                private: true,
-                language: Some("en"),
-            },
-            said: Said {
-                id: 40,
-                text: "and now?",
-                relayable: true,
-                edited: false,
-                date: now,
-                replied: Some((39, now)),
-            },
-            ticket: &ticket,
-        };
+        let event = || follow_up_from(person, now, &ticket);
         let desk = desks.lines_for(content, &event(), now)[0];
         let ctx = Ctx {
             content,
@@ -464,4 +432,26 @@ fn a_follow_up_stays_on_its_line_when_the_one_who_answered_left_and_asks_again_w
     let (line, chats) = follow_up(&desks.with_rosters(roster("")));
     assert_eq!(line, "doctors");
     assert_eq!(chats, [person], "only the person hears: ask again");
+}
+
+/// `person`'s follow-up "and now?" at `now`, a reply to the answer that
+/// carried `ticket`.
+fn follow_up_from(person: i64, now: DateTime<Utc>, ticket: &str) -> flow::Event<'_> {
+    flow::Event::FollowUp {
+        from: flow::Sender {
+            user: person,
+            chat: person,
+            private: true,
+            language: Some("en"),
+        },
+        said: flow::Said {
+            id: 40,
+            text: "and now?",
+            relayable: true,
+            edited: false,
+            date: now,
+            replied: Some((39, now)),
+        },
+        ticket,
+    }
 }
