@@ -88,7 +88,6 @@ async fn on_callback(bot: Tg, state: Arc<BotState>, me: Me, query: CallbackQuery
     let desks = state.desks();
     let html = facts::html_under(&query);
     let facts = facts::tap(&query, desks.as_deref(), html.as_deref());
-    let content = state.content.load_full();
     let data = match (router::tap(&facts), &desks) {
         (Routed::Menu(Input::Callback { data }), _) => data,
         (Routed::Companion(crate::companion::Event::Tap { chat, data }), _) => {
@@ -100,7 +99,7 @@ async fn on_callback(bot: Tg, state: Arc<BotState>, me: Me, query: CallbackQuery
             return Ok(());
         }
         (Routed::Refused(Refusal::ClearOutsidePrivate), _) => {
-            clear::refuse_outside_private(&bot, &state, &content, &query).await;
+            clear::refuse_outside_private(&bot, &state, &state.content.load_full(), &query).await;
             return Ok(());
         }
         (Routed::Refused(Refusal::ForgedOutsidePrivate), _) => {
@@ -110,7 +109,7 @@ async fn on_callback(bot: Tg, state: Arc<BotState>, me: Me, query: CallbackQuery
         }
         _ => return Ok(()),
     };
-    let content = &*content;
+    let content = &*state.content.load_full();
     let locale = content.negotiate(query.from.language_code.as_deref());
     let screen = engine::handle_at(
         content,
