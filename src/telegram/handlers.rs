@@ -107,7 +107,11 @@ async fn on_callback(bot: Tg, state: Arc<BotState>, me: Me, query: CallbackQuery
             tracing::info!(update = "callback", "a tap refused outside a private chat");
             return Ok(());
         }
-        _ => return Ok(()),
+        // Nothing else comes of a tap; its spinner is stopped all the same.
+        _ => {
+            state.delivery.answer_callback(&bot, query.id.clone(), None).await;
+            return Ok(());
+        }
     };
     let content = &*state.content.load_full();
     let locale = content.negotiate(query.from.language_code.as_deref());
