@@ -46,6 +46,8 @@ pub mod diagnostics;
 pub mod drive;
 pub mod engine;
 pub mod files;
+#[cfg(test)]
+mod fixture;
 pub mod graph;
 pub mod handoff;
 pub mod i18n;

@@ -6,9 +6,9 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::*;
-use crate::content::fixture::tree;
 use crate::drive::Drive;
 use crate::engine::{self, Input, Shows};
+use crate::fixture::tree;
 use crate::payload::Prefix;
 
 const CHAT: i64 = 42;

@@ -7,8 +7,6 @@
 //! `check` and `serve` both go through [`load_from`].
 
 mod budget;
-#[cfg(test)]
-pub(crate) mod fixture;
 mod keys;
 mod load;
 mod model;

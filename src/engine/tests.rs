@@ -6,7 +6,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::content::VersionTag;
-use crate::content::fixture::tree;
+use crate::fixture::tree;
 use crate::payload::{MAX_CRUMBS, Prefix};
 
 fn en() -> Locale {

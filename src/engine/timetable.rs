@@ -211,8 +211,8 @@ fn day(day: Weekday) -> Msg {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::fixture::tree;
     use crate::engine::{Duties, Input, handle_at, handle_with};
+    use crate::fixture::tree;
 
     fn at(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)

@@ -1,9 +1,9 @@
 use chrono::{DateTime, Utc};
 
 use super::*;
-use crate::content::fixture::tree;
 use crate::diagnostics::{Diagnostics, SourceMap};
 use crate::engine::{self, Duties, Input};
+use crate::fixture::tree;
 
 /// Anna (en, ru) and Boris on shift in Moscow evenings, Boris through the
 /// night, Vera never; the duty chat -100500; coordinator 900.

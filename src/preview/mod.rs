@@ -373,7 +373,7 @@ fn details(content: &Content, hazards: &[Hazard], locale: Locale, node_index: No
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::fixture::tree;
+    use crate::fixture::tree;
 
     #[test]
     fn every_screen_in_every_locale_with_working_links() {

@@ -111,7 +111,7 @@ fn control_html(content: &Content, control: &Control) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::fixture::tree;
+    use crate::fixture::tree;
     use crate::safety::{Likelihood, Risk, Severity, Status};
 
     fn hazard() -> Hazard {

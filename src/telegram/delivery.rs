@@ -528,8 +528,8 @@ mod tests {
 
     #[test]
     fn the_emergency_page_goes_first_whatever_led_to_it() {
-        use crate::content::fixture::tree;
         use crate::engine::{Input, handle};
+        use crate::fixture::tree;
         use crate::i18n::MessageKind;
         let content = tree();
         let locale = content.default_locale();

@@ -6,10 +6,10 @@ use std::cell::{Cell, RefCell};
 use chrono::{DateTime, Duration, Utc};
 
 use super::*;
-use crate::content::fixture::tree;
 use crate::diagnostics::{Diagnostics, SourceMap};
 use crate::drive::Drive;
 use crate::engine::{self, CallbackData, Duties, Duty, Input};
+use crate::fixture::tree;
 use crate::handoff::Sealer;
 use crate::payload::Prefix;
 

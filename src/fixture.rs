@@ -1,9 +1,10 @@
-//! The small fixture tree of `tests/fixtures/tree`, loaded once for the
-//! library's unit tests.
+//! The small fixture tree of `tests/fixtures/tree`, loaded once from disk
+//! for the library's unit tests. Beside the crate's other test helpers,
+//! not in `content/`, which never reads the disk.
 
 use std::sync::OnceLock;
 
-use super::{Content, LoadOptions, ValidateOptions};
+use crate::content::{Content, LoadOptions, ValidateOptions};
 use crate::content_files::load;
 
 pub fn tree() -> &'static Content {
