@@ -45,8 +45,10 @@ pub struct Under<'a> {
     pub place: Place,
     pub id: i32,
     pub date: chrono::DateTime<chrono::Utc>,
-    /// Its text as Telegram holds it, in HTML; `None` when Telegram no
-    /// longer shows the message to the bot (too old).
+    /// Whether Telegram still shows the message to the bot (not too old).
+    pub shown: bool,
+    /// Its text as Telegram holds it, in HTML, under a case button only
+    /// (the card a case tap edits); `None` otherwise, or when not shown.
     pub html: Option<&'a str>,
     /// The callback data of its buttons.
     pub buttons: Vec<&'a str>,
@@ -162,7 +164,7 @@ pub fn tap<'a>(facts: &TapFacts<'a>) -> Routed<'a> {
             answer,
             // Only the question that asked for it is edited: a forged tap
             // on a card or an answer must not overwrite it.
-            message: (under.html.is_some() && carries(&under.buttons, Prefix::Feedback)).then_some(under.id),
+            message: (under.shown && carries(&under.buttons, Prefix::Feedback)).then_some(under.id),
         },
         Tap::Case { action, ticket } => Event::CaseTap {
             from,

@@ -160,6 +160,7 @@ pub fn run(
                         place: Place::Private,
                         id: 0,
                         date: now,
+                        shown: true,
                         html: None,
                         buttons: Vec::new(),
                     }),

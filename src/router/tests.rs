@@ -20,6 +20,7 @@ fn tap_in(data: &str, place: Place, lines: bool) -> TapFacts<'_> {
             place,
             id: 3,
             date: at(),
+            shown: true,
             html: Some("a card"),
             buttons: vec![data],
         }),
@@ -141,6 +142,13 @@ fn a_case_tap_carries_its_card_and_feedback_edits_only_its_own_question() {
         None,
         "a forged tap under a card edits nothing"
     );
+
+    let mut too_old = tap_in("Fy", Place::Private, true);
+    too_old.under.as_mut().unwrap().shown = false;
+    let Routed::Line(Event::Feedback { message, .. }) = tap(&too_old) else {
+        panic!("feedback");
+    };
+    assert_eq!(message, None, "a message Telegram no longer shows is not edited");
 }
 
 fn said() -> Said<'static> {

@@ -7,10 +7,11 @@ use teloxide::types::{CallbackQuery, InlineKeyboardButtonKind, Me, Message, Mess
 use super::input;
 use crate::handoff::Desks;
 use crate::handoff::flow::{Said, Sender};
+use crate::payload::Tap;
 use crate::router::{MessageFacts, Place, Replied, TapFacts, Under};
 
-/// The facts of a tap. `html` is the text of the message tapped under, as
-/// [`html_under`] rendered it.
+/// The facts of a tap. `html` is the card tapped under, as [`card_html`]
+/// rendered it.
 pub fn tap<'a>(query: &'a CallbackQuery, desks: Option<&Desks>, html: Option<&'a str>) -> TapFacts<'a> {
     TapFacts {
         data: query.data.as_deref().unwrap_or_default(),
@@ -22,16 +23,22 @@ pub fn tap<'a>(query: &'a CallbackQuery, desks: Option<&Desks>, html: Option<&'a
             place: place(message.chat(), desks),
             id: message.id().0,
             date: message.regular_message().map_or_else(Default::default, |m| m.date),
+            shown: message.regular_message().is_some(),
             html,
             buttons: query.regular_message().map(keyboard_data).unwrap_or_default(),
         }),
     }
 }
 
-/// The HTML text of the message a button was tapped under, while Telegram
-/// still shows it to the bot.
-pub fn html_under(query: &CallbackQuery) -> Option<String> {
+/// The HTML text of the card a case button was tapped under, while
+/// Telegram still shows it to the bot. Only a case tap edits the message
+/// it was tapped under by its text, so no other tap pays for rendering it.
+pub fn card_html(query: &CallbackQuery) -> Option<String> {
     use teloxide::utils::render::RenderMessageTextHelper;
+    let data = query.data.as_deref().unwrap_or_default();
+    if !matches!(Tap::parse(data), Tap::Case { .. }) {
+        return None;
+    }
     query.regular_message().map(|m| m.html_text().unwrap_or_default())
 }
 

@@ -86,7 +86,7 @@ async fn on_callback(bot: Tg, state: Arc<BotState>, me: Me, query: CallbackQuery
     let started = Instant::now();
     state.delivery.metrics.update("callback_query");
     let desks = state.desks();
-    let html = facts::html_under(&query);
+    let html = facts::card_html(&query);
     let facts = facts::tap(&query, desks.as_deref(), html.as_deref());
     let data = match (router::tap(&facts), &desks) {
         (Routed::Menu(Input::Callback { data }), _) => data,
