@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use crate::support::{Tree, expected, finish, start_bot};
+use crate::support::{Tree, expected, finish, free_address, start_bot};
 use overdose_bot::engine::Input;
 use telegram_fake::{FakeTelegram, Recorded, STEP_TIMEOUT, TestChat, TestUser};
 
@@ -22,15 +22,6 @@ fn person(id: i64, name: &str) -> (TestUser, TestChat) {
     let user = TestUser::new(id, name, None, Some("en"));
     let chat = TestChat::private(&user);
     (user, chat)
-}
-
-fn free_address() -> String {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    format!("127.0.0.1:{port}")
 }
 
 /// Requests that put a screen into `chat`.

@@ -6,23 +6,9 @@
 //! Negative checks wait for a sentinel: the refused tap's own answer, or a
 //! later update's reply.
 
-use crate::support::{TempDir, Tree, finish, start_bot, start_bot_with_line, write_roster};
+use crate::support::{TempDir, Tree, finish, from_bot, nth_answer, start_bot, start_bot_with_line, write_roster};
 use overdose_bot::engine::{self, CallbackData, Duties, Input};
-use telegram_fake::{FakeTelegram, Recorded, STEP_TIMEOUT, TestChat, TestUser, ViewMessage};
-
-fn from_bot(telegram: &FakeTelegram, chat: &TestChat) -> Vec<ViewMessage> {
-    telegram.chat(chat).into_iter().filter(|m| m.from_bot).collect()
-}
-
-async fn nth_answer(telegram: &FakeTelegram, chat: &TestChat, count: usize) -> ViewMessage {
-    telegram
-        .wait_for(&format!("answer {count} in the chat"), STEP_TIMEOUT, |_| {
-            from_bot(telegram, chat).len() >= count
-        })
-        .await
-        .unwrap_or_else(|e| panic!("{e}: {:#?}", telegram.chat(chat)));
-    from_bot(telegram, chat).remove(count - 1)
-}
+use telegram_fake::{FakeTelegram, Recorded, STEP_TIMEOUT, TestChat, TestUser};
 
 /// Waits until the tap on the update `update` is answered; returns the
 /// answer's pop-up text, if any.

@@ -4,7 +4,7 @@
 //! admins turn the bot off and on, the flag kept in Telegram (it survives
 //! a restart); private chats are unaffected.
 
-use crate::support::{RunningBot, Tree, mentions, start_bot};
+use crate::support::{RunningBot, Tree, from_bot, mentions, nth_answer, start_bot};
 use overdose_bot::engine::{self, GroupAsk};
 use serde_json::json;
 use telegram_fake::{FakeTelegram, STEP_TIMEOUT, TestChat, TestUser, ViewMessage};
@@ -22,22 +22,6 @@ fn admin() -> TestUser {
 
 fn group() -> TestChat {
     TestChat::group(GROUP, "Clients")
-}
-
-/// The bot's messages in `chat`.
-fn from_bot(telegram: &FakeTelegram, chat: &TestChat) -> Vec<ViewMessage> {
-    telegram.chat(chat).into_iter().filter(|m| m.from_bot).collect()
-}
-
-/// Waits for the bot's `count`th message in `chat` and returns it.
-async fn nth_answer(telegram: &FakeTelegram, chat: &TestChat, count: usize) -> ViewMessage {
-    telegram
-        .wait_for(&format!("answer {count} in the chat"), STEP_TIMEOUT, |_| {
-            from_bot(telegram, chat).len() >= count
-        })
-        .await
-        .unwrap();
-    from_bot(telegram, chat).remove(count - 1)
 }
 
 /// A sentinel from `user` in a group where the bot is off, and so answers

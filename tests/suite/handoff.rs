@@ -84,11 +84,7 @@ fn case_code(text: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn question_card_take_answer_and_follow_up_without_identities() {
-    let metrics = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .to_string();
+    let metrics = crate::support::free_address();
     let (telegram, bot, _dir) = bot_with_roster_and(true, &["--metrics", &metrics]).await;
     let (alice, alice_chat) = (person(), TestChat::private(&person()));
     let (anna, anna_chat) = (doctor(), TestChat::private(&doctor()));

@@ -115,12 +115,7 @@ async fn clear(telegram: &FakeTelegram, chat: &TestChat, user: &TestUser) -> Dur
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clearing_deletes_this_chat_and_nobody_elses_and_leaves_only_the_report() {
     let telegram = FakeTelegram::start().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let address = format!("127.0.0.1:{port}");
+    let address = crate::support::free_address();
     let bot = start_bot(&telegram, Tree::Shipped, &["--metrics", &address], &[]).await;
     let (alice, bob) = (alice(), bob());
     let (chat, bobs) = (TestChat::private(&alice), TestChat::private(&bob));

@@ -4,14 +4,9 @@
 //! before commands that arrived earlier; a doctor's answer is never lost
 //! among a stranger's replies, and the stranger is told off once.
 
-use crate::support::{DUTY_CHAT, TempDir, Tree, finish, start_bot, start_bot_with_line, write_roster};
+use crate::support::{DUTY_CHAT, TempDir, Tree, finish, from_bot, start_bot, start_bot_with_line, write_roster};
 use overdose_bot::engine::{self, GroupAsk};
-use telegram_fake::{FakeTelegram, STEP_TIMEOUT, TestChat, TestUser, ViewMessage};
-
-/// The bot's messages in `chat`.
-fn from_bot(telegram: &FakeTelegram, chat: &TestChat) -> Vec<ViewMessage> {
-    telegram.chat(chat).into_iter().filter(|m| m.from_bot).collect()
-}
+use telegram_fake::{FakeTelegram, STEP_TIMEOUT, TestChat, TestUser};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_emergency_in_a_group_goes_before_another_members_burst_of_commands() {

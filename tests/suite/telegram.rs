@@ -619,12 +619,7 @@ fn the_webhook_secret_is_never_a_command_line_flag() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webhook_mode_refuses_requests_without_the_secret() {
     let telegram = FakeTelegram::start().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let listen = format!("127.0.0.1:{port}");
+    let listen = crate::support::free_address();
     let url = format!("http://{listen}/telegram");
     let secret = "s3cret-token_value";
     // From a file: a flag would show the secret to every user in /proc.
@@ -748,11 +743,10 @@ async fn edited_messages_are_answered_like_new_ones() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sighup_reloads_content_and_a_broken_reload_keeps_the_last_good() {
-    let dir = std::env::temp_dir().join(format!("overdose-bot-e2e-reload-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    crate::support::copy_dir(&Tree::Shipped.dir(), &dir);
+    let scratch = crate::support::shipped_copy();
+    let dir = scratch.path();
     let telegram = FakeTelegram::start().await;
-    let bot = crate::support::start_bot_in(&telegram, &dir, &[], &[]).await;
+    let bot = crate::support::start_bot_in(&telegram, dir, &[], &[]).await;
     let (user, chat) = (alice(), TestChat::private(&alice()));
     let start = dir.join("start.yaml");
     let original = std::fs::read_to_string(&start).unwrap();
@@ -787,18 +781,12 @@ async fn sighup_reloads_content_and_a_broken_reload_keeps_the_last_good() {
     );
     let logs = finish(&telegram, bot).await;
     assert!(logs.contains("error[E0002]"), "the rejected reload says why: {logs}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_and_health_endpoints_name_no_user() {
     let telegram = FakeTelegram::start().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let address = format!("127.0.0.1:{port}");
+    let address = crate::support::free_address();
     let bot = start_bot(&telegram, Tree::Shipped, &["--metrics", &address], &[]).await;
     let user = TestUser::new(4242424242, "Metrika", Some("metrics_person"), Some("en"));
     let chat = TestChat::private(&user);
@@ -847,15 +835,12 @@ async fn metrics_and_health_endpoints_name_no_user() {
     finish(&telegram, bot).await;
 }
 
-/// A bare HTTP/1.1 GET.
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn edited_content_files_are_reloaded_without_a_signal() {
-    let dir = std::env::temp_dir().join(format!("overdose-bot-e2e-watch-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    crate::support::copy_dir(&Tree::Shipped.dir(), &dir);
+    let scratch = crate::support::shipped_copy();
+    let dir = scratch.path();
     let telegram = FakeTelegram::start().await;
-    let bot = crate::support::start_bot_in(&telegram, &dir, &[], &[]).await;
+    let bot = crate::support::start_bot_in(&telegram, dir, &[], &[]).await;
     let (user, chat) = (alice(), TestChat::private(&alice()));
     let start = dir.join("start.yaml");
     let original = std::fs::read_to_string(&start).unwrap();
@@ -876,7 +861,6 @@ async fn edited_content_files_are_reloaded_without_a_signal() {
             .starts_with("<b>Overdose help, edited</b>")
     );
     finish(&telegram, bot).await;
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -407,3 +407,38 @@ pub async fn http_exchange(address: &str, request: &str) -> String {
         .unwrap();
     response
 }
+
+/// An address on 127.0.0.1 nobody listens on (for `--metrics` or a
+/// webhook's listener).
+pub fn free_address() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("127.0.0.1:{port}")
+}
+
+/// A copy of the shipped content tree in a fresh directory, removed on
+/// drop (even when the test fails): for tests that edit content files.
+pub fn shipped_copy() -> TempDir {
+    let dir = TempDir::new();
+    copy_dir(&Tree::Shipped.dir(), dir.path());
+    dir
+}
+
+/// The bot's messages in `chat`.
+pub fn from_bot(telegram: &FakeTelegram, chat: &TestChat) -> Vec<ViewMessage> {
+    telegram.chat(chat).into_iter().filter(|m| m.from_bot).collect()
+}
+
+/// Waits for the bot's `count`th message in `chat` and returns it.
+pub async fn nth_answer(telegram: &FakeTelegram, chat: &TestChat, count: usize) -> ViewMessage {
+    telegram
+        .wait_for(&format!("answer {count} in the chat"), STEP_TIMEOUT, |_| {
+            from_bot(telegram, chat).len() >= count
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}: {:#?}", telegram.chat(chat)));
+    from_bot(telegram, chat).remove(count - 1)
+}
